@@ -1,0 +1,5 @@
+"""python -m linkgraph"""
+
+from .cli import main
+
+main()

@@ -1,0 +1,57 @@
+"""The command line: a thin layer that parses arguments, calls the API and prints.
+
+Each module in this package registers its commands on ``app``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from .output import EXIT_USAGE, fail
+
+app = typer.Typer(
+    help="Turn podcast show notes, transcripts and feeds into a research-link knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    db: Path = typer.Option(
+        None, "--db", envvar="LINKGRAPH_DB", help="The SQLite file  [default: linkgraph.db]"
+    ),
+) -> None:
+    """Global options, given before the command."""
+    ctx.obj = {"db": db or Path(os.environ.get("LINKGRAPH_DB") or "linkgraph.db")}
+
+
+def _register() -> None:
+    from . import ingest_cmd, query_cmd  # noqa: F401
+
+    for optional in ("resolve_cmd", "graph_cmd", "export_cmd", "update_cmd"):
+        try:
+            __import__(f"{__name__}.{optional}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{optional}":
+                raise
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the ``linkgraph`` console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        fail("interrupted", status=130)
+
+
+__all__ = ["app", "main", "EXIT_USAGE"]

@@ -1,0 +1,90 @@
+"""Printing for the CLI: rich tables and progress for people, JSON for scripts, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..store import Store
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1  # some inputs failed, the others were done
+EXIT_USAGE = 2  # bad arguments, unknown or ambiguous reference
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
+    """Print one line on stderr and exit with ``status``."""
+    errors.print(f"linkgraph: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(status)
+
+
+def warn(message: str) -> None:
+    """Print one line on stderr and go on."""
+    errors.print(f"linkgraph: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+def open_store(ctx: typer.Context) -> Store:
+    """The store named by --db / LINKGRAPH_DB."""
+    path: Path = ctx.obj["db"]
+    if path.is_dir():
+        fail(f"{path}: is a directory, not a database file")
+    try:
+        return Store(path)
+    except Exception as error:  # sqlite3.DatabaseError and OS errors alike
+        fail(f"{path}: cannot open the database: {error}")
+
+
+def run_query(ctx: typer.Context, function, *args):
+    """Call a query function on the store; a bad reference prints candidates and exits 2."""
+    from ..query import RefError
+
+    with open_store(ctx) as store:
+        try:
+            return function(store, *args)
+        except RefError as error:
+            warn(str(error))
+            for candidate in error.candidates[:20]:
+                warn(f"  candidate: {candidate.get('id')}  {candidate.get('title')}")
+            raise typer.Exit(EXIT_USAGE) from None
+
+
+def print_json(data: Any) -> None:
+    """Print data as indented JSON on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def print_json_lines(items: Iterable[Any]) -> None:
+    """Print one compact JSON object per line."""
+    for item in items:
+        sys.stdout.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
+
+
+def table(columns: list[str], rows: Iterable[Iterable[Any]], title: str | None = None) -> None:
+    """Print a table of rows."""
+    grid = Table(*columns, title=title, title_justify="left", highlight=False)
+    for row in rows:
+        grid.add_row(*("" if cell is None else str(cell) for cell in row))
+    console.print(grid)
+
+
+@contextmanager
+def progress(quiet: bool):
+    """A rich progress display on stderr, silent with --quiet or when not a terminal."""
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=errors, disable=quiet, transient=False,
+    )
+    with bar:
+        yield bar

@@ -1,0 +1,106 @@
+"""linkgraph identify, stats, cites, cited-by: the first questions."""
+
+from __future__ import annotations
+
+
+
+import typer
+
+from .. import query
+from ..identify import identify as identify_text
+from . import app
+from .output import console, print_json, print_json_lines, run_query, table
+
+
+@app.command()
+def identify(
+    inputs: list[str] = typer.Argument(..., help="URLs or identifiers (arXiv ids, DOIs ...)."),
+    json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """Tell what each URL or identifier points to: standard id, kind, canonical URL."""
+    found = [identify_text(text) for text in inputs]
+    if json:
+        print_json_lines(
+            {k: getattr(f, k) for k in ("input", "id", "scheme", "version", "kind",
+                                        "canonical_url")}
+            for f in found
+        )
+        return
+    table(["input", "id", "version", "kind", "canonical url"],
+          [[f.input, f.id or "-", f.version or "", f.kind, f.canonical_url or "-"] for f in found])
+
+
+@app.command()
+def stats(ctx: typer.Context, json: bool = typer.Option(False, "--json")) -> None:
+    """Count podcasts, episodes, topics, mentions, links and works (by kind)."""
+    counts = run_query(ctx, query.stats)
+    if json:
+        print_json(counts)
+        return
+    table(["what", "count"], [[k, v] for k, v in counts.items() if isinstance(v, int)])
+    table(["work kind", "count"], counts["works_by_kind"].items())
+    table(["work status", "count"], counts["works_by_status"].items())
+
+
+def _when(mention: dict) -> str:
+    seconds = mention["start_seconds"]
+    if seconds is None:
+        return mention["topic"] or ""
+    stamp = f"{int(seconds) // 3600}:{int(seconds) % 3600 // 60:02d}:{int(seconds) % 60:02d}"
+    return f"{stamp} {mention['topic'] or ''}".strip()
+
+
+@app.command()
+def cites(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="A standard id, any URL form of a work, or title words."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The episodes that cite a work, with where and how each mentions it."""
+    episodes = run_query(ctx, query.cites, ref)
+    if json:
+        print_json(episodes)
+        return
+    for episode in episodes:
+        console.print(f"[bold]{_escape(episode['episode_title'])}[/bold]"
+                      f"  {episode['published'] or ''}  {episode['episode_url'] or ''}")
+        for mention in episode["mentions"]:
+            console.print(f"  - {_escape(_when(mention) or '(no topic)')}: "
+                          f"{_escape(mention['anchor_text'])}", highlight=False)
+    console.print(f"{len(episodes)} citing episodes", highlight=False)
+
+
+@app.command("cited-by")
+def cited_by(
+    ctx: typer.Context,
+    episode: str = typer.Argument(..., help="An episode URL, id, or words of its title."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The works an episode cites, grouped by the topic where they come up."""
+    works = run_query(ctx, query.cited_by, episode)
+    if json:
+        print_json(works)
+        return
+    by_topic: dict[str, list[tuple[dict, dict]]] = {}
+    for work in works:
+        for mention in work["mentions"]:
+            by_topic.setdefault(_when(mention) or "(no topic)", []).append((work, mention))
+    for topic, items in by_topic.items():
+        console.print(f"[bold]{_escape(topic)}[/bold]")
+        seen = set()
+        for work, _mention in items:
+            if work["id"] in seen:
+                continue
+            seen.add(work["id"])
+            console.print(f"  {work['id']}  [{work['kind']}]  {_escape(work['title'] or '')}",
+                          highlight=False)
+    console.print(f"{len(works)} works cited", highlight=False)
+
+
+def _escape(text: str | None) -> str:
+    from rich.markup import escape
+
+    return escape(text or "")
+
+
+

@@ -1,0 +1,163 @@
+"""Ingest: sources (files, folders, stdin, URLs) -> episodes -> the store.
+
+Reading never needs the network except for http(s) sources. Each source is read whole
+before anything is written, and all its episodes are written in one transaction, so a bad
+or interrupted source leaves nothing half-written and the other sources carry on.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Episode
+from .sources import SourceError, detect_format, read_source
+from .sources.base import MAX_SOURCE_BYTES
+from .sources.chapters import parse_chapters
+from .store import Store
+
+# Files a folder source contributes; a file named on the command line is read whatever its name.
+FOLDER_SUFFIXES = {".md", ".markdown", ".mdown", ".html", ".htm", ".xml", ".rss", ".atom", ".txt"}
+EXAMPLE_DIR = Path(__file__).parent / "examples"
+
+
+@dataclass
+class IngestOptions:
+    """What the user said about the sources: format and single-episode overrides."""
+
+    format: str | None = None
+    podcast: str | None = None
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+
+
+@dataclass
+class SourceReport:
+    """What happened to one source."""
+
+    source: str
+    format: str | None = None
+    episodes: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    mentions: int = 0
+    topics: int = 0
+    error: str | None = None
+    titles: list[str] = field(default_factory=list)
+
+
+def is_url(source: str) -> bool:
+    """True for http(s) URLs."""
+    return source.lower().startswith(("http://", "https://"))
+
+
+def expand_sources(sources: Iterable[str]) -> list[str]:
+    """Files named, files under folders (recursively, sorted), stdin ("-") and URLs."""
+    expanded: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if source != "-" and not is_url(source) and path.is_dir():
+            expanded.extend(
+                str(p) for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            expanded.append(source)
+    return expanded
+
+
+def load(source: str) -> tuple[bytes, str]:
+    """The bytes of a source and the name to record for it (absolute path, URL or "-")."""
+    if source == "-":
+        return sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1), "-"
+    if is_url(source):
+        from .resolve.http import fetch_bytes
+
+        try:
+            return fetch_bytes(source, max_bytes=MAX_SOURCE_BYTES), source
+        except Exception as error:  # any network failure is this source's failure
+            raise SourceError(f"cannot be fetched: {error}") from None
+    path = Path(source)
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SourceError(f"is {size // 2**20} MB, over the {MAX_SOURCE_BYTES // 2**20} MB "
+                              "limit for one source")
+        return path.read_bytes(), str(path.resolve())
+    except FileNotFoundError:
+        raise SourceError("no such file or folder") from None
+    except IsADirectoryError:
+        raise SourceError("is a directory") from None
+    except PermissionError:
+        raise SourceError("permission denied") from None
+
+
+def read_episodes(data: bytes, name: str, fmt: str, options: IngestOptions) -> list[Episode]:
+    """Read one source's bytes in format ``fmt`` and apply the user's overrides."""
+    episodes = read_source(data, name, fmt)
+    if not episodes:
+        raise SourceError("holds no episode")
+    for episode in episodes:
+        if options.podcast:
+            episode.podcast = options.podcast
+    if len(episodes) == 1:
+        only = episodes[0]
+        only.title = options.title or only.title
+        only.url = options.url or only.url
+        only.published = options.date or only.published
+    if is_url(name):
+        _add_chapters(episodes)
+    return episodes
+
+
+def _add_chapters(episodes: list[Episode]) -> None:
+    """Topics from podcast:chapters documents, for feeds read from the network."""
+    from .resolve.http import fetch_bytes
+
+    for episode in episodes:
+        if episode.chapters_url and not episode.topics:
+            try:
+                episode.topics = parse_chapters(fetch_bytes(episode.chapters_url,
+                                                             max_bytes=2 * 2**20))
+            except Exception:  # chapters are a bonus: the episode stands without them
+                continue
+
+
+def ingest_source(store: Store, source: str, options: IngestOptions) -> SourceReport:
+    """Read one source and store its episodes; errors are reported, not raised."""
+    report = SourceReport(source=source)
+    try:
+        data, name = load(source)
+        report.format = options.format or detect_format(data, name)
+        episodes = read_episodes(data, name, report.format, options)
+        outcomes = store.save_episodes(episodes)
+    except SourceError as error:
+        report.error = str(error)
+        return report
+    except OSError as error:
+        report.error = f"cannot be read: {error.strerror or error}"
+        return report
+    report.episodes = len(episodes)
+    report.titles = [e.title for e in episodes]
+    report.mentions = sum(len(e.mentions) for e in episodes)
+    report.topics = sum(len(e.topics) for e in episodes)
+    for outcome in outcomes:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
+
+
+def ingest(store: Store, sources: Iterable[str], options: IngestOptions,
+           on_done: Callable[[SourceReport], None] | None = None) -> list[SourceReport]:
+    """Ingest every source; one failing source never stops the others."""
+    reports = []
+    for source in expand_sources(sources):
+        report = ingest_source(store, source, options)
+        reports.append(report)
+        if on_done:
+            on_done(report)
+    return reports

@@ -1,0 +1,95 @@
+"""The plain dataclasses every layer speaks: readers produce them, the store keeps them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Topic:
+    """A chapter of an episode: a heading, a timestamped line or a podcast:chapters entry."""
+
+    title: str
+    anchor: str | None = None
+    start_seconds: float | None = None
+    level: int = 1
+    parent: int | None = None  # index of the parent topic in Episode.topics
+
+
+@dataclass
+class Mention:
+    """One link as it stands in an episode's text."""
+
+    url: str  # absolute http(s) URL as written (a scheme is added to scheme-less URLs)
+    anchor_text: str = ""
+    context: str = ""  # the sentence or line around the link
+    topic: int | None = None  # index into Episode.topics
+    section: str | None = None  # a group heading such as "Main papers"
+
+
+@dataclass
+class Person:
+    """Someone who takes part in an episode (host, guest ...)."""
+
+    name: str
+    role: str = "guest"
+    url: str | None = None
+
+
+@dataclass
+class Episode:
+    """One episode with its topics and the links it mentions, as a reader found them."""
+
+    title: str
+    source: str  # the path or URL it was read from
+    guid: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime
+    description: str | None = None
+    podcast: str | None = None
+    podcast_url: str | None = None  # the podcast's web site
+    feed_url: str | None = None
+    chapters_url: str | None = None  # a podcast:chapters JSON document to read topics from
+    image: str | None = None
+    categories: list[str] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The identity of the episode across re-ingests: guid, else url, else source."""
+        return self.guid or self.url or self.source
+
+
+@dataclass(frozen=True)
+class Identified:
+    """What a URL or identifier string points to."""
+
+    input: str
+    id: str | None  # standard id "scheme:value", None when the link names no work by id
+    scheme: str | None
+    version: str | None
+    kind: str
+    canonical_url: str | None
+    fragment: str | None = None
+    archived_from: str | None = None  # the Wayback Machine URL when the input was an archive link
+
+    @property
+    def value(self) -> str | None:
+        """The id without its scheme prefix."""
+        return self.id.split(":", 1)[1] if self.id else None
+
+
+LINK_KINDS = (
+    "paper",
+    "post",
+    "video",
+    "code",
+    "dataset",
+    "encyclopedia",
+    "social",
+    "support",
+    "podcast",
+    "site",
+)

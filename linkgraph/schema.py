@@ -1,0 +1,154 @@
+"""The SQLite schema: tables with foreign keys, indexes, full-text search and views."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+# (table, columns, primary key, foreign keys, not-null, defaults)
+_TABLES: list[tuple[str, dict, dict]] = [
+    ("podcasts", {"id": int, "key": str, "title": str, "feed_url": str, "site_url": str}, {}),
+    (
+        "episodes",
+        {
+            "id": int, "podcast_id": int, "key": str, "guid": str, "title": str, "url": str,
+            "published": str, "description": str, "categories": str, "image": str,
+            "chapters_url": str, "source": str, "source_hash": str, "ingested_at": str,
+        },
+        {"foreign_keys": [("podcast_id", "podcasts", "id")]},
+    ),
+    (
+        "topics",
+        {
+            "id": int, "episode_id": int, "title": str, "anchor": str, "start_seconds": float,
+            "position": int, "level": int, "parent_id": int,
+        },
+        {"foreign_keys": [("episode_id", "episodes", "id"), ("parent_id", "topics", "id")]},
+    ),
+    ("subjects", {"id": int, "name": str, "scheme": str, "label": str}, {}),
+    (
+        "works",
+        {
+            "id": int, "kind": str, "title": str, "abstract": str, "published": str,
+            "venue": str, "url": str, "status": str, "error": str, "attempts": int,
+            "resolved_at": str, "next_attempt_at": str, "sources": str,
+        },
+        {"defaults": {"status": "pending", "attempts": 0, "sources": "{}"}},
+    ),
+    (
+        "identifiers",
+        {"id": int, "work_id": int, "scheme": str, "value": str},
+        {"foreign_keys": [("work_id", "works", "id")]},
+    ),
+    (
+        "links",
+        {"id": int, "url_canonical": str, "domain": str, "kind": str, "work_id": int},
+        {"foreign_keys": [("work_id", "works", "id")]},
+    ),
+    (
+        "mentions",
+        {
+            "id": int, "episode_id": int, "topic_id": int, "link_id": int, "url": str,
+            "fragment": str, "anchor_text": str, "context": str, "section": str, "position": int,
+        },
+        {
+            "foreign_keys": [
+                ("episode_id", "episodes", "id"), ("topic_id", "topics", "id"),
+                ("link_id", "links", "id"),
+            ]
+        },
+    ),
+    ("people", {"id": int, "name": str, "normalized": str, "url": str}, {}),
+    (
+        "authorships",
+        {"work_id": int, "person_id": int, "position": int},
+        {"pk": ("work_id", "person_id"),
+         "foreign_keys": [("work_id", "works", "id"), ("person_id", "people", "id")]},
+    ),
+    (
+        "appearances",
+        {"episode_id": int, "person_id": int, "role": str},
+        {"pk": ("episode_id", "person_id", "role"),
+         "foreign_keys": [("episode_id", "episodes", "id"), ("person_id", "people", "id")]},
+    ),
+    (
+        "work_subjects",
+        {"work_id": int, "subject_id": int},
+        {"pk": ("work_id", "subject_id"),
+         "foreign_keys": [("work_id", "works", "id"), ("subject_id", "subjects", "id")]},
+    ),
+]
+
+_UNIQUE_INDEXES = [
+    ("podcasts", ["key"]),
+    ("episodes", ["podcast_id", "key"]),
+    ("subjects", ["scheme", "name"]),
+    ("identifiers", ["scheme", "value"]),
+    ("links", ["url_canonical"]),
+    ("people", ["normalized"]),
+]
+_INDEXES = [
+    ("episodes", ["key"]),
+    ("episodes", ["url"]),
+    ("topics", ["episode_id"]),
+    ("identifiers", ["work_id"]),
+    ("links", ["work_id"]),
+    ("mentions", ["episode_id"]),
+    ("mentions", ["link_id"]),
+    ("mentions", ["topic_id"]),
+    ("works", ["status"]),
+    ("authorships", ["person_id"]),
+    ("appearances", ["person_id"]),
+    ("work_subjects", ["subject_id"]),
+]
+_FTS = [
+    ("works", ["title", "abstract"]),
+    ("episodes", ["title", "description"]),
+    ("topics", ["title"]),
+    ("mentions", ["anchor_text", "context"]),
+]
+_VIEWS = {
+    # One row per mention with everything a reader of the mention wants beside it.
+    "mention_details": """
+        SELECT m.id AS mention_id, e.id AS episode_id, e.title AS episode_title,
+               e.url AS episode_url, e.published, p.title AS podcast, t.title AS topic,
+               t.anchor AS topic_anchor, t.start_seconds, m.section, m.position, m.url,
+               m.fragment, m.anchor_text, m.context, l.url_canonical, l.kind AS link_kind,
+               w.id AS work_id, w.kind AS work_kind, w.title AS work_title, w.status
+        FROM mentions m
+        JOIN episodes e ON e.id = m.episode_id
+        LEFT JOIN podcasts p ON p.id = e.podcast_id
+        LEFT JOIN topics t ON t.id = m.topic_id
+        JOIN links l ON l.id = m.link_id
+        LEFT JOIN works w ON w.id = l.work_id""",
+    # Citation counts per work: citing episodes and mentions.
+    "work_citations": """
+        SELECT w.id AS work_id, w.kind, w.title, COUNT(DISTINCT m.episode_id) AS episodes,
+               COUNT(m.id) AS mentions
+        FROM works w
+        JOIN links l ON l.work_id = w.id
+        JOIN mentions m ON m.link_id = l.id
+        GROUP BY w.id""",
+}
+
+
+def create(db: sqlite_utils.Database) -> None:
+    """Create every table, index, full-text index and view that is missing."""
+    existing = set(db.table_names())
+    for name, columns, options in _TABLES:
+        if name in existing:
+            continue
+        db[name].create(columns, pk=options.get("pk", "id"),
+                        foreign_keys=options.get("foreign_keys"),
+                        defaults=options.get("defaults"))
+    for table, columns in _UNIQUE_INDEXES:
+        db[table].create_index(columns, unique=True, if_not_exists=True)
+    for table, columns in _INDEXES:
+        db[table].create_index(columns, if_not_exists=True)
+    for table, columns in _FTS:
+        if not db[table].detect_fts():
+            db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
+    for name, sql in _VIEWS.items():
+        db.create_view(name, sql, ignore=True)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

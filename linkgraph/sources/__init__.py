@@ -1,0 +1,54 @@
+"""Readers, one per input format; each turns the bytes of one source into Episodes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
+from ..model import Episode
+from .base import SourceError, decode_text
+
+FORMATS = ("rss", "markdown", "html", "text")
+
+_EXTENSIONS = {
+    ".rss": "rss", ".xml": "rss", ".atom": "rss", ".feed": "rss",
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".txt": "text", ".text": "text",
+}
+_FEED_ROOT = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<(rss|feed|rdf:RDF)\b",
+                        re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(!doctype html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+_MARKDOWN_HINT = re.compile(rb"^---\s*\n|\]\([^)\s]+\)|^#{1,6} \S", re.MULTILINE)
+
+
+def detect_format(data: bytes, name: str = "") -> str:
+    """Guess the format of a source from its content, then its file extension."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf")
+    if _FEED_ROOT.match(head):
+        return "rss"
+    if _HTML_START.match(head):
+        return "html"
+    by_extension = _EXTENSIONS.get(PurePosixPath(name.split("?")[0]).suffix.lower())
+    if by_extension:
+        return by_extension
+    if _MARKDOWN_HINT.search(data[:65536]):
+        return "markdown"
+    return "text"
+
+
+def _reader(fmt: str) -> Callable[[bytes, str], list[Episode]]:
+    from . import feed, html, markdown, text
+
+    return {"rss": feed.read, "markdown": markdown.read, "html": html.read, "text": text.read}[fmt]
+
+
+def read_source(data: bytes, source: str, fmt: str | None = None) -> list[Episode]:
+    """Read one source into episodes, detecting its format unless ``fmt`` is given."""
+    if not data.strip():
+        raise SourceError("is empty")
+    return _reader(fmt or detect_format(data, source))(data, source)
+
+
+__all__ = ["FORMATS", "SourceError", "decode_text", "detect_format", "read_source"]

@@ -1,0 +1,311 @@
+"""The SQLite store: opening it, and every write that keeps episodes, links and works."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from . import schema
+from .identify import identify
+from .model import Episode, Identified
+
+BUSY_TIMEOUT_MS = 60_000
+_ANCHOR_TITLE_JUNK = {"link", "here", "this", "paper", "pdf", "arxiv", "video", "website", "site"}
+
+
+def now_iso() -> str:
+    """The current UTC time as an ISO 8601 string with seconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """One linkgraph SQLite file: foreign keys on, WAL mode, a generous busy timeout."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if self.path != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        if conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
+            with self.transaction():
+                schema.create(self.db)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue politely."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        """Run a read query and return the rows as dicts."""
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def scalar(self, sql: str, params: tuple | dict = ()):
+        """The first column of the first row of a query, or None."""
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    # ---- ingest -------------------------------------------------------------------------
+
+    def save_episodes(self, episodes: list[Episode]) -> list[str]:
+        """Store episodes with their topics and mentions, all in one transaction.
+
+        Returns "added", "updated" or "unchanged" for each. An episode is known again by its
+        podcast and key (guid, url or source); an edited one is replaced in place, and the
+        works and links it cites are kept with any metadata already resolved for them.
+        """
+        with self.transaction():
+            return [self._save_episode(episode) for episode in episodes]
+
+    def _save_episode(self, episode: Episode) -> str:
+        conn = self.conn
+        digest = episode_hash(episode)
+        podcast_id = self._podcast_id(episode)
+        row = conn.execute(
+            "SELECT id, source_hash FROM episodes WHERE podcast_id IS ? AND key = ?",
+            (podcast_id, episode.key),
+        ).fetchone()
+        if row and row[1] == digest:
+            return "unchanged"
+        values = _episode_values(episode, podcast_id, digest)
+        if row:
+            episode_id = row[0]
+            self._clear_episode(episode_id)
+            conn.execute(
+                f"UPDATE episodes SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+                (*values.values(), episode_id),
+            )
+        else:
+            episode_id = conn.execute(
+                f"INSERT INTO episodes ({', '.join(values)}) VALUES "
+                f"({', '.join('?' * len(values))})",
+                tuple(values.values()),
+            ).lastrowid
+        topic_ids = self._insert_topics(episode_id, episode)
+        self._insert_mentions(episode_id, episode, topic_ids)
+        self._insert_people(episode_id, episode)
+        if row:
+            self._drop_orphans()
+        return "updated" if row else "added"
+
+    def _podcast_id(self, episode: Episode) -> int | None:
+        key = episode.feed_url or episode.podcast
+        if not key:
+            return None
+        conn = self.conn
+        found = conn.execute("SELECT id FROM podcasts WHERE key = ?", (key,)).fetchone()
+        if found:
+            conn.execute(
+                "UPDATE podcasts SET title = coalesce(?, title), site_url = coalesce(?, site_url)"
+                " WHERE id = ?",
+                (episode.podcast, episode.podcast_url, found[0]),
+            )
+            return found[0]
+        return conn.execute(
+            "INSERT INTO podcasts (key, title, feed_url, site_url) VALUES (?, ?, ?, ?)",
+            (key, episode.podcast or key, episode.feed_url, episode.podcast_url),
+        ).lastrowid
+
+    def _clear_episode(self, episode_id: int) -> None:
+        conn = self.conn
+        conn.execute("DELETE FROM mentions WHERE episode_id = ?", (episode_id,))
+        conn.execute("UPDATE topics SET parent_id = NULL WHERE episode_id = ?", (episode_id,))
+        conn.execute("DELETE FROM topics WHERE episode_id = ?", (episode_id,))
+        conn.execute("DELETE FROM appearances WHERE episode_id = ?", (episode_id,))
+
+    def _insert_topics(self, episode_id: int, episode: Episode) -> list[int]:
+        ids: list[int] = []
+        for position, topic in enumerate(episode.topics):
+            parent = ids[topic.parent] if topic.parent is not None and topic.parent < len(ids) else None
+            ids.append(self.conn.execute(
+                "INSERT INTO topics (episode_id, title, anchor, start_seconds, position, level,"
+                " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (episode_id, topic.title, topic.anchor, topic.start_seconds, position,
+                 topic.level, parent),
+            ).lastrowid)
+        return ids
+
+    def _insert_mentions(self, episode_id: int, episode: Episode, topic_ids: list[int]) -> None:
+        rows = []
+        for position, mention in enumerate(episode.mentions):
+            found = identify(mention.url)
+            if not found.canonical_url:
+                continue
+            link_id = self._link_id(found, mention.anchor_text)
+            topic_id = topic_ids[mention.topic] if mention.topic is not None else None
+            rows.append((episode_id, topic_id, link_id, mention.url, found.fragment,
+                         mention.anchor_text, mention.context, mention.section, position))
+        self.conn.executemany(
+            "INSERT INTO mentions (episode_id, topic_id, link_id, url, fragment, anchor_text,"
+            " context, section, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def _link_id(self, found: Identified, anchor_text: str) -> int:
+        """The link row for a canonical URL, created with its work when new."""
+        conn = self.conn
+        row = conn.execute("SELECT id, work_id FROM links WHERE url_canonical = ?",
+                           (found.canonical_url,)).fetchone()
+        if row:
+            if row[1] is None:
+                conn.execute("UPDATE links SET work_id = ? WHERE id = ?",
+                             (self._work_id(found, anchor_text), row[0]))
+            return row[0]
+        return conn.execute(
+            "INSERT INTO links (url_canonical, domain, kind, work_id) VALUES (?, ?, ?, ?)",
+            (found.canonical_url, urlsplit(found.canonical_url).hostname, found.kind,
+             self._work_id(found, anchor_text)),
+        ).lastrowid
+
+    def _work_id(self, found: Identified, anchor_text: str) -> int:
+        """The work a link names: by its standard id, else by its canonical URL."""
+        scheme, value = (found.scheme, found.value) if found.id else ("url", found.canonical_url)
+        conn = self.conn
+        row = conn.execute("SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
+                           (scheme, value)).fetchone()
+        if row:
+            title = anchor_title(anchor_text)
+            if title:
+                conn.execute(
+                    "UPDATE works SET title = ? WHERE id = ? AND title IS NULL", (title, row[0]))
+            return row[0]
+        work_id = conn.execute(
+            "INSERT INTO works (kind, title, url, status, attempts, sources) "
+            "VALUES (?, ?, ?, 'pending', 0, '{}')",
+            (found.kind, anchor_title(anchor_text), found.canonical_url),
+        ).lastrowid
+        conn.execute("INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
+                     (work_id, scheme, value))
+        return work_id
+
+    def _insert_people(self, episode_id: int, episode: Episode) -> None:
+        for person in episode.people:
+            person_id = self.person_id(person.name, person.url)
+            self.conn.execute(
+                "INSERT OR IGNORE INTO appearances (episode_id, person_id, role) VALUES (?, ?, ?)",
+                (episode_id, person_id, person.role),
+            )
+
+    def person_id(self, name: str, url: str | None = None) -> int:
+        """The id of a person, created when new; people are matched by normalized name."""
+        normalized = normalize_name(name)
+        row = self.conn.execute("SELECT id FROM people WHERE normalized = ?",
+                                (normalized,)).fetchone()
+        if row:
+            if url:
+                self.conn.execute("UPDATE people SET url = coalesce(url, ?) WHERE id = ?",
+                                  (url, row[0]))
+            return row[0]
+        return self.conn.execute("INSERT INTO people (name, normalized, url) VALUES (?, ?, ?)",
+                                 (name, normalized, url)).lastrowid
+
+    def _drop_orphans(self) -> None:
+        """Remove links no mention uses, and never-resolved works nothing links to."""
+        conn = self.conn
+        conn.execute("DELETE FROM links WHERE id NOT IN (SELECT link_id FROM mentions)")
+        orphans = [r[0] for r in conn.execute(
+            "SELECT id FROM works WHERE status = 'pending' AND attempts = 0 "
+            "AND id NOT IN (SELECT work_id FROM links WHERE work_id IS NOT NULL)")]
+        for work_id in orphans:
+            self.delete_work(work_id)
+
+    def delete_work(self, work_id: int) -> None:
+        """Delete a work and the rows that belong only to it."""
+        conn = self.conn
+        for table in ("identifiers", "authorships", "work_subjects"):
+            conn.execute(f"DELETE FROM {table} WHERE work_id = ?", (work_id,))
+        conn.execute("UPDATE links SET work_id = NULL WHERE work_id = ?", (work_id,))
+        conn.execute("DELETE FROM works WHERE id = ?", (work_id,))
+
+    def merge_works(self, keep: int, drop: int) -> None:
+        """Fold work ``drop`` into ``keep``: links, identifiers, authors, subjects move over.
+
+        Fields ``keep`` lacks are taken from ``drop``. Call inside a transaction.
+        """
+        if keep == drop:
+            return
+        conn = self.conn
+        conn.execute("UPDATE links SET work_id = ? WHERE work_id = ?", (keep, drop))
+        conn.execute("UPDATE OR IGNORE identifiers SET work_id = ? WHERE work_id = ?", (keep, drop))
+        conn.execute("UPDATE OR IGNORE work_subjects SET work_id = ? WHERE work_id = ?",
+                     (keep, drop))
+        has_authors = conn.execute("SELECT 1 FROM authorships WHERE work_id = ?",
+                                   (keep,)).fetchone()
+        if not has_authors:
+            conn.execute("UPDATE authorships SET work_id = ? WHERE work_id = ?", (keep, drop))
+        kept = self.query("SELECT * FROM works WHERE id = ?", (keep,))[0]
+        dropped = self.query("SELECT * FROM works WHERE id = ?", (drop,))[0]
+        fill = {k: v for k, v in dropped.items()
+                if k in ("title", "abstract", "published", "venue", "url") and v and not kept[k]}
+        sources = {**json.loads(dropped["sources"] or "{}"), **json.loads(kept["sources"] or "{}")}
+        fill["sources"] = json.dumps(sources, sort_keys=True)
+        if kept["kind"] != "paper" and dropped["kind"] == "paper":
+            fill["kind"] = "paper"
+        conn.execute(f"UPDATE works SET {', '.join(f'{k} = ?' for k in fill)} WHERE id = ?",
+                     (*fill.values(), keep))
+        self.delete_work(drop)
+
+
+def episode_hash(episode: Episode) -> str:
+    """A digest of everything a reader found in an episode; equal digests mean no change."""
+    payload = json.dumps(asdict(episode), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _episode_values(episode: Episode, podcast_id: int | None, digest: str) -> dict:
+    return {
+        "podcast_id": podcast_id, "key": episode.key, "guid": episode.guid,
+        "title": episode.title, "url": episode.url, "published": episode.published,
+        "description": episode.description,
+        "categories": json.dumps(episode.categories) if episode.categories else None,
+        "image": episode.image, "chapters_url": episode.chapters_url, "source": episode.source,
+        "source_hash": digest, "ingested_at": now_iso(),
+    }
+
+
+def anchor_title(anchor_text: str) -> str | None:
+    """A provisional work title from a link's text, or None when the text says nothing."""
+    text = " ".join(anchor_text.split())
+    if len(text) < 4 or text.lower() in _ANCHOR_TITLE_JUNK or "://" in text or "/" in text[:20]:
+        return None
+    return text
+
+
+def normalize_name(name: str) -> str:
+    """A person's name folded for matching: no accents, lower case, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.replace(".", " ").lower().split())
