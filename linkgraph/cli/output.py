@@ -73,7 +73,9 @@ def print_json_lines(items: Iterable[Any]) -> None:
 
 def table(columns: list[str], rows: Iterable[Iterable[Any]], title: str | None = None) -> None:
     """Print a table of rows."""
-    grid = Table(*columns, title=title, title_justify="left", highlight=False)
+    grid = Table(title=title, title_justify="left", highlight=False)
+    for column in columns:
+        grid.add_column(column, overflow="fold")
     for row in rows:
         grid.add_row(*("" if cell is None else str(cell) for cell in row))
     console.print(grid)

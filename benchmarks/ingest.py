@@ -1,0 +1,81 @@
+"""Ingest of a corpus against bare parsing of the same files with the same parser.
+
+    python benchmarks/ingest.py [FOLDER]      (default: ../shared/corpus/axrp)
+
+Bare parsing = reading each file and rendering it with markdown-it-py, the parser the
+markdown reader uses. The pipeline = detect, read (render + walk the HTML for links,
+topics and context), identify every link and write everything to a fresh SQLite file.
+Both are timed in this one run, best of three, and peak memory is measured with
+tracemalloc in a separate pass so it does not slow the timings.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from linkgraph.ingest import IngestOptions, expand_sources, ingest
+from linkgraph.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = ROOT.parent / "shared" / "corpus" / "axrp"
+
+
+def bare_parse(files: list[str]) -> None:
+    """Only read and render every file with markdown-it."""
+    parser = MarkdownIt("commonmark", {"html": True})
+    for name in files:
+        parser.render(Path(name).read_text(encoding="utf-8"))
+
+
+def pipeline(folder: Path) -> dict:
+    """The whole ingest into a new database; returns its counts."""
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
+        reports = ingest(store, [str(folder)], IngestOptions(podcast="bench"))
+        failed = [r for r in reports if r.error]
+        if failed:
+            raise SystemExit(f"{failed[0].source}: {failed[0].error}")
+        return {"episodes": store.scalar("SELECT count(*) FROM episodes"),
+                "mentions": store.scalar("SELECT count(*) FROM mentions")}
+
+
+def best_of(runs: int, function, *args) -> float:
+    """The shortest wall time of ``runs`` calls."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        function(*args)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def peak_mib(function, *args) -> float:
+    """Peak Python heap while running ``function``, in MiB."""
+    tracemalloc.start()
+    function(*args)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def main() -> None:
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    files = expand_sources([str(folder)])
+    size = sum(Path(f).stat().st_size for f in files) / 2**20
+    counts = pipeline(folder)  # warm-up, and the counts to print
+    parse_s = best_of(3, bare_parse, files)
+    ingest_s = best_of(3, pipeline, folder)
+    print(f"corpus: {len(files)} files, {size:.1f} MiB, {counts['episodes']} episodes, "
+          f"{counts['mentions']} mentions")
+    print(f"bare parse (markdown-it render): {parse_s:.3f} s, peak {peak_mib(bare_parse, files):.1f} MiB")
+    print(f"full ingest into SQLite:         {ingest_s:.3f} s, peak {peak_mib(pipeline, folder):.1f} MiB")
+    print(f"ratio ingest / bare parse: {ingest_s / parse_s:.2f}x (target: at most 3x)")
+
+
+if __name__ == "__main__":
+    main()

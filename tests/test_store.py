@@ -1,0 +1,153 @@
+"""The store: identity of episodes and works, idempotent re-ingest, updates in place."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from linkgraph.model import Episode, Mention, Person, Topic
+from linkgraph.store import Store, anchor_title, normalize_name
+
+
+def _episode(**overrides) -> Episode:
+    episode = Episode(
+        title="Episode one",
+        source="/notes/one.md",
+        url="https://pod.example.org/1",
+        podcast="Example Pod",
+        topics=[Topic("Intro", anchor="intro"), Topic("Papers", anchor="papers", level=2, parent=0)],
+        mentions=[
+            Mention("https://arxiv.org/abs/2303.12642", "Democratizing AI", "We read it.", 1),
+            Mention("https://arxiv.org/pdf/2303.12642v2.pdf", "the pdf", "Again.", 1),
+            Mention("https://www.example.org/post?utm_source=x#part", "A post", "See.", 0,
+                    section="Links"),
+        ],
+        people=[Person("Ada Park", "guest")],
+    )
+    for key, value in overrides.items():
+        setattr(episode, key, value)
+    return episode
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "t.db") as opened:
+        yield opened
+
+
+def _count(store: Store, table: str) -> int:
+    return store.scalar(f"SELECT count(*) FROM {table}")
+
+
+def test_schema_has_foreign_keys_wal_and_fts(store):
+    assert store.scalar("PRAGMA foreign_keys") == 1
+    assert store.scalar("PRAGMA journal_mode") == "wal"
+    fks = {row["table"] for row in store.query("PRAGMA foreign_key_list(mentions)")}
+    assert fks == {"episodes", "topics", "links"}
+    assert {"works_fts", "episodes_fts", "topics_fts", "mentions_fts"} <= set(
+        store.db.table_names())
+
+
+def test_one_work_for_every_url_form_of_an_arxiv_id(store):
+    assert store.save_episodes([_episode()]) == ["added"]
+    works = store.query("SELECT w.id, w.kind, w.title FROM works w JOIN identifiers i "
+                        "ON i.work_id = w.id WHERE i.scheme = 'arxiv' AND i.value = '2303.12642'")
+    assert len(works) == 1
+    assert works[0]["kind"] == "paper"
+    assert works[0]["title"] == "Democratizing AI"  # from the first informative anchor text
+    assert _count(store, "mentions") == 3
+    assert _count(store, "links") == 2
+    assert _count(store, "works") == 2
+
+
+def test_mention_keeps_written_url_fragment_topic_and_section(store):
+    store.save_episodes([_episode()])
+    row = store.query("SELECT * FROM mention_details WHERE anchor_text = 'A post'")[0]
+    assert row["url"] == "https://www.example.org/post?utm_source=x#part"
+    assert row["url_canonical"] == "https://example.org/post"
+    assert row["fragment"] == "part"
+    assert row["topic"] == "Intro"
+    assert row["section"] == "Links"
+    assert row["context"] == "See."
+    papers = store.query("SELECT topic FROM mention_details WHERE work_title = 'Democratizing AI'")
+    assert {r["topic"] for r in papers} == {"Papers"}
+
+
+def test_reingest_changes_nothing(store):
+    store.save_episodes([_episode()])
+    before = {t: _count(store, t) for t in ("episodes", "mentions", "links", "works", "topics")}
+    assert store.save_episodes([_episode()]) == ["unchanged"]
+    assert {t: _count(store, t) for t in before} == before
+
+
+def test_edited_episode_is_updated_in_place_and_keeps_resolved_metadata(store):
+    store.save_episodes([_episode()])
+    episode_id = store.scalar("SELECT id FROM episodes")
+    with store.transaction() as conn:
+        conn.execute("UPDATE works SET title = 'Resolved title', status = 'resolved' "
+                     "WHERE id = (SELECT work_id FROM identifiers WHERE scheme = 'arxiv')")
+    edited = _episode(title="Episode one (edited)")
+    edited.mentions = edited.mentions[:1] + [
+        Mention("https://doi.org/10.1145/3442188.3445922", "Stochastic Parrots", "New.", None)]
+    assert store.save_episodes([edited]) == ["updated"]
+    assert store.scalar("SELECT id FROM episodes") == episode_id
+    assert store.scalar("SELECT title FROM episodes") == "Episode one (edited)"
+    assert _count(store, "mentions") == 2
+    assert store.scalar("SELECT title FROM works w JOIN identifiers i ON i.work_id = w.id "
+                        "WHERE i.scheme = 'arxiv'") == "Resolved title"
+    # the post is no longer cited: its unresolved work and link are gone
+    assert store.scalar("SELECT count(*) FROM links WHERE url_canonical LIKE '%example.org%'") == 0
+    assert _count(store, "works") == 2
+
+
+def test_people_are_matched_by_normalized_name(store):
+    store.save_episodes([_episode(), _episode(source="/notes/two.md", url="https://pod/2",
+                                              people=[Person("ADA  PARK", "guest")])])
+    assert _count(store, "people") == 1
+    assert _count(store, "appearances") == 2
+
+
+def test_failed_save_leaves_nothing_half_written(store):
+    good = _episode()
+    bad = _episode(source="/notes/bad.md", url="https://pod/bad")
+    bad.mentions[0].topic = 99  # points at no topic
+    with pytest.raises(IndexError):
+        store.save_episodes([good, bad])
+    assert _count(store, "episodes") == 0
+    assert _count(store, "mentions") == 0
+
+
+def test_full_text_search_over_mentions_and_topics(store):
+    store.save_episodes([_episode()])
+    hits = store.query("SELECT anchor_text FROM mentions_fts WHERE mentions_fts MATCH 'democratizing'")
+    assert [h["anchor_text"] for h in hits] == ["Democratizing AI"]
+    assert store.query("SELECT title FROM topics_fts WHERE topics_fts MATCH 'papers'")
+
+
+def test_integrity_after_writes(store):
+    store.save_episodes([_episode()])
+    assert store.scalar("PRAGMA integrity_check") == "ok"
+    assert store.query("PRAGMA foreign_key_check") == []
+
+
+def test_not_a_database_is_reported(tmp_path):
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(sqlite3.DatabaseError):
+        Store(path)
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("Democratizing AI", "Democratizing AI"),
+    ("here", None),
+    ("arxiv.org/abs/2303.12642", None),
+    ("https://x.org", None),
+    ("  A   spaced\ttitle ", "A spaced title"),
+])
+def test_anchor_title(text, title):
+    assert anchor_title(text) == title
+
+
+def test_normalize_name():
+    assert normalize_name("José  M. Pérez") == "jose m perez"
