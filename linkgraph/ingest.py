@@ -15,7 +15,7 @@ from pathlib import Path
 from .model import Episode
 from .sources import SourceError, detect_format, read_source
 from .sources.base import MAX_SOURCE_BYTES
-from .sources.chapters import parse_chapters
+from .sources.chapters import read_chapters
 from .store import Store
 
 # Files a folder source contributes; a file named on the command line is read whatever its name.
@@ -122,10 +122,11 @@ def _add_chapters(episodes: list[Episode]) -> None:
     for episode in episodes:
         if episode.chapters_url and not episode.topics:
             try:
-                episode.topics = parse_chapters(fetch_bytes(episode.chapters_url,
-                                                             max_bytes=2 * 2**20))
+                data = fetch_bytes(episode.chapters_url, max_bytes=2 * 2**20)
+                episode.topics, chapter_links = read_chapters(data)
             except Exception:  # chapters are a bonus: the episode stands without them
                 continue
+            episode.mentions.extend(chapter_links)
 
 
 def ingest_source(store: Store, source: str, options: IngestOptions) -> SourceReport:

@@ -1,0 +1,424 @@
+"""HTML pages, and the one link walker that the HTML, markdown and feed readers share."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import unquote, urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..model import Episode, Mention, Topic
+from .base import SourceError, decode_text
+from .textutil import find_urls, sentence_around, timestamped_topic
+
+BLOCK_TAGS = frozenset({
+    "address", "article", "blockquote", "body", "caption", "dd", "details", "dialog", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hgroup", "hr", "html", "li", "main", "menu", "ol", "p", "pre", "section", "summary",
+    "table", "tbody", "tfoot", "thead", "tr", "ul",
+})
+CELL_TAGS = frozenset({"td", "th"})
+SKIP_TAGS = frozenset({
+    "script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template",
+    "iframe",
+})
+HEADING_RANKS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
+LIST_TAGS = frozenset({"ul", "ol", "menu"})
+_TIMESTAMP_RANK = 10  # timestamped topics nest below any heading, deeper lists deeper still
+_LABEL_LIMIT = 80  # a group label such as "Main papers:" is a short line
+_HTTP = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
+_HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+_BULLET = re.compile(r"(?:[-*•·–]|\d{1,2}[.)])\s")
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?)?",
+    re.IGNORECASE,
+)
+
+
+def http_url(value: str | None) -> str | None:
+    """The value, stripped, when it is an absolute http(s) URL, else None."""
+    value = (value or "").strip()
+    return value if _HTTP.match(value) else None
+
+
+def iso_datetime(value: str | None) -> str | None:
+    """Normalise an ISO 8601, Jekyll (``2023-11-26 15:30 -0700``) or RFC 822 date to ISO 8601."""
+    value = (value or "").strip()
+    match = _DATETIME.fullmatch(value)
+    if match:
+        return _iso_from_match(match)
+    try:
+        return parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _iso_from_match(match: re.Match[str]) -> str | None:
+    year, month, day, hour, minute, second, offset = match.groups()
+    try:
+        if hour is None:
+            return datetime(int(year), int(month), int(day)).date().isoformat()
+        moment = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+            tzinfo=_timezone(offset),
+        )
+    except ValueError:
+        return None
+    return moment.isoformat()
+
+
+def _timezone(offset: str | None) -> timezone | None:
+    if not offset:
+        return None
+    if offset.upper() == "Z":
+        return timezone.utc
+    digits = offset[1:].replace(":", "")
+    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return timezone(-delta if offset[0] == "-" else delta)
+
+
+@dataclass
+class _OpenLink:
+    """An ``<a href>`` being walked: its mention, where it starts in the line, its text."""
+
+    mention: int
+    start: int | None
+    text: list[str] = field(default_factory=list)
+
+
+class _Walker:
+    """One pass over a parsed page, collecting topics and link mentions in document order.
+
+    Text is gathered line by line: a line ends at every block element and ``<br>``, and
+    each mention's context, topic and section are settled when its line ends.
+    """
+
+    def __init__(self, base_url: str | None, timestamps: bool) -> None:
+        self.base_url = http_url(base_url)
+        self.timestamps = timestamps
+        self.topics: list[Topic] = []
+        self.mentions: list[Mention] = []
+        self.saw_text = False
+        self._open_topics: list[tuple[int, int]] = []  # (rank, index) of the enclosing topics
+        self._parts: list[str] = []
+        self._length = 0
+        self._spans: list[tuple[int, int, int]] = []  # (mention index, start, end) in the line
+        self._link: _OpenLink | None = None
+        self._sections: list[str | None] = []  # the group label of each open list
+        self._label: str | None = None  # a "Main papers:" line waiting for its list
+        self._toc: dict[str, int] = {}  # "#anchor" links in lists -> list depth
+        self._on_timestamp_line: set[int] = set()  # mentions on their own timestamp line
+
+    def walk(self, root: LexborNode) -> None:
+        """Walk the tree under ``root`` depth first, without recursion."""
+        stack: list[LexborNode | str] = [root]  # a str is the tag of an element to leave
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                self._leave(item)
+                continue
+            tag = item.tag
+            if tag == "-text":
+                self._text(item.text_content or "")
+            elif self._enter(item, tag):
+                stack.append(tag)
+                stack.extend(reversed(list(item.iter(include_text=True))))
+        self._end_line()
+
+    def finish(self) -> tuple[list[Topic], list[Mention]]:
+        """Settle topic hierarchy and levels; return the topics and mentions."""
+        self._apply_toc()
+        self._release_links_after_chapter_list()
+        for topic in self.topics:
+            topic.level = 1 if topic.parent is None else self.topics[topic.parent].level + 1
+        return self.topics, self.mentions
+
+    def _enter(self, node: LexborNode, tag: str) -> bool:
+        if tag in SKIP_TAGS or tag.startswith("-") or _is_navigation(node):
+            return False
+        if tag == "br":
+            self._end_line()
+        elif tag in BLOCK_TAGS:
+            self._end_line()
+            if tag in HEADING_RANKS:
+                self._open_heading(node, HEADING_RANKS[tag])
+            elif tag in LIST_TAGS:
+                inherited = self._sections[-1] if self._sections else None
+                self._sections.append(self._label or inherited)
+                self._label = None
+        elif tag == "a":
+            self._open_link(node.attributes.get("href"))
+        elif tag == "img" and self._link:  # an image link's text is the image's alt text
+            self._text(node.attributes.get("alt") or "")
+        elif tag in CELL_TAGS and any(part.strip() for part in self._parts):  # cells of a row
+            self._text(" | ")
+        return True
+
+    def _leave(self, tag: str) -> None:
+        if tag == "a" and self._link:
+            self._close_link(self._link)
+        elif tag in BLOCK_TAGS:
+            self._end_line()
+            if tag in LIST_TAGS:
+                self._sections.pop()
+                self._label = None
+
+    def _text(self, text: str) -> None:
+        if self._link:
+            self._link.text.append(text)
+        elif "://" in text:
+            for found in find_urls(text):
+                self.mentions.append(Mention(found.url))
+                self._spans.append(
+                    (len(self.mentions) - 1, self._length + found.start, self._length + found.end)
+                )
+        self._parts.append(text)
+        self._length += len(text)
+
+    def _open_link(self, href: str | None) -> None:
+        if not href:
+            return
+        href = href.strip()
+        if href.startswith("#"):
+            if self._sections and len(href) > 1:
+                self._toc.setdefault(unquote(href[1:]), len(self._sections))
+            return
+        url = self._absolute(href)
+        if url:
+            self.mentions.append(Mention(url))
+            self._link = _OpenLink(len(self.mentions) - 1, self._length)
+
+    def _close_link(self, link: _OpenLink) -> None:
+        self._link = None
+        self.mentions[link.mention].anchor_text = " ".join("".join(link.text).split())
+        if link.start is not None:
+            self._spans.append((link.mention, link.start, self._length))
+
+    def _absolute(self, href: str) -> str | None:
+        href = href.replace("\t", "").replace("\n", "").replace("\r", "")
+        if not _HAS_SCHEME.match(href):
+            if not self.base_url:
+                return None
+            href = urljoin(self.base_url, href)
+        return http_url(href)
+
+    def _open_heading(self, node: LexborNode, rank: int) -> None:
+        title = " ".join(node.text(deep=True).split())
+        if title:
+            named = node.css_first("a[name], a[id]")
+            anchor = node.attributes.get("id") or (
+                named and (named.attributes.get("name") or named.attributes.get("id"))
+            )
+            self._add_topic(title, rank, anchor=anchor or None)
+
+    def _add_topic(
+        self, title: str, rank: int, anchor: str | None = None, start: float | None = None
+    ) -> None:
+        while self._open_topics and self._open_topics[-1][0] >= rank:
+            self._open_topics.pop()
+        parent = self._open_topics[-1][1] if self._open_topics else None
+        self.topics.append(Topic(title, anchor=anchor, start_seconds=start, parent=parent))
+        self._open_topics.append((rank, len(self.topics) - 1))
+
+    def _break_link(self, link: _OpenLink) -> None:
+        """A link around blocks (a "card") goes on past the line; its context is its first line."""
+        link.text.append(" ")
+        if link.start is None:
+            return
+        if self._length > link.start:
+            self._spans.append((link.mention, link.start, self._length))
+            link.start = None
+        else:  # none of its text in this line yet: it starts with the next one
+            link.start = 0
+
+    def _end_line(self) -> None:
+        if self._link:
+            self._break_link(self._link)
+        if not self._parts and not self._spans:
+            return
+        text, spans = "".join(self._parts), self._spans
+        self._parts, self._spans, self._length = [], [], 0
+        line = text.strip()
+        if not line and not spans:
+            return
+        self.saw_text = True
+        stamped = self.timestamps and self._timestamp_topic(line)
+        section = self._section(line, bool(spans))
+        if stamped:  # a timestamp line is a topic, not an entry of a link group
+            section = None
+        topic = self._open_topics[-1][1] if self._open_topics else None
+        for index, start, end in spans:
+            mention = self.mentions[index]
+            context = sentence_around(text, start, end)
+            bullet = _BULLET.match(context)  # "- Title: url" lines in a <br> list
+            mention.context = context[bullet.end() :] if bullet else context
+            mention.topic, mention.section = topic, section
+            if stamped:
+                self._on_timestamp_line.add(index)
+
+    def _timestamp_topic(self, line: str) -> bool:
+        found = timestamped_topic(" ".join(line.split()))
+        if found:
+            seconds, title = found
+            rank = _TIMESTAMP_RANK + len(self._sections)
+            self._add_topic(_without_urls(title) or title, rank, start=seconds)
+        return found is not None
+
+    def _section(self, line: str, has_links: bool) -> str | None:
+        """The group label for a line's links; remembers a label line for what follows."""
+        if not has_links and line.endswith(":") and len(line) <= _LABEL_LIMIT:
+            self._label = " ".join(line[:-1].split()) or None
+            return None
+        if self._sections:
+            return self._sections[-1]
+        if self._label and _BULLET.match(line):
+            return self._label
+        self._label = None
+        return None
+
+    def _apply_toc(self) -> None:
+        """Let a "Topics we discuss" list of #anchor links set the parents of its headings."""
+        by_anchor: dict[str, int] = {}
+        for index, topic in enumerate(self.topics):
+            if topic.anchor:
+                by_anchor.setdefault(topic.anchor, index)
+        listed = [(by_anchor[a], depth) for a, depth in self._toc.items() if a in by_anchor]
+        in_toc = {index for index, _ in listed}
+        stack: list[tuple[int, int]] = []
+        for index, depth in listed:
+            while stack and stack[-1][1] >= depth:
+                stack.pop()
+            parent = stack[-1][0] if stack else None
+            if parent is None and self.topics[index].parent not in in_toc:
+                parent = self.topics[index].parent
+            if parent is None or parent < index:
+                self.topics[index].parent = parent
+            stack.append((index, depth))
+
+    def _release_links_after_chapter_list(self) -> None:
+        """Links after a run of timestamp lines that holds no links are not the last chapter's.
+
+        Show notes often list all chapters first and their links after; only when links
+        follow earlier timestamp lines too do they belong to the chapter they follow.
+        """
+        stamped = [i for i, topic in enumerate(self.topics) if topic.start_seconds is not None]
+        if len(stamped) < 2:
+            return
+        last, chapters = stamped[-1], set(stamped)
+        following = [
+            m for i, m in enumerate(self.mentions)
+            if m.topic in chapters and i not in self._on_timestamp_line
+        ]
+        if any(m.topic != last for m in following):
+            return
+        owner = self.topics[last].parent
+        while owner is not None and self.topics[owner].start_seconds is not None:
+            owner = self.topics[owner].parent
+        for mention in following:
+            mention.topic = owner
+
+
+def _without_urls(title: str) -> str:
+    """A timestamp line's title without the URLs written on it."""
+    for found in reversed(find_urls(title)):
+        title = title[: found.start] + title[found.end :]
+    return " ".join(title.split()).strip(" -–—:|")
+
+
+def _is_navigation(node: LexborNode) -> bool:
+    role = node.attributes.get("role")
+    return bool(role) and role.strip().lower() == "navigation"
+
+
+def _walk(root: LexborNode, base_url: str | None, timestamps: bool) -> _Walker:
+    walker = _Walker(base_url, timestamps)
+    walker.walk(root)
+    return walker
+
+
+def extract_links(
+    html: str, base_url: str | None = None, *, timestamps: bool = False
+) -> tuple[list[Topic], list[Mention]]:
+    """Topics (headings, and timestamp lines when ``timestamps``) and link mentions of HTML."""
+    tree = LexborHTMLParser(html)
+    return _walk(tree.body or tree.root, base_url, timestamps).finish()
+
+
+def read(data: bytes, source: str) -> list[Episode]:
+    """Read one web page (a transcript or episode page) into an Episode."""
+    tree = LexborHTMLParser(decode_text(data))
+    base = _base_url(tree, source)
+    page = _page_metadata(tree, base, source)
+    walker = _walk(tree.body or tree.root, base, timestamps=False)
+    if not walker.saw_text and not walker.mentions:
+        raise SourceError("has no text or links outside scripts, styles and page navigation")
+    topics, mentions = walker.finish()
+    title = page.pop("title") or (topics[0].title if topics else source)
+    return [Episode(title=title, source=source, topics=topics, mentions=mentions, **page)]
+
+
+def _base_url(tree: LexborHTMLParser, source: str) -> str | None:
+    base = tree.css_first("base[href]")
+    href = base.attributes.get("href") if base else None
+    return http_url(urljoin(source, href.strip()) if href else source)
+
+
+def _page_metadata(tree: LexborHTMLParser, base: str | None, source: str) -> dict[str, str | None]:
+    canonical = tree.css_first("link[rel~=canonical][href]")
+    url = canonical.attributes.get("href") if canonical else _meta(tree, "og:url")
+    time = tree.css_first("time[datetime]")
+    published = (
+        _meta(tree, "article:published_time")
+        or (time.attributes.get("datetime") if time else None)
+        or _json_ld_date(tree)
+    )
+    return {
+        "title": _meta(tree, "og:title") or _text_of(tree, "h1") or _text_of(tree, "title"),
+        "url": http_url(urljoin(base or "", url.strip()) if url else None) or http_url(source),
+        "published": iso_datetime(published),
+        "description": _meta(tree, "description") or _meta(tree, "og:description"),
+        "image": _meta(tree, "og:image"),
+        "podcast": _meta(tree, "og:site_name"),
+    }
+
+
+def _meta(tree: LexborHTMLParser, name: str) -> str | None:
+    node = tree.css_first(f'meta[property="{name}"][content], meta[name="{name}"][content]')
+    content = " ".join((node.attributes.get("content") or "").split()) if node else ""
+    return content or None
+
+
+def _text_of(tree: LexborHTMLParser, selector: str) -> str | None:
+    node = tree.css_first(selector)
+    text = " ".join(node.text(deep=True).split()) if node else ""
+    return text or None
+
+
+def _json_ld_date(tree: LexborHTMLParser) -> str | None:
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            found = _find_key(json.loads(script.text(deep=True)), "datePublished")
+        except (ValueError, RecursionError):
+            continue
+        if found:
+            return found
+    return None
+
+
+def _find_key(value: object, key: str) -> str | None:
+    """The first string under ``key`` anywhere in a JSON value (JSON-LD nests freely)."""
+    if isinstance(value, dict):
+        if isinstance(value.get(key), str):
+            return value[key]
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = _find_key(item, key)
+            if found:
+                return found
+    return None

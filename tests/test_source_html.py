@@ -1,0 +1,196 @@
+"""The HTML reader and the link walker shared by the HTML, markdown and feed readers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linkgraph.model import Topic
+from linkgraph.sources import detect_format, read_source
+from linkgraph.sources.base import SourceError
+from linkgraph.sources.html import extract_links, iso_datetime, read
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+PAGE_URL = "https://papertrails.example/episode/2024/01/15/reward-hacking.html"
+
+
+def read_fixture(name: str, source: str = PAGE_URL):
+    """The one episode read from an HTML fixture."""
+    [episode] = read((FIXTURES / name).read_bytes(), source)
+    return episode
+
+
+def test_page_metadata_comes_from_meta_tags():
+    episode = read_fixture("transcript_page.html")
+    assert episode.title == "12 - Reward Hacking with Ada Park"
+    assert episode.url == PAGE_URL
+    assert episode.published == "2024-01-15T09:30:00+00:00"
+    assert episode.description == "Ada Park on how policies exploit their reward models."
+    assert episode.image == "https://papertrails.example/assets/ep12.png"
+    assert episode.podcast == "Paper Trails"
+    assert episode.source == PAGE_URL
+
+
+def test_headings_are_topics_with_anchors_levels_and_parents():
+    episode = read_fixture("transcript_page.html")
+    assert episode.topics == [
+        Topic("12 - Reward Hacking with Ada Park", anchor=None, level=1, parent=None),
+        Topic("What is reward hacking?", anchor="what-is-it", level=2, parent=0),
+        Topic("Measuring it", anchor="measuring", level=2, parent=0),
+        Topic("The benchmark", anchor="benchmark", level=3, parent=2),
+        Topic("Following Ada's work", anchor="following-ada", level=2, parent=0),
+    ]
+
+
+def test_every_http_link_and_bare_url_is_a_mention_with_text_context_and_topic():
+    episode = read_fixture("transcript_page.html")
+    assert [(m.url, m.anchor_text, m.context, m.topic) for m in episode.mentions] == [
+        ("https://youtu.be/rewardhack12", "YouTube link", "YouTube link", 0),
+        ("https://arxiv.org/abs/2401.01234", "Goodhart in Practice",
+         "She wrote Goodhart in Practice last year.", 0),
+        ("https://en.wikipedia.org/wiki/Goodhart%27s_law", "Goodhart's law",
+         "Some call it Goodhart's law in action.", 1),
+        ("https://papertrails.example/episode/2023/06/01/mailbag.html", "an earlier episode",
+         "We covered this in an earlier episode.", 2),
+        ("https://github.com/example/rewardlab", "",
+         "The code is at https://github.com/example/rewardlab, if you want it.", 2),
+        ("https://example-blog.com/posts/reward-bench", "RewardBench",
+         "The benchmark is RewardBench.", 3),
+        ("https://adapark.example.org/", "adapark.example.org",
+         "Ada is at adapark.example.org.", 4),
+    ]
+    assert all(m.section is None for m in episode.mentions)
+
+
+def test_relative_links_need_a_page_url():
+    episode = read_fixture("transcript_page.html", source="notes/reward-hacking.html")
+    # the canonical link gives the episode its URL, but is no base for relative links
+    assert episode.url == PAGE_URL
+    assert "https://papertrails.example/episode/2023/06/01/mailbag.html" not in [
+        m.url for m in episode.mentions
+    ]
+    assert len(episode.mentions) == 6
+
+
+def test_scripts_navigation_furniture_and_comments_are_not_content():
+    episode = read_fixture("page_furniture.html")
+    assert [(m.url, m.anchor_text, m.context) for m in episode.mentions] == [
+        ("https://www.youtube.com/watch?v=abc123def45", "a talk on debate",
+         "A listener sent a talk on debate."),
+        ("https://arxiv.org/abs/1805.00899", "",
+         "And the debate paper again: https://arxiv.org/abs/1805.00899."),
+    ]
+    assert episode.topics == [Topic("Mailbag")]
+
+
+def test_a_label_line_before_a_list_names_the_section_of_its_links():
+    episode = read_fixture("link_groups.html")
+    assert [(m.url, m.section, m.context) for m in episode.mentions] == [
+        ("https://www.patreon.com/papertrails", None, "Patreon: patreon.com/papertrails"),
+        ("https://adapark.example.org", "Links for Ada", "Personal website: adapark.example.org"),
+        ("https://arxiv.org/abs/2401.01234", "Main papers",
+         "Goodhart in Practice: arxiv.org/abs/2401.01234"),
+        ("https://papers.ssrn.com/sol3/papers.cfm?abstract_id=1234567", "Main papers",
+         "Proxy objectives: papers.ssrn.com"),
+        ("https://example-blog.com/posts/reward-is-not-enough", "Other research we discuss",
+         "Reward is not enough (blog post): example-blog.com"),
+        ("https://deepmind.example.com/spec-gaming", "Other research we discuss",
+         "Specification gaming: deepmind.example.com"),
+        ("https://patpainter.net", None, "Episode art by Pat Painter: patpainter.net"),
+        ("https://lightspeedgrants.org/", None, "Thanks to Lightspeed Grants for support."),
+    ]
+    assert episode.title == "Show notes: reward hacking"  # from <title>
+    assert episode.topics == []
+
+
+def test_base_href_resolves_links_and_other_schemes_are_dropped():
+    episode = read_fixture("base_href.html", source="saved/mailbag.html")
+    assert [(m.url, m.anchor_text) for m in episode.mentions] == [
+        ("https://cdn.papertrails.example/notes/papers/debate.pdf", "the debate pdf"),
+        ("https://cdn.papertrails.example/ep/2", "last episode"),
+        ("https://video.example/talk", "the talk"),
+    ]
+    assert episode.title == "Mailbag"  # the <h1> before the <title>
+    assert episode.url == "https://papertrails.example/ep/3"  # og:url
+    assert episode.published == "2023-06-01"  # JSON-LD datePublished, inside an @graph
+
+
+def test_time_element_dates_the_page():
+    page = b"""<html><head><title>Notes</title></head><body><article>
+    <p>Posted <time datetime="2023-03-05T18:00:00Z">March 5</time>.</p></article></body></html>"""
+    [episode] = read(page, "notes.html")
+    assert episode.published == "2023-03-05T18:00:00+00:00"
+    assert episode.url is None
+    assert episode.mentions == []
+
+
+def test_a_page_with_only_scripts_is_refused():
+    with pytest.raises(SourceError, match="has no text or links outside scripts"):
+        read((FIXTURES / "only_script.html").read_bytes(), "only_script.html")
+
+
+def test_read_source_detects_html():
+    data = (FIXTURES / "transcript_page.html").read_bytes()
+    assert detect_format(data, "page") == "html"
+    assert read_source(data, PAGE_URL)[0].title == "12 - Reward Hacking with Ada Park"
+
+
+def test_a_topic_list_of_anchor_links_sets_the_hierarchy_of_flat_headings():
+    html = """
+    <p>Topics we discuss:</p>
+    <ul><li><a href="#a">Alpha</a><ul><li><a href="#b">Beta</a></li></ul></li>
+        <li><a href="#c">Gamma</a></li></ul>
+    <h2 id="a">Alpha</h2><h2 id="b">Beta</h2><p>See <a href="https://x.example/">x</a>.</p>
+    <h2 id="c">Gamma</h2>
+    """
+    topics, mentions = extract_links(html)
+    assert topics == [
+        Topic("Alpha", anchor="a", level=1, parent=None),
+        Topic("Beta", anchor="b", level=2, parent=0),
+        Topic("Gamma", anchor="c", level=1, parent=None),
+    ]
+    assert [(m.url, m.topic) for m in mentions] == [("https://x.example/", 1)]
+
+
+def test_a_link_around_blocks_keeps_all_its_text_and_the_context_of_its_first_line():
+    html = '<a href="https://x.example/p"><h3>Card title</h3><p>Card text.</p></a>'
+    topics, mentions = extract_links(html)
+    assert topics == [Topic("Card title")]
+    assert [(m.anchor_text, m.context, m.topic) for m in mentions] == [
+        ("Card title Card text.", "Card title", 0)
+    ]
+
+
+def test_image_links_take_the_alt_text_and_table_rows_are_one_line():
+    html = """<table><tr><td>Logo</td>
+    <td><a href="https://x.example/"><img src="logo.png" alt="Example logo"></a></td></tr>
+    </table>"""
+    _, mentions = extract_links(html)
+    assert [(m.anchor_text, m.context) for m in mentions] == [
+        ("Example logo", "Logo | Example logo")
+    ]
+
+
+def test_hrefs_with_whitespace_and_relative_links_against_a_base_url():
+    html = '<p><a href=" https://x.example/a\n/b ">a</a> <a href="../c">c</a> <a href="">e</a></p>'
+    _, mentions = extract_links(html, "https://x.example/notes/1/")
+    assert [m.url for m in mentions] == ["https://x.example/a/b", "https://x.example/notes/c"]
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("2023-11-26 15:30 -0700", "2023-11-26T15:30:00-07:00"),
+        ("2023-11-26", "2023-11-26"),
+        ("2023-11-26T15:30:05Z", "2023-11-26T15:30:05+00:00"),
+        ("2023-11-26T15:30:05.123+05:30", "2023-11-26T15:30:05+05:30"),
+        ("2023-11-26 15:30:05", "2023-11-26T15:30:05"),
+        ("Sun, 26 Nov 2023 15:30:00 -0700", "2023-11-26T15:30:00-07:00"),
+        ("2023-02-30", None),
+        ("next Tuesday", None),
+        (None, None),
+    ],
+)
+def test_iso_datetime(written, iso):
+    assert iso_datetime(written) == iso
