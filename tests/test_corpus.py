@@ -1,0 +1,84 @@
+"""Acceptance checks on the real corpus in ../shared/corpus (skipped where it is absent)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from linkgraph.identify import identify
+from linkgraph.ingest import IngestOptions, ingest
+from linkgraph.store import Store
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+_LINK = re.compile(r"\]\((https?://(?:[^()\s]|\([^()\s]*\))+)\)")  # one level of (parens)
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+
+
+@pytest.fixture(scope="module")
+def axrp(tmp_path_factory):
+    store = Store(tmp_path_factory.mktemp("axrp") / "axrp.db")
+    reports = ingest(store, [str(CORPUS / "axrp")], IngestOptions(podcast="AXRP"))
+    assert [r.error for r in reports if r.error] == []
+    yield store
+    store.close()
+
+
+def test_axrp_episodes_and_mentions(axrp):
+    assert axrp.scalar("SELECT count(*) FROM episodes") == 30
+    # 1,144 markdown links, plus 3 URLs standing bare in the text: "(text)[url]" in
+    # episode 11, "[text] (url)" in episode 23 (a space makes it no link) and a URL glued to
+    # the next word in episode 23. Links inside HTML comments are not mentions.
+    assert axrp.scalar("SELECT count(*) FROM mentions") == 1147
+    assert axrp.scalar("SELECT count(*) FROM mentions WHERE url LIKE '%jekyll%'") == 0
+
+
+def test_axrp_every_arxiv_mention_belongs_to_its_arxiv_work(axrp):
+    rows = axrp.query("SELECT m.url, i.value FROM mentions m JOIN links l ON l.id = m.link_id "
+                      "LEFT JOIN identifiers i ON i.work_id = l.work_id AND i.scheme = 'arxiv' "
+                      "WHERE m.url LIKE '%arxiv.org/%'")
+    with_id = [r for r in rows if identify(r["url"]).scheme == "arxiv"]
+    assert len(with_id) == len(rows) - 1  # the arxiv.org home page names no paper
+    assert all(r["value"] == identify(r["url"]).value for r in with_id)
+    assert axrp.scalar("SELECT count(*) FROM identifiers WHERE scheme = 'arxiv'") == 123
+
+
+def test_axrp_mentions_sit_under_their_headings(axrp):
+    """Check every mention's topic against a line scan of the markdown headings."""
+    for path in sorted((CORPUS / "axrp").glob("*.markdown")):
+        text = re.sub(r"<!--.*?-->", "", path.read_text(encoding="utf-8"), flags=re.S)
+        expected: list[tuple[str, str | None]] = []
+        heading = None
+        for line in text.splitlines():
+            found = re.match(r"#{1,4} (.*?)\s*(?:<a name=.*)?$", line)
+            if found:
+                heading = found.group(1).strip()
+            expected += [(url, heading) for url in _LINK.findall(line)]
+        stored = axrp.query(
+            "SELECT m.url, t.title FROM mentions m JOIN episodes e ON e.id = m.episode_id "
+            "LEFT JOIN topics t ON t.id = m.topic_id WHERE e.source = ? ORDER BY m.position",
+            (str(path.resolve()),))
+        linked = [(r["url"], r["title"]) for r in stored if "](" + r["url"] + ")" in text]
+        assert linked == expected, path.name
+
+
+def test_axrp_democratizing_ai_is_cited_under_its_heading(axrp):
+    topics = axrp.query("SELECT topic FROM mention_details WHERE url_canonical = "
+                        "'https://arxiv.org/abs/2303.12642' ORDER BY position")
+    assert topics[0]["topic"] == "Democratizing AI"
+
+
+def test_seed_page_gives_one_episode_23_topics_and_each_link_once(tmp_path):
+    with Store(tmp_path / "seed.db") as store:
+        ingest(store, [str(CORPUS / "seed")], IngestOptions())
+        assert store.scalar("SELECT count(*) FROM episodes") == 1
+        starts = [r["start_seconds"] for r in store.query(
+            "SELECT start_seconds FROM topics ORDER BY position")]
+        assert len(starts) == 23 and starts[0] == 40 and starts[-1] == 6923
+        urls = [r["url_canonical"] for r in store.query(
+            "SELECT url_canonical FROM mention_details")]
+        assert len(urls) == 15 == len(set(urls))
+        ids = {r["scheme"] + ":" + r["value"] for r in store.query("SELECT * FROM identifiers")}
+        assert {"arxiv:2303.12642", "arxiv:2201.05159", "arxiv:2307.15043",
+                "ssrn:4596436"} <= ids
