@@ -16,6 +16,7 @@ from .model import Episode
 from .sources import SourceError, detect_format, read_source
 from .sources.base import MAX_SOURCE_BYTES
 from .sources.chapters import read_chapters
+from .sources.markdown import jekyll_url
 from .store import Store
 
 # Files a folder source contributes; a file named on the command line is read whatever its name.
@@ -32,6 +33,7 @@ class IngestOptions:
     title: str | None = None
     url: str | None = None
     date: str | None = None
+    site_url: str | None = None  # base URL of a Jekyll site, to give posts their page URL
 
 
 @dataclass
@@ -105,6 +107,8 @@ def read_episodes(data: bytes, name: str, fmt: str, options: IngestOptions) -> l
     for episode in episodes:
         if options.podcast:
             episode.podcast = options.podcast
+        if options.site_url and not episode.url and fmt == "markdown":
+            episode.url = jekyll_url(options.site_url, episode)
     if len(episodes) == 1:
         only = episodes[0]
         only.title = options.title or only.title

@@ -58,8 +58,15 @@ class Episode:
 
     @property
     def key(self) -> str:
-        """The identity of the episode across re-ingests: guid, else url, else source."""
-        return self.guid or self.url or self.source
+        """The identity of the episode across re-ingests: its guid, else where it was read from.
+
+        Text from standard input has no name, so it is known by its URL, else its title.
+        """
+        if self.guid:
+            return self.guid
+        if self.source != "-":
+            return self.source
+        return self.url or f"stdin:{self.title}"
 
 
 @dataclass(frozen=True)

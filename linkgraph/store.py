@@ -183,6 +183,8 @@ class Store:
             if row[1] is None:
                 conn.execute("UPDATE links SET work_id = ? WHERE id = ?",
                              (self._work_id(found, anchor_text), row[0]))
+            else:
+                self._improve_title(row[1], anchor_text)
             return row[0]
         return conn.execute(
             "INSERT INTO links (url_canonical, domain, kind, work_id) VALUES (?, ?, ?, ?)",
@@ -197,10 +199,7 @@ class Store:
         row = conn.execute("SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
                            (scheme, value)).fetchone()
         if row:
-            title = anchor_title(anchor_text)
-            if title:
-                conn.execute(
-                    "UPDATE works SET title = ? WHERE id = ? AND title IS NULL", (title, row[0]))
+            self._improve_title(row[0], anchor_text)
             return row[0]
         work_id = conn.execute(
             "INSERT INTO works (kind, title, url, status, attempts, sources) "
@@ -210,6 +209,16 @@ class Store:
         conn.execute("INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
                      (work_id, scheme, value))
         return work_id
+
+    def _improve_title(self, work_id: int, anchor_text: str) -> None:
+        """Give a never-resolved work the most title-like anchor text seen so far."""
+        candidate = anchor_title(anchor_text)
+        if not candidate:
+            return
+        current = self.conn.execute("SELECT title FROM works WHERE id = ? AND status = 'pending'",
+                                    (work_id,)).fetchone()
+        if current and title_score(candidate) > title_score(current[0]):
+            self.conn.execute("UPDATE works SET title = ? WHERE id = ?", (candidate, work_id))
 
     def _insert_people(self, episode_id: int, episode: Episode) -> None:
         for person in episode.people:
@@ -302,6 +311,13 @@ def anchor_title(anchor_text: str) -> str | None:
     if len(text) < 4 or text.lower() in _ANCHOR_TITLE_JUNK or "://" in text or "/" in text[:20]:
         return None
     return text
+
+
+def title_score(title: str | None) -> tuple[bool, int]:
+    """How title-like an anchor text is: capitalised first, then longer."""
+    if not title:
+        return (False, 0)
+    return (title[0].isupper() or title[0].isdigit(), min(len(title.split()), 30))
 
 
 def normalize_name(name: str) -> str:

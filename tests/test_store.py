@@ -151,3 +151,18 @@ def test_anchor_title(text, title):
 
 def test_normalize_name():
     assert normalize_name("José  M. Pérez") == "jose m perez"
+
+
+def test_work_title_takes_the_most_title_like_anchor_until_resolved(store):
+    casual = _episode(mentions=[Mention("https://arxiv.org/abs/2201.05159", "talked about")])
+    store.save_episodes([casual])
+    assert store.scalar("SELECT title FROM works") == "talked about"
+    labelled = _episode(source="/notes/two.md", mentions=[Mention(
+        "arxiv.org/abs/2201.05159", "Structured access: an emerging paradigm")])
+    store.save_episodes([labelled])
+    assert store.scalar("SELECT title FROM works") == "Structured access: an emerging paradigm"
+    with store.transaction() as conn:
+        conn.execute("UPDATE works SET title = 'Resolved', status = 'resolved'")
+    store.save_episodes([_episode(source="/notes/three.md", mentions=[Mention(
+        "https://arxiv.org/pdf/2201.05159", "Structured access: an emerging paradigm for AI")])])
+    assert store.scalar("SELECT title FROM works") == "Resolved"

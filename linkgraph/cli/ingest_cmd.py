@@ -28,6 +28,8 @@ def ingest(
     title: str = typer.Option(None, help="Episode title, for a source with one episode."),
     url: str = typer.Option(None, help="Episode URL, for a source with one episode."),
     date: str = typer.Option(None, help="Publication date (YYYY-MM-DD), for one episode."),
+    site_url: str = typer.Option(None, "--site-url", help="Base URL of a Jekyll site: markdown "
+                                 "posts get the page URL its default permalinks give them."),
     example: bool = typer.Option(False, "--example", help="Ingest the bundled example podcast."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
     json: bool = typer.Option(False, "--json", help="Print one JSON report per source."),
@@ -49,7 +51,8 @@ def ingest(
         fail("ingest: --title and --url name one episode, but several sources were given")
     if not expanded:
         fail(f"ingest: no readable files under {', '.join(sources)}")
-    options = IngestOptions(format=format, podcast=podcast, title=title, url=url, date=date)
+    options = IngestOptions(format=format, podcast=podcast, title=title, url=url, date=date,
+                            site_url=site_url)
     reports: list[SourceReport] = []
     with open_store(ctx) as store, progress(quiet or json) as bar:
         task = bar.add_task("ingesting", total=len(expanded))

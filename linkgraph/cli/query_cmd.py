@@ -62,11 +62,14 @@ def cites(
         print_json(episodes)
         return
     for episode in episodes:
+        date = (episode["published"] or "")[:10]
         console.print(f"[bold]{_escape(episode['episode_title'])}[/bold]"
-                      f"  {episode['published'] or ''}  {episode['episode_url'] or ''}")
+                      + (f"  ({date})" if date else ""), highlight=False)
+        if episode["episode_url"]:
+            console.print(f"  {episode['episode_url']}", highlight=False, soft_wrap=True)
         for mention in episode["mentions"]:
             console.print(f"  - {_escape(_when(mention) or '(no topic)')}: "
-                          f"{_escape(mention['anchor_text'])}", highlight=False)
+                          f"\"{_escape(mention['anchor_text'])}\"", highlight=False)
     console.print(f"{len(episodes)} citing episodes", highlight=False)
 
 
@@ -92,8 +95,8 @@ def cited_by(
             if work["id"] in seen:
                 continue
             seen.add(work["id"])
-            console.print(f"  {work['id']}  [{work['kind']}]  {_escape(work['title'] or '')}",
-                          highlight=False)
+            console.print(f"  {_escape(work['title'] or '(untitled)')}  [dim]{work['kind']} "
+                          f"{_escape(work['id'])}[/dim]", highlight=False, soft_wrap=True)
     console.print(f"{len(works)} works cited", highlight=False)
 
 

@@ -109,3 +109,19 @@ def _categories(meta: dict[str, object]) -> list[str]:
 def _post_date(source: str) -> str | None:
     match = _POST_DATE.match(PurePath(source).name)
     return iso_datetime(match.group(1)) if match else None
+
+
+_POST_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(.+)")
+
+
+def jekyll_url(site_url: str, episode: Episode) -> str | None:
+    """The page URL Jekyll's default permalink gives a post: /:categories/:y/:m/:d/:slug.html.
+
+    None when the source is not named like a Jekyll post (YYYY-MM-DD-slug.md).
+    """
+    match = _POST_NAME.fullmatch(PurePath(episode.source).stem)
+    if not match:
+        return None
+    year, month, day, slug = match.groups()
+    parts = [*episode.categories, year, month, day]
+    return f"{site_url.rstrip('/')}/{'/'.join(parts)}/{slug}.html"
