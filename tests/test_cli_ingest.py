@@ -252,3 +252,13 @@ def test_example_and_python_dash_m(tmp_path):
     stats = subprocess.run([sys.executable, "-m", "linkgraph", "stats", "--json"],
                            capture_output=True, text=True, env=environment, check=True)
     assert json.loads(stats.stdout)["episodes"] == 5
+
+
+def test_site_url_gives_jekyll_posts_their_page_url(env):
+    sources, db, run = env
+    result = run("ingest", str(sources / "2023-11-26-ep7.markdown"), "--site-url",
+                 "https://pod.example.org/", "--quiet")
+    assert result.exit_code == 0, result.output
+    with Store(db) as store:
+        assert store.scalar("SELECT url FROM episodes") == (
+            "https://pod.example.org/episode/2023/11/26/ep7.html")
