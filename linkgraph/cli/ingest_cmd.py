@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
 import typer
 
@@ -12,8 +13,16 @@ from . import app
 from .output import EXIT_PARTIAL, console, fail, open_store, print_json, progress, table, warn
 
 
+def _display(source: str) -> str:
+    """A source as the user would name it: relative to the working folder when inside it."""
+    try:
+        return str(Path(source).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return source
+
+
 def _summary_rows(reports: list[SourceReport]) -> list[list]:
-    return [[r.source, r.format, r.episodes, r.added, r.updated, r.unchanged, r.topics, r.mentions]
+    return [[_display(r.source), r.format, r.episodes, r.added, r.updated, r.unchanged, r.topics, r.mentions]
             for r in reports if not r.error]
 
 

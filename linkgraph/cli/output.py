@@ -20,8 +20,10 @@ EXIT_OK = 0
 EXIT_PARTIAL = 1  # some inputs failed, the others were done
 EXIT_USAGE = 2  # bad arguments, unknown or ambiguous reference
 
-console = Console()
-errors = Console(stderr=True)
+# Piped output is not cut to 80 columns: it goes to files, pagers and wider windows.
+_PIPED_WIDTH = 160
+console = Console(width=None if sys.stdout.isatty() else _PIPED_WIDTH)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPED_WIDTH)
 
 
 def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:

@@ -26,8 +26,11 @@ def identify(
             for f in found
         )
         return
-    table(["input", "id", "version", "kind", "canonical url"],
-          [[f.input, f.id or "-", f.version or "", f.kind, f.canonical_url or "-"] for f in found])
+    for f in found:
+        version = f" (version {f.version})" if f.version else ""
+        console.print(f"{f.input}\n  id: {f.id or '-'}{version}\n  kind: {f.kind}\n"
+                      f"  canonical: {f.canonical_url or '- (not an http(s) link)'}",
+                      markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -1,0 +1,143 @@
+"""linkgraph resolve and show: fetch metadata for the works, look at one work."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+from rich.markup import escape
+
+from ..config import ConfigError, load_config
+from ..resolve import SOURCES, Options, SourceCounts, Summary, resolve
+from ..resolve.details import work_details
+from . import app
+from .output import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    console,
+    fail,
+    open_store,
+    print_json,
+    progress,
+    run_query,
+    table,
+    warn,
+)
+
+
+def _describe(source: str, counts: SourceCounts) -> str:
+    return (f"{source:<10} resolved {counts.resolved}  partial {counts.partial}  "
+            f"failed {counts.failed}  pending {counts.pending}")
+
+
+def _print_summary(summary: Summary) -> None:
+    rows = [[name, c.works, c.resolved, c.partial, c.failed, c.passed_on, c.pending,
+             c.requests, c.cached] for name, c in summary.sources.items()]
+    table(["source", "works", "resolved", "partial", "failed", "passed on", "pending",
+           "requests", "from cache"], rows)
+    console.print(
+        f"{summary.works} works: {summary.resolved} resolved, {summary.partial} partial, "
+        f"{summary.failed} failed, {summary.pending} pending; {summary.merged} merged; "
+        f"{summary.requests} requests, {summary.cached} answered from the cache; "
+        f"{summary.seconds:.1f} s", highlight=False, soft_wrap=True)
+    for failure in summary.failures[:20]:
+        warn(f"{failure['id']}: {failure['error']}")
+    if len(summary.failures) > 20:
+        warn(f"... and {len(summary.failures) - 20} more failures (see --json)")
+
+
+@app.command("resolve")
+def resolve_command(
+    ctx: typer.Context,
+    offline: bool = typer.Option(False, "--offline", help="Fetch nothing; say so and exit 0."),
+    refresh: bool = typer.Option(
+        False, "--refresh", help="Resolve resolved works again and revalidate the HTTP cache."),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed", help="Retry failed works now, before their back-off ends."),
+    allow_private_network: bool = typer.Option(
+        False, "--allow-private-network",
+        help="Fetch URLs on loopback, private and link-local addresses too."),
+    source: Optional[str] = typer.Option(  # noqa: UP045 (typer reads the annotation)
+        None, "--source", help=f"Only this source: {', '.join(SOURCES)}."),
+    limit: Optional[int] = typer.Option(  # noqa: UP045
+        None, "--limit", min=1, help="Resolve at most this many works."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
+    json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Fetch titles, authors, dates, abstracts and identifiers for the works in the store."""
+    if source is not None and source not in SOURCES:
+        fail(f"--source {source}: unknown source; choose one of {', '.join(SOURCES)}")
+    with open_store(ctx) as store:
+        try:
+            config = load_config(store.path)
+        except ConfigError as error:
+            fail(str(error))
+        if allow_private_network:
+            config = config.with_options(allow_private_network=True)
+        options = Options(refresh=refresh, retry_failed=retry_failed, offline=offline,
+                          source=source, limit=limit)
+        with progress(quiet or json or not sys.stderr.isatty()) as bar:
+            tasks: dict[str, int] = {}
+
+            def report(name: str, counts: SourceCounts) -> None:
+                if name not in tasks:
+                    tasks[name] = bar.add_task(name, total=0)
+                bar.update(tasks[name], total=counts.works, description=_describe(name, counts),
+                           completed=counts.works - counts.pending)
+
+            summary = resolve(store, config, options, progress=report)
+            if not summary.network:  # the one line below says it all
+                for task in tasks.values():
+                    bar.remove_task(task)
+    if json:
+        print_json(summary.to_json())
+    elif summary.offline:
+        console.print(f"offline: nothing fetched; {summary.works} works wait to be resolved "
+                      "and keep their titles from link text", highlight=False, soft_wrap=True)
+    elif not summary.network:
+        console.print(f"no network: nothing fetched; {summary.works} works left as they were "
+                      "(titles from link text kept)", highlight=False, soft_wrap=True)
+    elif not quiet or summary.failures:
+        _print_summary(summary)
+    raise typer.Exit(EXIT_PARTIAL if summary.failures else EXIT_OK)
+
+
+def _print_work(work: dict) -> None:
+    console.print(f"[bold]{escape(work['title'] or '(no title)')}[/bold]")
+    lines = [
+        ("id", work["id"]), ("kind", work["kind"]), ("status", work["status"]),
+        ("authors", ", ".join(work["authors"])), ("published", work["published"]),
+        ("venue", work["venue"]), ("identifiers", " ".join(work["identifiers"])),
+        ("subjects", ", ".join(work["subjects"])), ("url", work["url"]),
+        ("error", work["error"]),
+    ]
+    for name, value in lines:
+        if value:
+            console.print(f"  {name:<12}{escape(str(value))}", highlight=False)
+    if work["abstract"]:
+        console.print(f"\n{escape(work['abstract'])}\n", highlight=False)
+    if work["sources"]:
+        table(["field", "source", "at", "value"],
+              [[name, entry.get("source"), entry.get("at"), entry.get("value")]
+               for name, entry in sorted(work["sources"].items())])
+    for mention in work["mentions"]:
+        where = mention["topic"] or mention["section"] or ""
+        console.print(f"  - {escape(mention['episode_title'] or '')}"
+                      f"{'  [' + escape(where) + ']' if where else ''}: "
+                      f"{escape(mention['anchor_text'] or mention['url'])}", highlight=False)
+    console.print(f"{len(work['mentions'])} mentions", highlight=False)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="A standard id, any URL form of a work, or title words."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Everything known about one work: metadata, where it came from, who mentions it."""
+    work = run_query(ctx, work_details, ref)
+    if json:
+        print_json(work)
+        return
+    _print_work(work)

@@ -1,0 +1,341 @@
+"""Resolve: fill the works in a store with metadata from the source that knows each best.
+
+Works are chosen by status (pending, and failed or partial ones whose back-off has passed),
+routed to a source by their identifiers (arXiv, Crossref, OpenReview, oEmbed, GitHub,
+Wikipedia, else the web page itself), fetched in batches where the API allows and on a
+worker pool otherwise, and written back one work per transaction by this thread alone.
+A source that does not know a work passes it to the next one (Crossref -> the DOI's page);
+a page that reveals an arXiv id or a DOI is looked up in that API in a following round.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import Config, cache_path_for, load_config
+from ..identify import identify
+from ..store import Store, now_iso
+from . import arxiv, crossref, github, oembed, openreview, webpage, wikipedia
+from .apply import API_FOR_SCHEME, api_resolved, apply_metadata, record_failure, work_of
+from .base import Metadata, NotFound, Resolver, Target
+from .http import Cancelled, Http, HTTPStatusError, NetworkDown, tagged
+from .merge import TitleIndex
+
+REGISTRY: dict[str, Resolver] = {r.name: r for r in (
+    arxiv.RESOLVER, crossref.RESOLVER, openreview.RESOLVER, oembed.RESOLVER, github.RESOLVER,
+    wikipedia.RESOLVER, webpage.RESOLVER)}
+SOURCES = tuple(REGISTRY)
+_SCHEME_ORDER = ("arxiv", "doi", "ssrn", "openreview", "acl", "pmid", "pmcid", "url")
+_PASS_ON_STATUSES = {400, 401, 403, 404, 410}
+_MAX_ROUNDS = 3
+
+
+@dataclass
+class Options:
+    """What the user asked of one run."""
+
+    refresh: bool = False  # resolve resolved works again, revalidating the HTTP cache
+    retry_failed: bool = False  # retry failed and partial works before their back-off ends
+    offline: bool = False
+    source: str | None = None  # only this source
+    limit: int | None = None  # at most this many works
+
+
+@dataclass
+class SourceCounts:
+    """What one source did in a run."""
+
+    works: int = 0
+    resolved: int = 0
+    partial: int = 0
+    failed: int = 0
+    passed_on: int = 0  # handed to the next source
+    requests: int = 0
+    cached: int = 0
+
+    @property
+    def pending(self) -> int:
+        """Works given to the source and not answered (interrupted, or no network)."""
+        return max(0, self.works - self.resolved - self.partial - self.failed - self.passed_on)
+
+
+@dataclass
+class Summary:
+    """The outcome of a run, for people (a table) and scripts (``--json``)."""
+
+    offline: bool = False
+    network: bool = True
+    works: int = 0
+    resolved: int = 0
+    partial: int = 0
+    failed: int = 0
+    pending: int = 0
+    merged: int = 0
+    requests: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    sources: dict[str, SourceCounts] = field(default_factory=dict)
+    failures: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The documented JSON shape of ``resolve --json``."""
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        data["sources"] = {name: {**asdict(counts), "pending": counts.pending}
+                           for name, counts in self.sources.items()}
+        return data
+
+
+Progress = Callable[[str, SourceCounts], None]
+
+
+def chain(target: Target) -> list[str]:
+    """The sources to ask about a target, in order."""
+    return [name for name, resolver in REGISTRY.items() if resolver.accepts(target)]
+
+
+def _target(store: Store, work: dict) -> Target | None:
+    ids = store.query("SELECT scheme, value FROM identifiers WHERE work_id = ?", (work["id"],))
+    ids.sort(key=lambda i: _SCHEME_ORDER.index(i["scheme"]) if i["scheme"] in _SCHEME_ORDER
+             else len(_SCHEME_ORDER))
+    if not ids:
+        return None
+    scheme, value = ids[0]["scheme"], ids[0]["value"]
+    if scheme == "url":
+        written = store.scalar(
+            "SELECT m.url FROM mentions m JOIN links l ON l.id = m.link_id "
+            "WHERE l.work_id = ? ORDER BY m.id LIMIT 1", (work["id"],))
+        url = (written or value).split("#", 1)[0]
+    else:
+        url = work["url"] or identify(f"{scheme}:{value}").canonical_url
+    return Target(scheme, value, url, work["kind"] or "site")
+
+
+def select(store: Store, options: Options) -> list[Target]:
+    """The works this run should resolve, as targets."""
+    rows = store.query(
+        "SELECT id, kind, url FROM works WHERE status = 'pending' OR ? OR "
+        "(status IN ('failed', 'partial') AND (? OR next_attempt_at IS NULL "
+        " OR next_attempt_at <= ?)) ORDER BY id",
+        (options.refresh, options.retry_failed, now_iso()))
+    targets = []
+    for row in rows:
+        target = _target(store, row)
+        if target and (options.source is None or options.source in chain(target)[:1]):
+            targets.append(target)
+        if options.limit is not None and len(targets) >= options.limit:
+            break
+    return targets
+
+
+def _interleaved(items: list[tuple[Resolver, Target]]) -> list[tuple[Resolver, Target]]:
+    """Round-robin over hosts, so the workers spread over hosts instead of queueing on one."""
+    groups: dict[str, list[tuple[Resolver, Target]]] = defaultdict(list)
+    for resolver, target in items:
+        groups[resolver.name if resolver.name != "webpage" else target.host].append(
+            (resolver, target))
+    ordered: list[tuple[Resolver, Target]] = []
+    lists = list(groups.values())
+    for index in range(max((len(g) for g in lists), default=0)):
+        ordered.extend(g[index] for g in lists if index < len(g))
+    return ordered
+
+
+class _Run:
+    """One resolve run: rounds of fetching, applying each answer as it arrives."""
+
+    def __init__(self, store: Store, config: Config, http: Http, options: Options,
+                 progress: Progress | None):
+        self.store, self.config, self.http, self.options = store, config, http, options
+        self.progress = progress or (lambda source, counts: None)
+        self.summary = Summary()
+        self.attempted: set[tuple[str, str]] = set()
+        self.held: list[tuple[Target, str]] = []  # failures that may only mean "no network"
+        self.next_jobs: dict[str, list[Target]] = defaultdict(list)
+        self.titles = TitleIndex(store)
+
+    def counts(self, source: str) -> SourceCounts:
+        """The counters of one source, created on first use."""
+        return self.summary.sources.setdefault(source, SourceCounts())
+
+    def plan(self, jobs: dict[str, list[Target]], source: str, target: Target) -> None:
+        """Give a target to a source in the coming round."""
+        if (target.key, source) in self.attempted:
+            return
+        if self.options.source and source != self.options.source:
+            return
+        self.attempted.add((target.key, source))
+        jobs[source].append(target)
+        self.counts(source).works += 1
+        self.progress(source, self.counts(source))
+
+    def run(self, targets: list[Target]) -> None:
+        """Resolve the targets, round after round, until nothing is left to ask."""
+        jobs: dict[str, list[Target]] = defaultdict(list)
+        for target in targets:
+            sources = chain(target)
+            if sources:
+                self.plan(jobs, sources[0], target)
+        for _ in range(_MAX_ROUNDS):
+            if not jobs or self.http.network_down:
+                break
+            self.round(jobs)
+            jobs, self.next_jobs = self.without_answered(self.next_jobs), defaultdict(list)
+        if self.held and self.http.responses == 0:
+            self.http.network_down = True  # no server answered: nothing to hold against works
+        for target, reason in self.held:
+            if not self.http.network_down:
+                record_failure(self.store, target, reason, self.config)
+                self.counts(reason.split(":", 1)[0]).failed += 1
+                self.summary.failures.append({"id": target.key, "url": target.url,
+                                              "error": reason})
+
+    def without_answered(self, jobs: dict[str, list[Target]]) -> dict[str, list[Target]]:
+        """Follow-ups whose work an API has answered meanwhile (through a merge) are dropped."""
+        kept: dict[str, list[Target]] = defaultdict(list)
+        for source, targets in jobs.items():
+            for target in targets:
+                work_id = work_of(self.store, target)
+                if source in API_FOR_SCHEME.values() and work_id and api_resolved(
+                        self.store, work_id):
+                    self.counts(source).works -= 1
+                else:
+                    kept[source].append(target)
+        return kept
+
+    def round(self, jobs: dict[str, list[Target]]) -> None:
+        """Fetch every job of a round; apply answers in this thread as they come."""
+        answers: queue.Queue = queue.Queue()
+        batched = [name for name in jobs if REGISTRY[name].batched]
+        expected = 0
+        fetchers = ThreadPoolExecutor(self.config.workers, thread_name_prefix="linkgraph-fetch")
+        batchers = ThreadPoolExecutor(max(1, len(batched)), thread_name_prefix="linkgraph-batch")
+        try:
+            for name in batched:
+                resolver = REGISTRY[name]
+                size = resolver.batch_size(self.config)
+                chunks = [jobs[name][i:i + size] for i in range(0, len(jobs[name]), size)]
+                expected += len(chunks)
+                batchers.submit(self._batches, resolver, chunks, answers)
+            singles = _interleaved([(REGISTRY[name], t) for name in jobs if name not in batched
+                                    for t in jobs[name]])
+            for resolver, target in singles:
+                fetchers.submit(self._fetch, resolver, [target], answers)
+            expected += len(singles)
+            for _ in range(expected):
+                resolver, batch, results = answers.get()
+                for target in batch:
+                    self.handle(resolver, target, results.get(target.key))
+        except BaseException:
+            self.http.cancel.set()
+            raise
+        finally:
+            fetchers.shutdown(wait=True, cancel_futures=True)
+            batchers.shutdown(wait=True, cancel_futures=True)
+
+    def _batches(self, resolver: Resolver, chunks: list[list[Target]], answers: queue.Queue
+                 ) -> None:
+        for chunk in chunks:
+            self._fetch(resolver, chunk, answers)
+
+    def _fetch(self, resolver: Resolver, targets: list[Target], answers: queue.Queue) -> None:
+        if self.http.cancel.is_set():
+            answers.put((resolver, targets, {t.key: Cancelled("interrupted") for t in targets}))
+            return
+        with tagged(resolver.name):
+            try:
+                results = resolver.fetch(self.http, self.config, targets)
+            except BaseException as error:  # a bug in a source fails its targets, not the run
+                results = {t.key: error for t in targets}
+        answers.put((resolver, targets, results))
+
+    def handle(self, resolver: Resolver, target: Target, outcome: Any) -> None:
+        """Apply one answer: store metadata, pass the target on, or count the failure."""
+        counts = self.counts(resolver.name)
+        if isinstance(outcome, Metadata):
+            applied = apply_metadata(self.store, target, outcome, self.config, self.titles)
+            self.summary.merged += applied.merged
+            if applied.status in ("resolved", "partial"):
+                setattr(counts, applied.status, getattr(counts, applied.status) + 1)
+            for standard in applied.followups:
+                scheme, value = standard.split(":", 1)
+                self.plan(self.next_jobs, API_FOR_SCHEME[scheme],
+                          Target(scheme, value, identify(standard).canonical_url, "paper"))
+        elif isinstance(outcome, Cancelled):
+            pass
+        elif isinstance(outcome, NetworkDown):
+            self.held.append((target, f"{resolver.name}: {outcome}"))
+        elif self._passes_on(outcome) and self._next_source(resolver, target):
+            counts.passed_on += 1
+            self.plan(self.next_jobs, self._next_source(resolver, target), target)
+        else:
+            reason = f"{resolver.name}: {_reason(outcome)}"
+            record_failure(self.store, target, reason, self.config)
+            counts.failed += 1
+            self.summary.failures.append({"id": target.key, "url": target.url, "error": reason})
+        self.progress(resolver.name, counts)
+
+    @staticmethod
+    def _passes_on(outcome: Any) -> bool:
+        return isinstance(outcome, NotFound) or (
+            isinstance(outcome, HTTPStatusError) and outcome.status in _PASS_ON_STATUSES)
+
+    def _next_source(self, resolver: Resolver, target: Target) -> str | None:
+        sources = chain(target)
+        later = sources[sources.index(resolver.name) + 1:] if resolver.name in sources else []
+        return next((s for s in later if (target.key, s) not in self.attempted), None)
+
+    def finish(self, targets: list[Target]) -> None:
+        """Count the final status of every work the run was given."""
+        work_ids = {work_of(self.store, t) for t in targets} - {None}
+        statuses = [self.store.scalar("SELECT status FROM works WHERE id = ?", (w,))
+                    for w in work_ids]
+        summary = self.summary
+        summary.works = len(work_ids)
+        for status in ("resolved", "partial", "failed", "pending"):
+            setattr(summary, status, statuses.count(status))
+        summary.network = not self.http.network_down
+        for name, counts in summary.sources.items():
+            counts.requests = self.http.stats.sent[name]
+            counts.cached = self.http.stats.cached[name]
+        summary.requests = sum(self.http.stats.sent.values())
+        summary.cached = sum(self.http.stats.cached.values())
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return text if not type(error).__module__.startswith("builtins") else \
+        f"{type(error).__name__}: {text}"
+
+
+def resolve(store: Store, config: Config | None = None, options: Options | None = None,
+            progress: Progress | None = None, http: Http | None = None) -> Summary:
+    """Resolve the works of a store; return what happened. Safe to interrupt and run again."""
+    started = time.monotonic()
+    options = options or Options()
+    config = config or load_config(store.path)
+    targets = select(store, options)
+    if options.offline:
+        return Summary(offline=True, works=len(targets), pending=len(targets))
+    own = http is None
+    http = http or Http(config, cache_path_for(config, None if store.path == ":memory:"
+                                               else Path(store.path)), refresh=options.refresh)
+    try:
+        run = _Run(store, config, http, options, progress)
+        run.run(targets)
+        run.finish(targets)
+    finally:
+        if own:
+            http.close()
+    run.summary.seconds = time.monotonic() - started
+    return run.summary
+
+
+__all__ = ["Options", "REGISTRY", "SOURCES", "SourceCounts", "Summary", "resolve", "select"]

@@ -1,0 +1,201 @@
+"""Writing what a source said into the store: one transaction per work, nothing blanked.
+
+Each field of a work remembers which source gave it and when (``works.sources``, JSON).
+A field is replaced only by a non-empty value from a source trusted at least as much as
+the one that gave it; values without a column (GitHub stars, a video's channel ...) live in
+the same map under their own names with a ``value``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ..config import Config
+from ..identify import identify
+from ..query import work_authors
+from ..store import Store, now_iso
+from .base import Metadata, Target
+from .merge import TitleIndex, keeper
+
+# How much each source is believed; a field moves only to an equal or more trusted source.
+TRUST = {
+    "crossref": 90, "arxiv": 85, "openreview": 85,  # a published version's record wins
+    "github": 80, "oembed": 80, "wikipedia": 80,
+    "webpage:citation": 70, "webpage:json-ld": 60, "webpage:microdata": 60,
+    "webpage:dublin-core": 50, "pdf": 45, "webpage:open-graph": 40,
+    "arxiv:preprint": 30, "webpage:html": 20,
+}
+_COLUMNS = ("title", "published", "abstract", "venue", "url")
+# The API that knows the works of each scheme best; a page that reveals such an id is only
+# partly resolved until that API has answered.
+API_FOR_SCHEME = {"arxiv": "arxiv", "doi": "crossref", "ssrn": "crossref",
+                  "openreview": "openreview"}
+_RESOLVED = "resolved"
+
+
+@dataclass
+class Applied:
+    """What one apply did to the store."""
+
+    work_id: int | None
+    status: str  # resolved, partial, failed, or gone (the work no longer exists)
+    merged: int = 0
+    new_ids: list[str] = field(default_factory=list)
+    followups: list[str] = field(default_factory=list)  # ids whose API should be asked next
+
+
+def trust(source: str | None) -> int:
+    """How much a source is believed (unknown sources and link text: 0)."""
+    return TRUST.get(source or "", 0)
+
+
+def work_of(store: Store, target: Target) -> int | None:
+    """The work that holds a target's identifier now (merges move identifiers)."""
+    return store.scalar("SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
+                        (target.scheme, target.value))
+
+
+def standard_ids(raw: list[str]) -> list[str]:
+    """Identifier strings (``doi:...``, ``arXiv:...``, DOI URLs) as standard ids, deduplicated."""
+    found: dict[str, None] = {}
+    for text in raw:
+        standard = identify(text).id if text else None
+        if standard:
+            found[standard] = None
+    return list(found)
+
+
+def api_resolved(store: Store, work_id: int) -> bool:
+    """True when one of the scholarly APIs has already given fields of this work."""
+    sources = json.loads(store.scalar("SELECT sources FROM works WHERE id = ?", (work_id,))
+                         or "{}")
+    apis = set(API_FOR_SCHEME.values())
+    return any(entry.get("source") in apis for entry in sources.values())
+
+
+def refined_kind(current: str, new: str | None) -> str:
+    """A work's kind after a source named one: papers win, generic kinds give way."""
+    if not new or new == current or current == "paper":
+        return current
+    if new == "paper" or current in ("site", "post"):
+        return new
+    return current
+
+
+def _later(config: Config, attempts: int) -> str:
+    delay = min(config.failure_backoff * 2 ** max(0, attempts - 1), config.max_failure_backoff)
+    return (datetime.fromisoformat(now_iso()) + timedelta(seconds=delay)).isoformat()
+
+
+def record_failure(store: Store, target: Target, reason: str, config: Config) -> Applied:
+    """Count a failed attempt: the reason, the time, the next try; no field is touched."""
+    with store.transaction() as conn:
+        work_id = work_of(store, target)
+        if work_id is None:
+            return Applied(None, "gone")
+        status, attempts = conn.execute("SELECT status, attempts FROM works WHERE id = ?",
+                                        (work_id,)).fetchone()
+        attempts = (attempts or 0) + 1
+        status = status if status in (_RESOLVED, "partial") else "failed"
+        conn.execute(
+            "UPDATE works SET status = ?, error = ?, attempts = ?, resolved_at = ?, "
+            "next_attempt_at = ? WHERE id = ?",
+            (status, reason, attempts, now_iso(), _later(config, attempts), work_id),
+        )
+    return Applied(work_id, "failed")
+
+
+def apply_metadata(store: Store, target: Target, meta: Metadata, config: Config,
+                   titles: TitleIndex) -> Applied:
+    """Store one source's answer for a work, merging it with works it turns out to be."""
+    with store.transaction():
+        work_id = work_of(store, target)
+        if work_id is None:
+            return Applied(None, "gone")
+        applied = Applied(work_id, _RESOLVED)
+        ids = standard_ids(meta.identifiers)
+        _attach_ids(store, applied, ids)
+        for other in titles.same_work(applied.work_id, meta.title, meta.authors):
+            _merge(store, applied, other)
+        if meta.source not in API_FOR_SCHEME.values() and not api_resolved(store,
+                                                                          applied.work_id):
+            applied.followups = [i for i in ids if i.split(":", 1)[0] in API_FOR_SCHEME]
+            if applied.followups and not meta.partial:
+                api = API_FOR_SCHEME[applied.followups[0].split(":", 1)[0]]
+                meta.partial = f"{api} has not yet given the metadata of {applied.followups[0]}"
+        applied.status = _write_fields(store, applied.work_id, meta, config)
+        titles.add(applied.work_id, store.scalar("SELECT title FROM works WHERE id = ?",
+                                                 (applied.work_id,)))
+    return applied
+
+
+def _merge(store: Store, applied: Applied, other: int) -> None:
+    if other == applied.work_id:
+        return
+    keep, drop = keeper(store, applied.work_id, other)
+    store.merge_works(keep, drop)
+    applied.work_id = keep
+    applied.merged += 1
+
+
+def _attach_ids(store: Store, applied: Applied, ids: list[str]) -> None:
+    for standard in ids:
+        scheme, value = standard.split(":", 1)
+        holder = store.scalar("SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
+                              (scheme, value))
+        if holder is None:
+            store.conn.execute("INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
+                               (applied.work_id, scheme, value))
+            applied.new_ids.append(standard)
+        elif holder != applied.work_id:
+            _merge(store, applied, holder)
+
+
+def _wins(source: str, entry: dict | None) -> bool:
+    return entry is None or trust(source) >= trust(entry.get("source"))
+
+
+def _write_fields(store: Store, work_id: int, meta: Metadata, config: Config) -> str:
+    """Write the fields a source wins, its subjects and the work's status; return the status."""
+    conn = store.conn
+    row = store.query("SELECT * FROM works WHERE id = ?", (work_id,))[0]
+    sources: dict = json.loads(row["sources"] or "{}")
+    now = now_iso()
+    updates: dict = {}
+    for name in _COLUMNS:
+        value = getattr(meta, name)
+        if not value or (name == "url" and row["url"]):
+            continue
+        if _wins(meta.source_of(name), sources.get(name)):
+            updates[name] = value
+            sources[name] = {"source": meta.source_of(name), "at": now}
+    if meta.authors and _wins(meta.source_of("authors"), sources.get("authors")) \
+            and meta.authors != work_authors(store, work_id):
+        conn.execute("DELETE FROM authorships WHERE work_id = ?", (work_id,))
+        for position, name in enumerate(meta.authors):
+            conn.execute("INSERT OR IGNORE INTO authorships (work_id, person_id, position) "
+                         "VALUES (?, ?, ?)", (work_id, store.person_id(name), position))
+    if meta.authors and _wins(meta.source_of("authors"), sources.get("authors")):
+        sources["authors"] = {"source": meta.source_of("authors"), "at": now}
+    for name, value in meta.extra.items():
+        if value not in (None, "", [], {}) and _wins(meta.source_of(name), sources.get(name)):
+            sources[name] = {"source": meta.source_of(name), "at": now, "value": value}
+    for scheme, name in meta.subjects:
+        conn.execute("INSERT OR IGNORE INTO subjects (scheme, name) VALUES (?, ?)", (scheme, name))
+        conn.execute(
+            "INSERT OR IGNORE INTO work_subjects (work_id, subject_id) "
+            "SELECT ?, id FROM subjects WHERE scheme = ? AND name = ?", (work_id, scheme, name))
+    kind = refined_kind(row["kind"], meta.kind)
+    partial = meta.partial and row["status"] != _RESOLVED
+    attempts = (row["attempts"] or 0) + 1
+    updates.update({
+        "kind": kind, "sources": json.dumps(sources, sort_keys=True, ensure_ascii=False),
+        "status": "partial" if partial else _RESOLVED, "error": meta.partial if partial else None,
+        "attempts": attempts, "resolved_at": now,
+        "next_attempt_at": _later(config, attempts) if partial else None,
+    })
+    conn.execute(f"UPDATE works SET {', '.join(f'{k} = ?' for k in updates)} WHERE id = ?",
+                 (*updates.values(), work_id))
+    return updates["status"]

@@ -1,0 +1,310 @@
+"""Any other web page: its metadata, read in order of trust.
+
+Highwire ``citation_*`` meta tags first, then JSON-LD and microdata (schema.org), Dublin
+Core, Open Graph and ``article:*``, and last the ``<title>`` and description. extruct reads
+the structured kinds; selectolax reads the meta tags and links. A ``citation_doi``,
+``citation_arxiv_id``, a DOI in Dublin Core or JSON-LD, or a DOI / arXiv link-rel
+(``canonical``, ``cite-as``, ``alternate``) adds that identifier to the work. A PDF answer
+goes to ``pdf.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import extruct
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from w3lib.encoding import html_to_unicode
+
+from ..config import Config
+from ..identify import identify
+from . import pdf
+from .base import Metadata, ResolveError, Resolver, Target, clean, iso_date, names, single
+from .http import HTML_MAX_BYTES, HTML_TYPES, PDF_MAX_BYTES, PDF_TYPES, Http
+
+LIMITS = {**{t: HTML_MAX_BYTES for t in HTML_TYPES}, **{t: PDF_MAX_BYTES for t in PDF_TYPES}}
+_FIELDS = ("title", "authors", "published", "abstract", "venue", "kind", "subjects")
+_ID_SCHEMES = ("arxiv", "doi", "ssrn", "openreview", "pmid", "pmcid", "acl")
+_ID_RELS = {"canonical", "cite-as", "alternate", "describedby"}
+# schema.org types and the kinds they mean, most telling first.
+_TYPE_KINDS = {
+    "ScholarlyArticle": "paper", "MedicalScholarlyArticle": "paper", "Thesis": "paper",
+    "Chapter": "paper", "Report": "paper",
+    "BlogPosting": "post", "NewsArticle": "post", "Article": "post", "TechArticle": "post",
+    "SocialMediaPosting": "post", "DiscussionForumPosting": "post", "LiveBlogPosting": "post",
+    "VideoObject": "video", "Dataset": "dataset", "SoftwareSourceCode": "code",
+    "PodcastEpisode": "podcast", "Book": None, "CreativeWork": None, "WebPage": None,
+}
+_CITATION_VENUES = ("citation_journal_title", "citation_conference_title",
+                    "citation_book_title", "citation_inbook_title", "citation_publisher",
+                    "citation_dissertation_institution", "citation_technical_report_institution")
+_CITATION_DATES = ("citation_publication_date", "citation_date", "citation_online_date",
+                   "citation_cover_date", "citation_year")
+# A syntax is read only when its marker is on the page: extruct parses are not free.
+_MARKERS = (("json-ld", "application/ld+json"), ("microdata", "itemscope"),
+            ("opengraph", "og:"), ("opengraph", "article:"), ("dublincore", "dc."),
+            ("dublincore", "dcterms."))
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md"}
+_PAPER_HINTS = ("citation_doi", "citation_arxiv_id", "citation_pdf_url", *_CITATION_VENUES)
+
+
+def person(name: str | None) -> str | None:
+    """A name written "Family, Given" turned to "Given Family"; others as they are."""
+    text = clean(name)
+    if text and text.count(",") == 1:
+        family, given = (part.strip() for part in text.split(","))
+        if family and given and given.rstrip(".").lower() not in _SUFFIXES:
+            return f"{given} {family}"
+    return text
+
+
+def _meta_tags(tree: HTMLParser) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {}
+    for node in tree.css("meta"):
+        key = (node.attributes.get("name") or node.attributes.get("property") or "").lower()
+        content = clean(node.attributes.get("content"))
+        if key and content:
+            tags.setdefault(key.strip(), []).append(content)
+    return tags
+
+
+def _first(tags: dict[str, list[str]], *keys: str) -> str | None:
+    return next((tags[k][0] for k in keys if tags.get(k)), None)
+
+
+def citation_layer(tags: dict[str, list[str]]) -> Metadata:
+    """Highwire Press ``citation_*`` tags (Google Scholar's)."""
+    ids = [f"doi:{d}" for d in tags.get("citation_doi", [])]
+    ids += [f"arxiv:{a}" for a in tags.get("citation_arxiv_id", [])]
+    keywords = [k.strip() for value in tags.get("citation_keywords", [])
+                for k in value.replace(";", ",").split(",") if k.strip()]
+    return Metadata(
+        source="webpage:citation",
+        title=_first(tags, "citation_title"),
+        authors=names(person(a) for a in tags.get("citation_author", [])),
+        published=iso_date(_first(tags, *_CITATION_DATES)),
+        abstract=_first(tags, "citation_abstract"),
+        venue=_first(tags, *_CITATION_VENUES),
+        kind="paper" if tags.get("citation_title") and any(tags.get(k) for k in _PAPER_HINTS)
+        else None,
+        subjects=[("keyword", k) for k in keywords[:20]],
+        identifiers=ids,
+    )
+
+
+def _types(item: dict) -> list[str]:
+    kinds = item.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return [str(k).rsplit("/", 1)[-1] for k in kinds if k]
+
+
+def _flatten(items: list[Any]) -> list[dict]:
+    flat: list[dict] = []
+    for item in items:
+        if isinstance(item, dict):
+            flat.append(item)
+            flat.extend(_flatten(item.get("@graph") or []))
+        elif isinstance(item, list):
+            flat.extend(_flatten(item))
+    return flat
+
+
+def _rank(item: dict) -> int:
+    order = list(_TYPE_KINDS)
+    return min((order.index(t) for t in _types(item) if t in _TYPE_KINDS), default=len(order))
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("headline")
+    return clean(value) if isinstance(value, str) else None
+
+
+def _people(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return names(_name(v) for v in values)
+
+
+def _schema_ids(item: dict) -> list[str]:
+    found = []
+    for key in ("identifier", "sameAs", "@id", "url"):
+        values = item.get(key)
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, dict):
+                value = value.get("value") or value.get("@id")
+            if isinstance(value, str) and identify(value).scheme in _ID_SCHEMES:
+                found.append(identify(value).id)
+    return found
+
+
+def schema_layer(items: list[Any], source: str) -> Metadata:
+    """The most telling schema.org item of a page (JSON-LD or microdata)."""
+    candidates = sorted((i for i in _flatten(items) if _rank(i) < len(_TYPE_KINDS)), key=_rank)
+    if not candidates:
+        return Metadata(source=source)
+    item = candidates[0]
+    kind = next((_TYPE_KINDS[t] for t in _types(item) if _TYPE_KINDS.get(t)), None)
+    keywords = item.get("keywords")
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    return Metadata(
+        source=source,
+        title=_name(item.get("headline")) or _name(item.get("name")),
+        authors=_people(item.get("author") or item.get("creator")),
+        published=iso_date(item.get("datePublished") or item.get("dateCreated")
+                           or item.get("uploadDate")),
+        abstract=clean(item.get("abstract")) or _name(item.get("description")),
+        venue=_name(item.get("isPartOf")) or _name(item.get("publisher")),
+        kind=kind,
+        subjects=[("keyword", k) for k in (clean(k) for k in keywords or []
+                                          if isinstance(k, str)) if k][:20],
+        identifiers=_schema_ids(item),
+    )
+
+
+def _dc_id(value: str) -> str:
+    """A Dublin Core identifier as identify() reads it (``info:doi/10...`` -> ``doi:10...``)."""
+    value = value.removeprefix("info:")
+    return "doi:" + value[4:] if value.lower().startswith("doi/") else value
+
+
+def dublin_core_layer(found: list[dict]) -> Metadata:
+    """Dublin Core elements and terms (``DC.title``, ``DCTERMS.issued`` ...)."""
+    values: dict[str, list[str]] = {}
+    for block in found:
+        for element in [*block.get("elements", []), *block.get("terms", [])]:
+            field = str(element.get("URI", "")).rsplit("/", 1)[-1].lower()
+            content = clean(element.get("content"))
+            if field and content:
+                values.setdefault(field, []).append(content)
+    ids = [_dc_id(v) for v in values.get("identifier", [])]
+    return Metadata(
+        source="webpage:dublin-core",
+        title=_first(values, "title"),
+        authors=names(person(c) for c in values.get("creator", [])),
+        published=iso_date(_first(values, "issued", "date", "created", "available")),
+        abstract=_first(values, "abstract", "description"),
+        venue=_first(values, "ispartof", "publisher"),
+        subjects=[("keyword", s) for s in values.get("subject", [])[:20]],
+        identifiers=[i for i in ids if identify(i).scheme in _ID_SCHEMES],
+    )
+
+
+def _og(found: list[dict], key: str) -> list[str]:
+    values = []
+    for block in found:
+        value = block.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if clean(item):
+                values.append(clean(item))
+    return values
+
+
+def open_graph_layer(found: list[dict]) -> Metadata:
+    """Open Graph and ``article:*`` properties."""
+    og_type = next(iter(_og(found, "@type")), "") or ""
+    kind = "post" if og_type == "article" else "video" if og_type.startswith("video") else None
+    authors = [a for a in _og(found, "article:author") if "://" not in a]
+    return Metadata(
+        source="webpage:open-graph",
+        title=next(iter(_og(found, "og:title")), None),
+        authors=names(authors),
+        published=iso_date(next(iter(_og(found, "article:published_time")), None)),
+        abstract=next(iter(_og(found, "og:description")), None),
+        venue=next(iter(_og(found, "og:site_name")), None),
+        kind=kind,
+        subjects=[("keyword", t) for t in _og(found, "article:tag")[:20]],
+    )
+
+
+def html_layer(tree: HTMLParser, tags: dict[str, list[str]]) -> Metadata:
+    """The plain HTML: ``<title>``, ``<meta name=description>``, ``<meta name=author>``."""
+    node = tree.css_first("title")
+    return Metadata(
+        source="webpage:html",
+        title=clean(node.text()) if node else None,
+        authors=names(tags.get("author", [])[:1]),
+        abstract=_first(tags, "description"),
+    )
+
+
+def link_ids(tree: HTMLParser) -> list[str]:
+    """Standard ids named by ``<link rel=canonical|cite-as|alternate>`` on the page."""
+    found = []
+    for node in tree.css("link[rel][href]"):
+        rels = set((node.attributes.get("rel") or "").lower().split())
+        if rels & _ID_RELS:
+            standard = identify(node.attributes.get("href") or "")
+            if standard.scheme in _ID_SCHEMES:
+                found.append(standard.id)
+    return found
+
+
+def combine(layers: list[Metadata], extra_ids: list[str]) -> Metadata:
+    """One answer from layers in order of trust: each field from the first layer that has it."""
+    result = Metadata(source=next((layer.source for layer in layers if layer.title),
+                                  "webpage:html"))
+    for name in _FIELDS:
+        for layer in layers:
+            value = getattr(layer, name)
+            if value:
+                setattr(result, name, value)
+                result.field_sources[name] = layer.source
+                break
+    result.identifiers = list(dict.fromkeys(
+        [i for layer in layers for i in layer.identifiers] + extra_ids))
+    return result
+
+
+def structured_data(text: str, url: str) -> dict[str, list]:
+    """JSON-LD, microdata, Open Graph and Dublin Core, read by extruct when the page has any."""
+    lowered = text.lower()
+    syntaxes = list(dict.fromkeys(name for name, marker in _MARKERS if marker in lowered))
+    if not syntaxes:
+        return {}
+    try:
+        return extruct.extract(text, base_url=url, uniform=True, with_og_array=True,
+                               syntaxes=syntaxes, errors="ignore")
+    except Exception:  # a page extruct cannot read still has its meta tags and title
+        return {}
+
+
+def page_metadata(body: bytes, content_type: str | None, url: str) -> Metadata:
+    """Everything a page says about itself."""
+    _, text = html_to_unicode(content_type, body)
+    tree = HTMLParser(text)
+    tags = _meta_tags(tree)
+    found = structured_data(text, url)
+    layers = [
+        citation_layer(tags),
+        schema_layer(found.get("json-ld", []), "webpage:json-ld"),
+        schema_layer(found.get("microdata", []), "webpage:microdata"),
+        dublin_core_layer(found.get("dublincore", [])),
+        open_graph_layer(found.get("opengraph", [])),
+        html_layer(tree, tags),
+    ]
+    meta = combine(layers, link_ids(tree))
+    if not meta.title:
+        raise ResolveError("the page has neither a title nor metadata")
+    return meta
+
+
+def fetch_one(http: Http, config: Config, target: Target) -> Metadata:
+    """Fetch a page (or a PDF) and read its metadata."""
+    url = target.url
+    if target.scheme == "doi":
+        url = f"{config.doi_url}/{target.value}"
+    if not url:
+        raise ResolveError("no URL to fetch")
+    response = http.fetch(url, limits=LIMITS)
+    content_type = response.headers.get("Content-Type")
+    if (content_type or "").split(";")[0].strip().lower() in PDF_TYPES \
+            or response.content[:5] == b"%PDF-":
+        return pdf.metadata(response.content)
+    return page_metadata(response.content, content_type, response.url)
+
+
+RESOLVER = Resolver(name="webpage", accepts=lambda t: t.scheme != "arxiv" and bool(t.url),
+                    fetch=single(fetch_one))
