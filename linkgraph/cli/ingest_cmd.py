@@ -22,8 +22,8 @@ def _display(source: str) -> str:
 
 
 def _summary_rows(reports: list[SourceReport]) -> list[list]:
-    return [[_display(r.source), r.format, r.episodes, r.added, r.updated, r.unchanged, r.topics, r.mentions]
-            for r in reports if not r.error]
+    return [[_display(r.source), r.format, r.episodes, r.added, r.updated, r.unchanged,
+             r.topics, r.mentions] for r in reports if not r.error]
 
 
 @app.command()
