@@ -62,6 +62,13 @@ def cites(
     if json:
         print_json(episodes)
         return
+    work = run_query(ctx, lambda store, r: query.work_summary(store, query.find_work(store, r)),
+                     ref)
+    authors = ", ".join(work["authors"])
+    console.print(f"[bold]{_escape(work['title'] or work['id'])}[/bold]  [dim]{work['kind']} "
+                  f"{_escape(work['id'])}[/dim]" + (f"\n{_escape(authors)}" if authors else ""),
+                  highlight=False, soft_wrap=True)
+    console.print(f"cited by {_count(len(episodes), 'episode')}:\n", highlight=False)
     for episode in episodes:
         date = (episode["published"] or "")[:10]
         console.print(f"[bold]{_escape(episode['episode_title'])}[/bold]"
@@ -71,7 +78,6 @@ def cites(
         for mention in episode["mentions"]:
             console.print(f"  - {_escape(_when(mention) or '(no topic)')}: "
                           f"\"{_escape(mention['anchor_text'])}\"", highlight=False)
-    console.print(f"{len(episodes)} citing episodes", highlight=False)
 
 
 @app.command("cited-by")
@@ -98,7 +104,11 @@ def cited_by(
             seen.add(work["id"])
             console.print(f"  {_escape(work['title'] or '(untitled)')}  [dim]{work['kind']} "
                           f"{_escape(work['id'])}[/dim]", highlight=False, soft_wrap=True)
-    console.print(f"{len(works)} works cited", highlight=False)
+    console.print(f"{_count(len(works), 'work')} cited", highlight=False)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _escape(text: str | None) -> str:
