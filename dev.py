@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Developer entry point that needs only python3: creates .venv, installs, runs.
 
-    python3 dev.py example   ingest the bundled example and show what it found
+    python3 dev.py example   ingest the bundled example, show what it found, draw its map
     python3 dev.py test      run the test suite (extra arguments go to pytest)
 """
 import hashlib
@@ -43,13 +43,14 @@ def main(argv: list[str]) -> int:
     ensure_venv()
     if argv[0] == "test":
         return run(["python", "-m", "pytest", *argv[1:]])
-    db = ROOT / "example.db"
-    status = run(["linkgraph", "--db", str(db), "ingest", "--example"])
-    if status == 0:
-        status = run(["linkgraph", "--db", str(db), "stats"])
-    if status == 0:
-        status = run(["linkgraph", "--db", str(db), "top", "--limit", "5"])
-    return status
+    db = ["linkgraph", "--db", str(ROOT / "example.db")]
+    for command in (["ingest", "--example"], ["stats"], ["top", "--kind", "paper", "--limit", "5"],
+                    ["export", "html", "-o", str(ROOT / "example-map.html")]):
+        status = run(db + command)
+        if status:
+            return status
+    print(f"open {ROOT / 'example-map.html'} in a browser to explore the map")
+    return 0
 
 
 if __name__ == "__main__":
