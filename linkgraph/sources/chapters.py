@@ -34,11 +34,6 @@ def read_chapters(data: bytes) -> tuple[list[Topic], list[Mention]]:
     return topics, mentions
 
 
-def parse_chapters(data: bytes) -> list[Topic]:
-    """The chapters of a JSON chapters document as topics."""
-    return read_chapters(data)[0]
-
-
 def _start(chapter: object) -> float | None:
     """A shown chapter's start time in seconds; None for chapters to leave out."""
     if not isinstance(chapter, dict) or chapter.get("toc") is False:
