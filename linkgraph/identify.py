@@ -9,6 +9,7 @@ rows in the tables below (host -> patterns -> parser or kind), not code.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -55,7 +56,7 @@ _DOI_TAILS = (
 
 def _is_new_style(yymm: str, serial: str) -> bool:
     """From April 2007 on; serials have four digits until 2014 and five from 2015."""
-    return "0704" <= yymm and "01" <= yymm[2:] <= "12" and len(serial) == (
+    return yymm >= "0704" and "01" <= yymm[2:] <= "12" and len(serial) == (
         5 if yymm >= "1501" else 4)
 
 
@@ -464,10 +465,8 @@ def _normalise_escapes(part: str, safe: str) -> str:
 def _canonical_host(host: str) -> str:
     host = host.lower()
     if not host.isascii():
-        try:
+        with contextlib.suppress(UnicodeError):
             host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            pass
     host = host.removeprefix("www.")
     return _MOBILE_HOST.sub(lambda m: f"{m[1]}.{m[2]}" if m[1] else m[2], host)
 
@@ -598,10 +597,21 @@ def _from_wayback(text: str, match: re.Match[str]) -> Identified | None:
                       found.canonical_url, match["fragment"] or found.fragment, archive)
 
 
+# Zero-width, bidi-control and soft-hyphen characters: invisible, so never part of an id.
+_HOST_PART = re.compile(r"\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?[^/?#]*")
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
 @lru_cache(maxsize=1 << 17)
 def identify(text: str) -> Identified:
-    """What a URL (with or without scheme) or an identifier string points to; never raises."""
-    stripped = text.strip()
+    """What a URL (with or without scheme) or an identifier string points to; never raises.
+
+    Invisible characters are dropped from paths and ids; in a host name they make the
+    link no link at all, since the host shown is not the host reached.
+    """
+    if _INVISIBLE.search(_HOST_PART.match(text).group()):
+        return _unknown(text)
+    stripped = _INVISIBLE.sub("", text).strip()
     found = _from_identifier(stripped)
     if found:
         return _work(text, found)

@@ -76,7 +76,10 @@ def expand_sources(sources: Iterable[str]) -> list[str]:
 def load(source: str) -> tuple[bytes, str]:
     """The bytes of a source and the name to record for it (absolute path, URL or "-")."""
     if source == "-":
-        return sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1), "-"
+        data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
+        if len(data) > MAX_SOURCE_BYTES:
+            raise SourceError(f"is over the {MAX_SOURCE_BYTES // 2**20} MB limit for one source")
+        return data, "-"
     if is_url(source):
         from .resolve.http import fetch_bytes
 
@@ -133,11 +136,16 @@ def _add_chapters(episodes: list[Episode]) -> None:
             episode.mentions.extend(chapter_links)
 
 
-def ingest_source(store: Store, source: str, options: IngestOptions) -> SourceReport:
-    """Read one source and store its episodes; errors are reported, not raised."""
+def ingest_source(store: Store, source: str, options: IngestOptions,
+                  data: bytes | None = None) -> SourceReport:
+    """Read one source and store its episodes; errors are reported, not raised.
+
+    ``data`` is the source's bytes when the caller has fetched them already. A feed read
+    from an http(s) URL is remembered, for ``linkgraph update`` to poll.
+    """
     report = SourceReport(source=source)
     try:
-        data, name = load(source)
+        data, name = (data, source) if data is not None else load(source)
         report.format = options.format or detect_format(data, name)
         episodes = read_episodes(data, name, report.format, options)
         outcomes = store.save_episodes(episodes)
@@ -153,6 +161,10 @@ def ingest_source(store: Store, source: str, options: IngestOptions) -> SourceRe
     report.topics = sum(len(e.topics) for e in episodes)
     for outcome in outcomes:
         setattr(report, outcome, getattr(report, outcome) + 1)
+    if is_url(name) and report.format == "rss":
+        from .feeds import remember
+
+        remember(store, name, data, len(episodes), options.podcast)
     return report
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # (table, columns, primary key, foreign keys, not-null, defaults)
 _TABLES: list[tuple[str, dict, dict]] = [
@@ -78,6 +78,15 @@ _TABLES: list[tuple[str, dict, dict]] = [
         {"pk": ("work_id", "subject_id"),
          "foreign_keys": [("work_id", "works", "id"), ("subject_id", "subjects", "id")]},
     ),
+    (
+        "feeds",  # feeds ingested by URL, polled again by `linkgraph update`
+        {
+            "id": int, "url": str, "podcast_id": int, "podcast": str, "etag": str,
+            "last_modified": str, "content_hash": str, "added_at": str, "last_polled_at": str,
+            "last_status": str, "last_error": str, "episodes": int,
+        },
+        {"foreign_keys": [("podcast_id", "podcasts", "id")]},
+    ),
 ]
 
 _UNIQUE_INDEXES = [
@@ -87,15 +96,17 @@ _UNIQUE_INDEXES = [
     ("identifiers", ["scheme", "value"]),
     ("links", ["url_canonical"]),
     ("people", ["normalized"]),
+    ("feeds", ["url"]),
 ]
 _INDEXES = [
     ("episodes", ["key"]),
     ("episodes", ["url"]),
     ("topics", ["episode_id"]),
+    ("topics", ["parent_id"]),
     ("identifiers", ["work_id"]),
     ("links", ["work_id"]),
     ("mentions", ["episode_id"]),
-    ("mentions", ["link_id"]),
+    ("mentions", ["link_id", "episode_id"]),
     ("mentions", ["topic_id"]),
     ("works", ["status"]),
     ("authorships", ["person_id"]),

@@ -8,7 +8,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import is_dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +20,7 @@ from .identify import identify
 from .model import Episode, Identified
 
 BUSY_TIMEOUT_MS = 60_000
+CACHE_KIB = 64 * 1024  # SQLite's page cache; its default (2 MiB) is small for large stores
 _ANCHOR_TITLE_JUNK = {"link", "here", "this", "paper", "pdf", "arxiv", "video", "website", "site"}
 
 
@@ -40,6 +41,7 @@ class Store:
         if self.path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         if conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
@@ -71,7 +73,7 @@ class Store:
         """Run a read query and return the rows as dicts."""
         cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
     def scalar(self, sql: str, params: tuple | dict = ()):
         """The first column of the first row of a query, or None."""
@@ -103,7 +105,7 @@ class Store:
         values = _episode_values(episode, podcast_id, digest)
         if row:
             episode_id = row[0]
-            self._clear_episode(episode_id)
+            old_links = self._clear_episode(episode_id)
             conn.execute(
                 f"UPDATE episodes SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
                 (*values.values(), episode_id),
@@ -118,7 +120,7 @@ class Store:
         self._insert_mentions(episode_id, episode, topic_ids)
         self._insert_people(episode_id, episode)
         if row:
-            self._drop_orphans()
+            self._drop_orphans(old_links)
         return "updated" if row else "added"
 
     def _podcast_id(self, episode: Episode) -> int | None:
@@ -139,17 +141,22 @@ class Store:
             (key, episode.podcast or key, episode.feed_url, episode.podcast_url),
         ).lastrowid
 
-    def _clear_episode(self, episode_id: int) -> None:
+    def _clear_episode(self, episode_id: int) -> list[int]:
+        """Delete an episode's mentions, topics and appearances; return the links it used."""
         conn = self.conn
+        links = [r[0] for r in conn.execute(
+            "SELECT DISTINCT link_id FROM mentions WHERE episode_id = ?", (episode_id,))]
         conn.execute("DELETE FROM mentions WHERE episode_id = ?", (episode_id,))
         conn.execute("UPDATE topics SET parent_id = NULL WHERE episode_id = ?", (episode_id,))
         conn.execute("DELETE FROM topics WHERE episode_id = ?", (episode_id,))
         conn.execute("DELETE FROM appearances WHERE episode_id = ?", (episode_id,))
+        return links
 
     def _insert_topics(self, episode_id: int, episode: Episode) -> list[int]:
         ids: list[int] = []
         for position, topic in enumerate(episode.topics):
-            parent = ids[topic.parent] if topic.parent is not None and topic.parent < len(ids) else None
+            known = topic.parent is not None and topic.parent < len(ids)
+            parent = ids[topic.parent] if known else None
             ids.append(self.conn.execute(
                 "INSERT INTO topics (episode_id, title, anchor, start_seconds, position, level,"
                 " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -241,15 +248,24 @@ class Store:
         return self.conn.execute("INSERT INTO people (name, normalized, url) VALUES (?, ?, ?)",
                                  (name, normalized, url)).lastrowid
 
-    def _drop_orphans(self) -> None:
-        """Remove links no mention uses, and never-resolved works nothing links to."""
+    def _drop_orphans(self, link_ids: list[int]) -> None:
+        """Remove those links no mention uses any more, and never-resolved works left unlinked.
+
+        Only the given links (an edited episode's old ones) are looked at, through indexes,
+        so an edit costs the same in a small store and a large one.
+        """
         conn = self.conn
-        conn.execute("DELETE FROM links WHERE id NOT IN (SELECT link_id FROM mentions)")
-        orphans = [r[0] for r in conn.execute(
-            "SELECT id FROM works WHERE status = 'pending' AND attempts = 0 "
-            "AND id NOT IN (SELECT work_id FROM links WHERE work_id IS NOT NULL)")]
-        for work_id in orphans:
-            self.delete_work(work_id)
+        ids = json.dumps(link_ids)
+        works = [r[0] for r in conn.execute(
+            "SELECT DISTINCT work_id FROM links WHERE work_id IS NOT NULL "
+            "AND id IN (SELECT value FROM json_each(?))", (ids,))]
+        conn.execute("DELETE FROM links WHERE id IN (SELECT value FROM json_each(?)) "
+                     "AND NOT EXISTS (SELECT 1 FROM mentions WHERE link_id = links.id)", (ids,))
+        for work_id in works:
+            if conn.execute("SELECT 1 FROM works WHERE id = ? AND status = 'pending' AND "
+                            "attempts = 0 AND NOT EXISTS (SELECT 1 FROM links WHERE work_id = ?)",
+                            (work_id, work_id)).fetchone():
+                self.delete_work(work_id)
 
     def delete_work(self, work_id: int) -> None:
         """Delete a work and the rows that belong only to it."""
@@ -290,8 +306,13 @@ class Store:
 
 def episode_hash(episode: Episode) -> str:
     """A digest of everything a reader found in an episode; equal digests mean no change."""
-    payload = json.dumps(asdict(episode), sort_keys=True, ensure_ascii=False, default=str)
+    payload = json.dumps(episode, sort_keys=True, ensure_ascii=False, default=_plain)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _plain(value: object) -> object:
+    """JSON for a dataclass (its fields, as ``asdict`` gives them, without copying), else str."""
+    return vars(value) if is_dataclass(value) else str(value)
 
 
 def _episode_values(episode: Episode, podcast_id: int | None, digest: str) -> dict:

@@ -34,12 +34,16 @@ We read [Democratizing AI](https://arxiv.org/abs/2303.12642) closely. See also
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
 <channel><title>Feed Pod</title><link>https://feed.example.org/</link>
-<item><title>Ep A</title><guid>a</guid><pubDate>Tue, 05 Mar 2024 09:00:00 +0000</pubDate>
-<description><![CDATA[<p>We discuss <a href="https://arxiv.org/abs/2303.12642v2">the paper</a>.</p>]]></description>
+<item><title>Ep A</title><guid>a</guid>
+<pubDate>Tue, 05 Mar 2024 09:00:00 +0000</pubDate>
+<description><![CDATA[<p>We discuss
+<a href="https://arxiv.org/abs/2303.12642v2">the paper</a>.</p>]]></description>
 </item>
-<item><title>Ep B</title><guid>b</guid><pubDate>Tue, 02 Apr 2024 09:00:00 +0000</pubDate>
-<description><![CDATA[<p>Also <a href="javascript:alert(1)">bad</a> and <a href="mailto:x@y.z">mail</a>
-and <a href="https://doi.org/10.2139/SSRN.4596436">SSRN by DOI</a>.</p>]]></description>
+<item><title>Ep B</title><guid>b</guid>
+<pubDate>Tue, 02 Apr 2024 09:00:00 +0000</pubDate>
+<description><![CDATA[<p>Also <a href="javascript:alert(1)">bad</a> and
+<a href="mailto:x@y.z">mail</a> and
+<a href="https://doi.org/10.2139/SSRN.4596436">SSRN by DOI</a>.</p>]]></description>
 </item>
 </channel></rss>
 """

@@ -16,7 +16,8 @@ def _episode(**overrides) -> Episode:
         source="/notes/one.md",
         url="https://pod.example.org/1",
         podcast="Example Pod",
-        topics=[Topic("Intro", anchor="intro"), Topic("Papers", anchor="papers", level=2, parent=0)],
+        topics=[Topic("Intro", anchor="intro"),
+                Topic("Papers", anchor="papers", level=2, parent=0)],
         mentions=[
             Mention("https://arxiv.org/abs/2303.12642", "Democratizing AI", "We read it.", 1),
             Mention("https://arxiv.org/pdf/2303.12642v2.pdf", "the pdf", "Again.", 1),
@@ -120,7 +121,8 @@ def test_failed_save_leaves_nothing_half_written(store):
 
 def test_full_text_search_over_mentions_and_topics(store):
     store.save_episodes([_episode()])
-    hits = store.query("SELECT anchor_text FROM mentions_fts WHERE mentions_fts MATCH 'democratizing'")
+    hits = store.query(
+        "SELECT anchor_text FROM mentions_fts WHERE mentions_fts MATCH 'democratizing'")
     assert [h["anchor_text"] for h in hits] == ["Democratizing AI"]
     assert store.query("SELECT title FROM topics_fts WHERE topics_fts MATCH 'papers'")
 

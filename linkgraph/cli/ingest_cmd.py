@@ -7,7 +7,14 @@ from pathlib import Path
 
 import typer
 
-from ..ingest import EXAMPLE_DIR, IngestOptions, SourceReport, expand_sources, ingest_source
+from ..ingest import (
+    EXAMPLE_DIR,
+    IngestOptions,
+    SourceReport,
+    expand_sources,
+    ingest_source,
+    is_url,
+)
 from ..sources import FORMATS
 from . import app
 from .output import EXIT_PARTIAL, console, fail, open_store, print_json, progress, table, warn
@@ -15,6 +22,8 @@ from .output import EXIT_PARTIAL, console, fail, open_store, print_json, progres
 
 def _display(source: str) -> str:
     """A source as the user would name it: relative to the working folder when inside it."""
+    if source == "-" or is_url(source):
+        return source
     try:
         return str(Path(source).resolve().relative_to(Path.cwd()))
     except ValueError:

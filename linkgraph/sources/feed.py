@@ -12,11 +12,10 @@ from xml.etree import ElementTree
 import defusedxml.ElementTree as SafeElementTree
 import feedparser
 from defusedxml import DefusedXmlException
-from selectolax.lexbor import LexborHTMLParser
 
 from ..model import Episode, Person
 from .base import SourceError
-from .html import extract_links, http_url, iso_datetime
+from .html import extract_links, http_url, iso_datetime, parse_html
 
 PODCAST_NAMESPACES = frozenset({
     "https://podcastindex.org/namespace/1.0",
@@ -133,7 +132,7 @@ def _episode(
         published=_published(entry),
         description=_plain_text(entry.get("summary", "")) or None,
         chapters_url=tags.chapters_url,
-        image=(entry.get("image") or channel.get("image") or {}).get("href"),
+        image=http_url((entry.get("image") or channel.get("image") or {}).get("href")),
         categories=[tag["term"] for tag in entry.get("tags", []) if tag.get("term")],
         topics=topics,
         mentions=mentions,
@@ -157,7 +156,7 @@ def _plain_text(markup: str) -> str:
     """A description as one line of plain text."""
     if not _TAG.search(markup):
         return " ".join(markup.split())
-    tree = LexborHTMLParser(markup)
+    tree = parse_html(markup)
     text = " ".join((tree.body or tree.root).text(deep=True, separator=" ").split())
     return _SPACE_BEFORE_PUNCTUATION.sub("", text)
 

@@ -341,17 +341,42 @@ def _walk(root: LexborNode, base_url: str | None, timestamps: bool) -> _Walker:
     return walker
 
 
+MAX_DEPTH = 1000  # browsers stop nesting at 512; real pages stay far below either
+_TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
+# Elements that never hold others, or that the next sibling closes without an end tag.
+_FLAT = frozenset((
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rp", "rt",
+))
+
+
+def parse_html(html: str) -> LexborHTMLParser:
+    """Parse HTML, refusing markup nested deeper than MAX_DEPTH.
+
+    The parser's tree building slows down sharply with depth (100,000 nested <div>s take
+    about a minute), so such input is refused with a clear message instead.
+    """
+    depth = 0
+    for closing, name, self_closing in _TAG_TOKEN.findall(html):
+        if self_closing or name.lower() in _FLAT:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > MAX_DEPTH:
+            raise SourceError(f"nests HTML elements more than {MAX_DEPTH} levels deep")
+    return LexborHTMLParser(html)
+
+
 def extract_links(
     html: str, base_url: str | None = None, *, timestamps: bool = False
 ) -> tuple[list[Topic], list[Mention]]:
     """Topics (headings, and timestamp lines when ``timestamps``) and link mentions of HTML."""
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html)
     return _walk(tree.body or tree.root, base_url, timestamps).finish()
 
 
 def read(data: bytes, source: str) -> list[Episode]:
     """Read one web page (a transcript or episode page) into an Episode."""
-    tree = LexborHTMLParser(decode_text(data))
+    tree = parse_html(decode_text(data))
     base = _base_url(tree, source)
     page = _page_metadata(tree, base, source)
     walker = _walk(tree.body or tree.root, base, timestamps=False)
@@ -382,7 +407,7 @@ def _page_metadata(tree: LexborHTMLParser, base: str | None, source: str) -> dic
         "url": http_url(urljoin(base or "", url.strip()) if url else None) or http_url(source),
         "published": iso_datetime(published),
         "description": _meta(tree, "description") or _meta(tree, "og:description"),
-        "image": _meta(tree, "og:image"),
+        "image": http_url(_meta(tree, "og:image")),
         "podcast": _meta(tree, "og:site_name"),
     }
 

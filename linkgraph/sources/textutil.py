@@ -37,9 +37,8 @@ def _trim(candidate: str) -> str:
     """Drop trailing punctuation and unbalanced closing brackets from a URL candidate."""
     while candidate:
         last = candidate[-1]
-        if last in _TRAILING:
-            candidate = candidate[:-1]
-        elif last in _PAIRS and candidate.count(last) > candidate.count(_PAIRS[last]):
+        unbalanced = last in _PAIRS and candidate.count(last) > candidate.count(_PAIRS[last])
+        if last in _TRAILING or unbalanced:
             candidate = candidate[:-1]
         else:
             break
@@ -70,12 +69,17 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
 def sentence_around(text: str, start: int, end: int, limit: int = 400) -> str:
-    """The sentence of ``text`` that holds the span [start, end), trimmed to ``limit`` chars."""
-    left = 0
-    for boundary in _SENTENCE_END.finditer(text, 0, start):
+    """The sentence of ``text`` that holds the span [start, end), trimmed to ``limit`` chars.
+
+    Only a window of ``2 * limit`` characters on each side is searched, so a paragraph with
+    thousands of links costs linear, not quadratic, time.
+    """
+    window = 2 * limit
+    left = max(0, start - window)
+    for boundary in _SENTENCE_END.finditer(text, left, start):
         left = boundary.end()
-    right_match = _SENTENCE_END.search(text, end)
-    right = right_match.start() if right_match else len(text)
+    right_match = _SENTENCE_END.search(text, end, end + window)
+    right = right_match.start() if right_match else min(len(text), end + window)
     sentence = " ".join(text[left:right].split())
     if len(sentence) <= limit:
         return sentence

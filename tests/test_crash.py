@@ -1,0 +1,234 @@
+"""Crash safety: ingest, resolve and update killed with SIGKILL at random moments.
+
+Each trial starts from the same database, runs the command and kills it (once or twice) at
+a random moment within the time an uninterrupted run takes, checks ``PRAGMA integrity_check``
+and ``PRAGMA foreign_key_check`` after every kill, then runs the command again to the end
+and compares the database, by content and not by ids, with the one an uninterrupted run
+made. The command runs in a forked child of this process, through the same entry point as
+the ``linkgraph`` script, so a trial does not pay the interpreter's start-up time.
+
+``LINKGRAPH_CRASH_TRIALS`` sets the trials per command (default 4; the full run uses 25);
+``LINKGRAPH_CRASH_SEED`` fixes the first seed to replay a trial. Seeds are printed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import signal
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from db_support import check_integrity, copy_db, differences, snapshot
+from pytest_httpserver import HTTPServer
+from web_support import Web, rss, write_corpus
+
+pytestmark = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork() and SIGKILL")
+TRIALS = int(os.environ.get("LINKGRAPH_CRASH_TRIALS", "4"))
+FIRST_SEED = int(os.environ.get("LINKGRAPH_CRASH_SEED", random.randrange(10**6)))
+RUN_TIMEOUT = 120.0
+
+
+# ---- running a command in a forked child ---------------------------------------------------
+
+def _cli_child(argv: list[str], env: dict[str, str], log: str) -> None:
+    from linkgraph.cli import app
+    from linkgraph.resolve import http as http_module
+
+    os.environ.update(env)
+    http_module.set_default_client(None)  # not the parent's
+    out = open(log, "w")  # noqa: SIM115 (lives as long as the child)
+    os.dup2(out.fileno(), 1)
+    os.dup2(out.fileno(), 2)
+    sys.stdout = sys.stderr = out
+    app(args=argv, prog_name="linkgraph")
+
+
+def start(argv: list[str], env: dict[str, str], log: Path) -> multiprocessing.Process:
+    """Start ``linkgraph ARGV`` in a forked child."""
+    child = multiprocessing.get_context("fork").Process(
+        target=_cli_child, args=(argv, env, str(log)), daemon=True)
+    child.start()
+    return child
+
+
+def run_to_end(argv: list[str], env: dict[str, str], log: Path) -> tuple[int, float]:
+    """Run ``linkgraph ARGV`` to its end; its exit status and wall time."""
+    started = time.monotonic()
+    child = start(argv, env, log)
+    child.join(RUN_TIMEOUT)
+    if child.exitcode is None:
+        child.kill()
+        child.join()
+        pytest.fail(f"linkgraph {' '.join(argv)} took over {RUN_TIMEOUT} s:\n{log.read_text()}")
+    return child.exitcode, time.monotonic() - started
+
+
+def run_and_kill(argv: list[str], env: dict[str, str], log: Path, after: float) -> bool:
+    """Start ``linkgraph ARGV`` and SIGKILL it ``after`` seconds; True when it was running."""
+    child = start(argv, env, log)
+    child.join(after)
+    running = child.exitcode is None
+    if running:
+        os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    return running
+
+
+# ---- the scenarios -----------------------------------------------------------------------
+
+@dataclass
+class Scenario:
+    """A command, the database it starts from, and what an uninterrupted run leaves."""
+
+    name: str
+    argv: list[str]  # after --db
+    start: Path
+    expected: dict
+    expected_untried: dict  # the same without attempt counts
+    seconds: float
+    statuses: tuple[int, ...]  # acceptable exit statuses of a run to the end
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """The loopback web, a corpus, and one scenario per command."""
+    root = tmp_path_factory.mktemp("crash")
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    web = Web(server, latency=0.003)
+    env = web.env(cache=True)
+    write_corpus(root / "corpus", web, "c", files=24, links=16, seed=7)
+    for n in range(4):
+        web.feeds[f"f{n}.xml"] = rss(f"Show {n}", _feed_items(n, web, version=1))
+    scenarios = {}
+
+    def prepare(name: str, argv: list[str], start: Path, statuses: tuple[int, ...]) -> None:
+        db = root / f"reference-{name}.db"
+        copy_db(start, db)
+        status, seconds = run_to_end(["--db", str(db), *argv], env, root / f"{name}.log")
+        assert status in statuses, (root / f"{name}.log").read_text()
+        check_integrity(db)
+        scenarios[name] = Scenario(name, argv, start, snapshot(db), snapshot(db, attempts=False),
+                                   seconds, statuses)
+
+    empty = root / "empty.db"
+    sqlite3.connect(empty).close()
+    prepare("ingest", ["ingest", str(root / "corpus")], empty, (0,))
+    prepare("resolve", ["resolve", "--quiet"], root / "reference-ingest.db", (0, 1))
+    polled = root / "polled.db"
+    feeds = [web.feed_url(f"f{n}.xml") for n in range(4)]
+    run_to_end(["--db", str(polled), "ingest", *feeds], env, root / "feeds.log")
+    for n in range(4):  # the feeds change after they were first ingested
+        web.feeds[f"f{n}.xml"] = rss(f"Show {n}", _feed_items(n, web, version=2))
+    prepare("update", ["update", "--quiet"], polled, (0,))
+    yield {"root": root, "env": env, "scenarios": scenarios}
+    server.stop()
+
+
+def _feed_items(number: int, web: Web, version: int) -> list:
+    """A feed's items; the second version edits one item, drops one link and adds an item."""
+    items = [(f"f{number}-{k}", f"Show {number} episode {k}",
+              [(f"https://arxiv.org/abs/2302.{number * 10 + k:05d}", f"Paper {k}"),
+               (web.page_url(f"c-p{number * 7 + k}"), f"Post {k}"),
+               (f"https://arxiv.org/abs/2301.{k:05d}", "A shared paper")])
+             for k in range(6)]
+    if version == 2:
+        guid, title, links = items[0]
+        items[0] = (guid, title + " (edited)", links[1:] + [(web.page_url("c-p40"), "New")])
+        items.append((f"f{number}-6", "A new episode", [(web.page_url("c-p41"), "Newest")]))
+    return items
+
+
+FOLLOW_UP_BUG = (
+    "BUG (resolve/apply.py): a work whose page revealed an arXiv id or DOI is written "
+    "'partial' with next_attempt_at pushed back by the failure back-off; when the run is "
+    "interrupted before the follow-up lookup, the next run skips the work until the "
+    "back-off (an hour at first) has passed")
+_STUCK = "SELECT count(*) FROM works WHERE status = 'partial' AND error LIKE '%has not yet given%'"
+
+
+def only_the_follow_up_bug(db: Path, scenario: Scenario, env: dict, root: Path) -> bool:
+    """True when retrying the stuck follow-ups now turns ``db`` into the expected database."""
+    with sqlite3.connect(db) as conn:
+        if not conn.execute(_STUCK).fetchone()[0]:
+            return False
+    retried = root / "retried.db"
+    copy_db(db, retried)
+    run_to_end(["--db", str(retried), "resolve", "--retry-failed", "--quiet"], env,
+               root / "retried.log")
+    return not differences(snapshot(retried, attempts=False), scenario.expected_untried)
+
+
+@pytest.mark.parametrize("name", ["ingest", "resolve", "update"])
+def test_a_killed_command_finishes_on_the_next_run_with_nothing_lost(world, name):
+    scenario: Scenario = world["scenarios"][name]
+    root: Path = world["root"]
+    print(f"\n{name}: uninterrupted run {scenario.seconds:.2f} s; {TRIALS} trials from seed "
+          f"{FIRST_SEED} (LINKGRAPH_CRASH_SEED={FIRST_SEED} replays them)")
+    landed, stuck = 0, []
+    for trial in range(TRIALS):
+        seed = FIRST_SEED + trial
+        rng = random.Random(seed)
+        db = root / f"trial-{name}.db"
+        copy_db(scenario.start, db)
+        argv = ["--db", str(db), *scenario.argv]
+        moments = [rng.uniform(0.0, scenario.seconds) for _ in range(rng.choice((1, 1, 2)))]
+        for moment in moments:
+            landed += run_and_kill(argv, world["env"], root / f"{name}-killed.log", moment)
+            check_integrity(db)
+        status, _ = run_to_end(argv, world["env"], root / f"{name}-rerun.log")
+        print(f"  seed {seed}: killed at {', '.join(f'{m:.3f}' for m in moments)} s, "
+              f"rerun exit {status}")
+        assert status in scenario.statuses, (root / f"{name}-rerun.log").read_text()
+        check_integrity(db)
+        diff = differences(snapshot(db), scenario.expected)
+        if diff and only_the_follow_up_bug(db, scenario, world["env"], root):
+            stuck.append(seed)
+            continue
+        assert not diff, f"seed {seed}, killed at {moments}:\n{diff}"
+    print(f"  {landed} kills landed while the command was running")
+    assert landed >= TRIALS // 2  # most kills hit a running command, not a finished one
+    if stuck:
+        pytest.xfail(f"{FOLLOW_UP_BUG} (seeds {stuck}; see the test below)")
+
+
+@pytest.mark.xfail(strict=True, reason=FOLLOW_UP_BUG)
+def test_a_follow_up_lookup_cut_short_is_made_by_the_next_run(tmp_path, httpserver):
+    """Kill resolve exactly when it asks arXiv about the id a page revealed."""
+    from web_support import arxiv_atom, page_html
+    from werkzeug.wrappers import Response
+
+    running: list[int] = []
+
+    def arxiv(request):
+        if running:  # the first time: the process dies before it hears the answer
+            os.kill(running.pop(), signal.SIGKILL)
+        ids = request.args.get("id_list", "").split(",")
+        return Response(arxiv_atom(ids), content_type="application/atom+xml")
+
+    httpserver.expect_request("/api/query").respond_with_handler(arxiv)
+    httpserver.expect_request("/pages/p").respond_with_data(
+        page_html("A page", arxiv_id="2301.00042"), content_type="text/html")
+    from linkgraph.model import Episode, Mention
+    from linkgraph.store import Store
+
+    db = tmp_path / "lg.db"
+    with Store(db) as store:
+        store.save_episodes([Episode("One", "one.md", mentions=[
+            Mention(httpserver.url_for("/pages/p"), "A page")])])
+    env = Web(httpserver).env()
+    child = start(["--db", str(db), "resolve", "--quiet"], env, tmp_path / "killed.log")
+    running.append(child.pid)
+    child.join(RUN_TIMEOUT)
+    assert child.exitcode == -signal.SIGKILL
+    run_to_end(["--db", str(db), "resolve", "--quiet"], env, tmp_path / "rerun.log")
+    with Store(db) as store:
+        assert store.query("SELECT title, status FROM works") == [
+            {"title": "Paper number 2301.00042", "status": "resolved"}]
