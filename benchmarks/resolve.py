@@ -22,12 +22,14 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from linkgraph.config import Config, load_config  # noqa: E402
 from linkgraph.model import Episode, Mention  # noqa: E402
 from linkgraph.resolve import Options, resolve  # noqa: E402
+from linkgraph.resolve.http import host_limits  # noqa: E402
 from linkgraph.store import Store  # noqa: E402
 
 SIMWEB = Path(__file__).with_name("simweb.py")
@@ -79,16 +81,26 @@ def bench_config(ports: dict, scale: float, cache_path: Path) -> Config:
 
 def lower_bound(config: Config, arxiv: int, dois: int, pages: int, hosts: int,
                 latency: float) -> float:
-    """The least wall time the settings allow: each batch source and the page pool in turn."""
-    def chain(requests: int, interval: float) -> float:
-        return (requests - 1) * max(interval, latency) + latency if requests else 0.0
+    """The least wall time the settings allow: the slowest of the APIs, a page host, the pool.
 
-    arxiv_time = chain(math.ceil(arxiv / config.arxiv_batch), config.arxiv_interval)
-    crossref_time = chain(math.ceil(dois / config.crossref_batch), config.crossref_interval)
-    per_host = chain(math.ceil(pages / hosts),
-                     max(config.host_interval, latency / config.host_concurrency))
-    pool = math.ceil(pages / config.workers) * latency
-    return max(arxiv_time, crossref_time, per_host, pool)
+    Every response takes ``latency``. Requests to one host start at least its interval apart
+    with at most its concurrency in flight (linkgraph's own per-host settings); the pages
+    share ``workers`` threads. These run side by side, so the slowest one bounds the run.
+    """
+    limits = host_limits(config)
+
+    def chain(requests: int, interval: float, concurrency: int) -> float:
+        if not requests:
+            return 0.0
+        return max((requests - 1) * interval, (requests - 1) // concurrency * latency) + latency
+
+    def api(url: str, batch: int, works: int) -> float:
+        return chain(math.ceil(works / batch), *limits[urlsplit(url).netloc.lower()])
+
+    return max(api(config.arxiv_url, config.arxiv_batch, arxiv),
+               api(config.crossref_url, config.crossref_batch, dois),
+               chain(math.ceil(pages / hosts), config.host_interval, config.host_concurrency),
+               chain(pages, 0.0, config.workers))
 
 
 def check_nothing_lost(path: Path, expected_mentions: int) -> dict:

@@ -91,7 +91,6 @@ class Scenario:
     argv: list[str]  # after --db
     start: Path
     expected: dict
-    expected_untried: dict  # the same without attempt counts
     seconds: float
     statuses: tuple[int, ...]  # acceptable exit statuses of a run to the end
 
@@ -115,8 +114,7 @@ def world(tmp_path_factory):
         status, seconds = run_to_end(["--db", str(db), *argv], env, root / f"{name}.log")
         assert status in statuses, (root / f"{name}.log").read_text()
         check_integrity(db)
-        scenarios[name] = Scenario(name, argv, start, snapshot(db), snapshot(db, attempts=False),
-                                   seconds, statuses)
+        scenarios[name] = Scenario(name, argv, start, snapshot(db), seconds, statuses)
 
     empty = root / "empty.db"
     sqlite3.connect(empty).close()
@@ -146,33 +144,13 @@ def _feed_items(number: int, web: Web, version: int) -> list:
     return items
 
 
-FOLLOW_UP_BUG = (
-    "BUG (resolve/apply.py): a work whose page revealed an arXiv id or DOI is written "
-    "'partial' with next_attempt_at pushed back by the failure back-off; when the run is "
-    "interrupted before the follow-up lookup, the next run skips the work until the "
-    "back-off (an hour at first) has passed")
-_STUCK = "SELECT count(*) FROM works WHERE status = 'partial' AND error LIKE '%has not yet given%'"
-
-
-def only_the_follow_up_bug(db: Path, scenario: Scenario, env: dict, root: Path) -> bool:
-    """True when retrying the stuck follow-ups now turns ``db`` into the expected database."""
-    with sqlite3.connect(db) as conn:
-        if not conn.execute(_STUCK).fetchone()[0]:
-            return False
-    retried = root / "retried.db"
-    copy_db(db, retried)
-    run_to_end(["--db", str(retried), "resolve", "--retry-failed", "--quiet"], env,
-               root / "retried.log")
-    return not differences(snapshot(retried, attempts=False), scenario.expected_untried)
-
-
 @pytest.mark.parametrize("name", ["ingest", "resolve", "update"])
 def test_a_killed_command_finishes_on_the_next_run_with_nothing_lost(world, name):
     scenario: Scenario = world["scenarios"][name]
     root: Path = world["root"]
     print(f"\n{name}: uninterrupted run {scenario.seconds:.2f} s; {TRIALS} trials from seed "
           f"{FIRST_SEED} (LINKGRAPH_CRASH_SEED={FIRST_SEED} replays them)")
-    landed, stuck = 0, []
+    landed = 0
     for trial in range(TRIALS):
         seed = FIRST_SEED + trial
         rng = random.Random(seed)
@@ -189,17 +167,11 @@ def test_a_killed_command_finishes_on_the_next_run_with_nothing_lost(world, name
         assert status in scenario.statuses, (root / f"{name}-rerun.log").read_text()
         check_integrity(db)
         diff = differences(snapshot(db), scenario.expected)
-        if diff and only_the_follow_up_bug(db, scenario, world["env"], root):
-            stuck.append(seed)
-            continue
         assert not diff, f"seed {seed}, killed at {moments}:\n{diff}"
     print(f"  {landed} kills landed while the command was running")
     assert landed >= TRIALS // 2  # most kills hit a running command, not a finished one
-    if stuck:
-        pytest.xfail(f"{FOLLOW_UP_BUG} (seeds {stuck}; see the test below)")
 
 
-@pytest.mark.xfail(strict=True, reason=FOLLOW_UP_BUG)
 def test_a_follow_up_lookup_cut_short_is_made_by_the_next_run(tmp_path, httpserver):
     """Kill resolve exactly when it asks arXiv about the id a page revealed."""
     from web_support import arxiv_atom, page_html

@@ -10,6 +10,7 @@ a page that reveals an arXiv id or a DOI is looked up in that API in a following
 
 from __future__ import annotations
 
+import json
 import queue
 import time
 from collections import defaultdict
@@ -35,6 +36,7 @@ SOURCES = tuple(REGISTRY)
 _SCHEME_ORDER = ("arxiv", "doi", "ssrn", "openreview", "acl", "pmid", "pmcid", "url")
 _PASS_ON_STATUSES = {400, 401, 403, 404, 410}
 _MAX_ROUNDS = 3
+_SELECT_CHUNK = 500  # works whose identifiers are read at once
 
 
 @dataclass
@@ -101,17 +103,40 @@ def chain(target: Target) -> list[str]:
     return [name for name, resolver in REGISTRY.items() if resolver.accepts(target)]
 
 
-def _target(store: Store, work: dict) -> Target | None:
-    ids = store.query("SELECT scheme, value FROM identifiers WHERE work_id = ?", (work["id"],))
-    ids.sort(key=lambda i: _SCHEME_ORDER.index(i["scheme"]) if i["scheme"] in _SCHEME_ORDER
-             else len(_SCHEME_ORDER))
-    if not ids:
+def _targets(store: Store, works: list[dict]) -> list[Target | None]:
+    """Each work's target: its best identifier and, for a URL, the URL as first written."""
+    ids: dict[int, list[tuple[str, str]]] = {}
+    for work_id, scheme, value in store.conn.execute(
+            "SELECT work_id, scheme, value FROM identifiers WHERE work_id IN "
+            "(SELECT value FROM json_each(?)) ORDER BY work_id, id",
+            (json.dumps([w["id"] for w in works]),)):
+        ids.setdefault(work_id, []).append((scheme, value))
+    best = {work_id: min(found, key=_scheme_rank) for work_id, found in ids.items()}
+    written = _first_written(store, [w for w, (scheme, _) in best.items() if scheme == "url"])
+    return [_target(work, best.get(work["id"]), written.get(work["id"])) for work in works]
+
+
+def _scheme_rank(identifier: tuple[str, str]) -> int:
+    scheme = identifier[0]
+    return _SCHEME_ORDER.index(scheme) if scheme in _SCHEME_ORDER else len(_SCHEME_ORDER)
+
+
+def _first_written(store: Store, work_ids: list[int]) -> dict[int, str]:
+    """The URL of each work's first mention, as the episode wrote it."""
+    found: dict[int, str] = {}
+    for work_id, url in store.conn.execute(
+            "SELECT l.work_id, m.url FROM mentions m JOIN links l ON l.id = m.link_id "
+            "WHERE l.work_id IN (SELECT value FROM json_each(?)) ORDER BY m.id",
+            (json.dumps(work_ids),)):
+        found.setdefault(work_id, url)
+    return found
+
+
+def _target(work: dict, best: tuple[str, str] | None, written: str | None) -> Target | None:
+    if best is None:
         return None
-    scheme, value = ids[0]["scheme"], ids[0]["value"]
+    scheme, value = best
     if scheme == "url":
-        written = store.scalar(
-            "SELECT m.url FROM mentions m JOIN links l ON l.id = m.link_id "
-            "WHERE l.work_id = ? ORDER BY m.id LIMIT 1", (work["id"],))
         url = (written or value).split("#", 1)[0]
     else:
         url = work["url"] or identify(f"{scheme}:{value}").canonical_url
@@ -126,12 +151,12 @@ def select(store: Store, options: Options) -> list[Target]:
         " OR next_attempt_at <= ?)) ORDER BY id",
         (options.refresh, options.retry_failed, now_iso()))
     targets = []
-    for row in rows:
-        target = _target(store, row)
-        if target and (options.source is None or options.source in chain(target)[:1]):
-            targets.append(target)
-        if options.limit is not None and len(targets) >= options.limit:
-            break
+    for start in range(0, len(rows), _SELECT_CHUNK):
+        for target in _targets(store, rows[start:start + _SELECT_CHUNK]):
+            if target and (options.source is None or options.source in chain(target)[:1]):
+                targets.append(target)
+            if options.limit is not None and len(targets) >= options.limit:
+                return targets
     return targets
 
 
@@ -294,11 +319,9 @@ class _Run:
 
     def finish(self, targets: list[Target]) -> None:
         """Count the final status of every work the run was given."""
-        work_ids = {work_of(self.store, t) for t in targets} - {None}
-        statuses = [self.store.scalar("SELECT status FROM works WHERE id = ?", (w,))
-                    for w in work_ids]
+        statuses = _statuses(self.store, targets)
         summary = self.summary
-        summary.works = len(work_ids)
+        summary.works = len(statuses)
         for status in ("resolved", "partial", "failed", "pending"):
             setattr(summary, status, statuses.count(status))
         summary.network = not self.http.network_down
@@ -307,6 +330,15 @@ class _Run:
             counts.cached = self.http.stats.cached[name]
         summary.requests = sum(self.http.stats.sent.values())
         summary.cached = sum(self.http.stats.cached.values())
+
+
+def _statuses(store: Store, targets: list[Target]) -> list[str]:
+    """The status of each work that holds one of the targets' identifiers now."""
+    keys = json.dumps([[t.scheme, t.value] for t in targets])
+    return [status for (status,) in store.conn.execute(
+        "SELECT status FROM works WHERE id IN (SELECT i.work_id FROM identifiers i JOIN "
+        "json_each(?) j ON i.scheme = json_extract(j.value, '$[0]') "
+        "AND i.value = json_extract(j.value, '$[1]'))", (keys,))]
 
 
 def _reason(error: BaseException) -> str:

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from ..config import Config
 from ..identify import identify
-from ..query import work_authors
 from ..store import Store, now_iso
 from .base import Metadata, Target
 from .merge import TitleIndex, keeper
@@ -69,8 +68,12 @@ def standard_ids(raw: list[str]) -> list[str]:
 
 def api_resolved(store: Store, work_id: int) -> bool:
     """True when one of the scholarly APIs has already given fields of this work."""
-    sources = json.loads(store.scalar("SELECT sources FROM works WHERE id = ?", (work_id,))
-                         or "{}")
+    return _from_api(json.loads(store.scalar("SELECT sources FROM works WHERE id = ?",
+                                             (work_id,)) or "{}"))
+
+
+def _from_api(sources: dict) -> bool:
+    """True when a work's field sources name one of the scholarly APIs."""
     apis = set(API_FOR_SCHEME.values())
     return any(entry.get("source") in apis for entry in sources.values())
 
@@ -119,15 +122,18 @@ def apply_metadata(store: Store, target: Target, meta: Metadata, config: Config,
         _attach_ids(store, applied, ids)
         for other in titles.same_work(applied.work_id, meta.title, meta.authors):
             _merge(store, applied, other)
-        if meta.source not in API_FOR_SCHEME.values() and not api_resolved(store,
-                                                                          applied.work_id):
+        row = store.query("SELECT * FROM works WHERE id = ?", (applied.work_id,))[0]
+        sources: dict = json.loads(row["sources"] or "{}")
+        if meta.source not in API_FOR_SCHEME.values() and not _from_api(sources):
             applied.followups = [i for i in ids if i.split(":", 1)[0] in API_FOR_SCHEME]
             if applied.followups and not meta.partial:
                 api = API_FOR_SCHEME[applied.followups[0].split(":", 1)[0]]
                 meta.partial = f"{api} has not yet given the metadata of {applied.followups[0]}"
-        applied.status = _write_fields(store, applied.work_id, meta, config)
-        titles.add(applied.work_id, store.scalar("SELECT title FROM works WHERE id = ?",
-                                                 (applied.work_id,)))
+        applied.status, title = _write_fields(store, row, sources, meta, config)
+        if applied.followups:  # the API lookup is due now: a cut-short run makes it next time
+            store.conn.execute("UPDATE works SET next_attempt_at = NULL WHERE id = ?",
+                               (applied.work_id,))
+        titles.add(applied.work_id, title)
     return applied
 
 
@@ -153,15 +159,25 @@ def _attach_ids(store: Store, applied: Applied, ids: list[str]) -> None:
             _merge(store, applied, holder)
 
 
+def _authors(store: Store, work_id: int) -> list[str]:
+    """A work's author names in order (``query.work_authors`` for one work, more directly)."""
+    return [name for (name,) in store.conn.execute(
+        "SELECT p.name FROM authorships a JOIN people p ON p.id = a.person_id "
+        "WHERE a.work_id = ? ORDER BY a.position", (work_id,))]
+
+
 def _wins(source: str, entry: dict | None) -> bool:
     return entry is None or trust(source) >= trust(entry.get("source"))
 
 
-def _write_fields(store: Store, work_id: int, meta: Metadata, config: Config) -> str:
-    """Write the fields a source wins, its subjects and the work's status; return the status."""
-    conn = store.conn
-    row = store.query("SELECT * FROM works WHERE id = ?", (work_id,))[0]
-    sources: dict = json.loads(row["sources"] or "{}")
+def _write_fields(store: Store, row: dict, sources: dict, meta: Metadata, config: Config
+                  ) -> tuple[str, str | None]:
+    """Write the fields a source wins, its subjects and the work's status.
+
+    ``row`` is the work as it stands and ``sources`` its parsed field sources; returns the
+    new status and title.
+    """
+    conn, work_id = store.conn, row["id"]
     now = now_iso()
     updates: dict = {}
     for name in _COLUMNS:
@@ -172,7 +188,7 @@ def _write_fields(store: Store, work_id: int, meta: Metadata, config: Config) ->
             updates[name] = value
             sources[name] = {"source": meta.source_of(name), "at": now}
     if meta.authors and _wins(meta.source_of("authors"), sources.get("authors")) \
-            and meta.authors != work_authors(store, work_id):
+            and meta.authors != _authors(store, work_id):
         conn.execute("DELETE FROM authorships WHERE work_id = ?", (work_id,))
         for position, name in enumerate(meta.authors):
             conn.execute("INSERT OR IGNORE INTO authorships (work_id, person_id, position) "
@@ -198,4 +214,4 @@ def _write_fields(store: Store, work_id: int, meta: Metadata, config: Config) ->
     })
     conn.execute(f"UPDATE works SET {', '.join(f'{k} = ?' for k in updates)} WHERE id = ?",
                  (*updates.values(), work_id))
-    return updates["status"]
+    return updates["status"], updates.get("title", row["title"])

@@ -4,7 +4,7 @@
 network guard, retries connection errors, 429 and 5xx with exponential back-off and jitter
 (honouring ``Retry-After``), keeps a minimum interval and a concurrency limit per host, reads
 bodies streaming up to a size cap and checks the content type before anything is parsed.
-Responses come from a requests-cache SQLite file when one is configured; only requests
+Responses come from the cache file (``cache.py``) when one is configured; only requests
 that really go to the network pass the per-host limiter and are counted.
 """
 
@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -32,7 +31,9 @@ from requests.adapters import HTTPAdapter
 
 from .. import __version__
 from ..config import Config, load_config
+from .cache import ResponseCache
 from .guard import BlockedURL, check_url
+from .session import Session
 
 API_MAX_BYTES = 10 * 2**20
 HTML_MAX_BYTES = 5 * 2**20
@@ -43,7 +44,6 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 PDF_TYPES = ("application/pdf", "application/x-pdf")
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _REDIRECTS = {301, 302, 303, 307, 308}
-_CACHED_STATUSES = (200, 203, 300, 301, 308, 302, 303, 307)
 _CHUNK = 64 * 1024
 _MAX_BODY_SECONDS = 120.0
 
@@ -318,8 +318,9 @@ class Http:
         self._down_failures = 0
         self._lock = threading.Lock()
         self.limiter = HostLimiter(self.config.host_interval, self.config.host_concurrency,
-                                   self.cancel, _host_overrides(self.config))
-        self.session = _session(cache_path, self.config)
+                                   self.cancel, host_limits(self.config))
+        self.session = Session()
+        self.cache = ResponseCache(cache_path, self.config.cache_days) if cache_path else None
         self.session.headers["User-Agent"] = user_agent(self.config)
         transport = _Transport(self, pool_maxsize=max(10, self.config.workers * 2))
         self.session.mount("http://", transport)
@@ -328,6 +329,8 @@ class Http:
     def close(self) -> None:
         """Close the session and its cache."""
         self.session.close()
+        if self.cache is not None:
+            self.cache.close()
 
     def __enter__(self) -> Http:
         return self
@@ -381,7 +384,6 @@ class Http:
     def _get(self, url: str, rules: Rules, headers: Mapping[str, str] | None
              ) -> requests.Response:
         host = urlsplit(url).netloc.lower()
-        options: dict[str, Any] = {"refresh": True} if self.refresh and _is_cached(self) else {}
         failure: FetchError
         for attempt in range(self.config.retries + 1):
             if self.cancel.is_set():
@@ -390,7 +392,7 @@ class Http:
                 raise NetworkDown("no network")
             _local.rules = rules
             try:
-                response = self._send(url, headers, options)
+                response = self._send(url, headers)
             except (requests.ConnectionError, requests.Timeout,
                     requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError, NetworkError) as error:
@@ -418,16 +420,13 @@ class Http:
                 raise Cancelled("interrupted")
         raise failure
 
-    def _send(self, url: str, headers: Mapping[str, str] | None, options: dict[str, Any]
-              ) -> requests.Response:
-        """One GET; on --refresh a cached answer without validators is fetched anew."""
+    def _send(self, url: str, headers: Mapping[str, str] | None) -> requests.Response:
+        """One GET, through the cache when there is one (revalidating all on refresh)."""
         kwargs = {"headers": dict(headers or {}), "allow_redirects": False,
                   "timeout": (self.config.connect_timeout, self.config.read_timeout)}
-        response = self.session.get(url, **kwargs, **options)
-        if options and getattr(response, "from_cache", False) and not getattr(
-                response, "revalidated", False):
-            response = self.session.get(url, **kwargs, force_refresh=True)
-        return response
+        if self.cache is None:
+            return self.session.get(url, **kwargs)
+        return self.cache.send(self.session, url, kwargs, refresh=self.refresh)
 
     def _backoff(self, attempt: int) -> float:
         return self.config.backoff * (2 ** attempt) * (0.5 + random.random())
@@ -449,24 +448,7 @@ class Http:
         return NetworkDown(message) if _down(error) else NetworkError(message)
 
 
-def _is_cached(http: Http) -> bool:
-    return hasattr(http.session, "cache")
-
-
-def _session(cache_path: str | Path | None, config: Config) -> requests.Session:
-    if cache_path is None:
-        return requests.Session()
-    import requests_cache
-
-    return requests_cache.CachedSession(
-        str(cache_path), backend="sqlite", expire_after=timedelta(days=config.cache_days),
-        allowable_codes=_CACHED_STATUSES, allowable_methods=("GET", "HEAD"),
-        cache_control=False, stale_if_error=False, wal=True, busy_timeout=60_000,
-        ignored_parameters=["mailto", "Authorization"],
-    )
-
-
-def _host_overrides(config: Config) -> dict[str, tuple[float, int]]:
+def host_limits(config: Config) -> dict[str, tuple[float, int]]:
     """The politeness settings of each API's host, from its configured base URL."""
     apis = [
         (config.openreview_url, config.api_interval, config.host_concurrency),

@@ -17,8 +17,11 @@ def normalize_title(title: str | None) -> str:
     """A title folded for comparison: no accents, case, punctuation or extra spaces."""
     if not title:
         return ""
-    decomposed = unicodedata.normalize("NFKD", title)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if title.isascii():  # nothing to decompose (the common case, and much quicker)
+        plain = title.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", title)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return " ".join(_NOT_WORD.sub(" ", plain).split())
 
 
@@ -52,12 +55,15 @@ class TitleIndex:
 
     def same_work(self, work_id: int, title: str | None, authors: list[str]) -> list[int]:
         """Other works with the same normalized title and an author surname in common."""
+        if not authors:
+            return []
         key = normalize_title(title)
-        if len(key.split()) < 2 or not authors:
+        others = sorted(self._ids.get(key, set()) - {work_id})
+        if len(key.split()) < 2 or not others:
             return []
         mine = surnames(authors)
         found = []
-        for other in sorted(self._ids.get(key, set()) - {work_id}):
+        for other in others:
             current = self.store.scalar("SELECT title FROM works WHERE id = ?", (other,))
             if current is None or normalize_title(current) != key:
                 self._ids[key].discard(other)  # merged away, or retitled since

@@ -61,8 +61,9 @@ def person(name: str | None) -> str | None:
 def _meta_tags(tree: HTMLParser) -> dict[str, list[str]]:
     tags: dict[str, list[str]] = {}
     for node in tree.css("meta"):
-        key = (node.attributes.get("name") or node.attributes.get("property") or "").lower()
-        content = clean(node.attributes.get("content"))
+        attributes = node.attributes  # a new dict on every access
+        key = (attributes.get("name") or attributes.get("property") or "").lower()
+        content = clean(attributes.get("content"))
         if key and content:
             tags.setdefault(key.strip(), []).append(content)
     return tags
@@ -234,9 +235,10 @@ def link_ids(tree: HTMLParser) -> list[str]:
     """Standard ids named by ``<link rel=canonical|cite-as|alternate>`` on the page."""
     found = []
     for node in tree.css("link[rel][href]"):
-        rels = set((node.attributes.get("rel") or "").lower().split())
+        attributes = node.attributes
+        rels = set((attributes.get("rel") or "").lower().split())
         if rels & _ID_RELS:
-            standard = identify(node.attributes.get("href") or "")
+            standard = identify(attributes.get("href") or "")
             if standard.scheme in _ID_SCHEMES:
                 found.append(standard.id)
     return found
