@@ -23,7 +23,7 @@ ENV_PREFIX = "LINKGRAPH_"
 
 @dataclass(frozen=True)
 class Config:
-    """Everything resolve and the HTTP layer can be told; see docs/resolve.md for each key."""
+    """Everything resolve and the HTTP layer can be told; see the README for each key."""
 
     # Who we are: sent in the User-Agent and to Crossref's polite pool.
     mailto: str | None = None

@@ -9,7 +9,6 @@ private-address guard on every redirect hop, end to end through the command line
 
 ``LINKGRAPH_HOSTILE_EXAMPLES`` sets the examples per property (default 100);
 ``LINKGRAPH_SLOW_TESTS=1`` also runs the test that ingests a feed just under the size limit.
-Tests marked ``xfail(strict=True)`` with a reason starting "BUG" pin known bugs.
 """
 
 from __future__ import annotations
