@@ -82,3 +82,13 @@ def test_seed_page_gives_one_episode_23_topics_and_each_link_once(tmp_path):
         ids = {r["scheme"] + ":" + r["value"] for r in store.query("SELECT * FROM identifiers")}
         assert {"arxiv:2303.12642", "arxiv:2201.05159", "arxiv:2307.15043",
                 "ssrn:4596436"} <= ids
+
+
+def test_axrp_top_paper_and_related_episodes(axrp):
+    from linkgraph import query
+
+    first = query.top(axrp, kind="paper", limit=1)[0]
+    assert (first["id"], first["episodes"]) == ("arxiv:1902.09725", 4)
+    related = query.related(axrp, "AI Governance with Elizabeth Seger")
+    assert related and all(r["shared"] for r in related)
+    assert "26 - AI Governance" not in {r["episode_title"][:19] for r in related}
