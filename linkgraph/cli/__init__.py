@@ -1,10 +1,11 @@
 """The command line: a thin layer that parses arguments, calls the API and prints.
 
-Each module in this package registers its commands on ``app``.
+Each ``*_cmd`` module in this package registers its commands on ``app``.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -32,15 +33,15 @@ def _global_options(
     ctx.obj = {"db": db or Path(os.environ.get("LINKGRAPH_DB") or "linkgraph.db")}
 
 
-def _register() -> None:
-    from . import ingest_cmd, query_cmd  # noqa: F401
+# In the order `linkgraph --help` lists their commands: the flow from sources to exports.
+_COMMAND_MODULES = ("ingest_cmd", "query_cmd", "resolve_cmd", "graph_cmd", "export_cmd",
+                    "update_cmd")
 
-    for optional in ("resolve_cmd", "graph_cmd", "export_cmd", "update_cmd"):
-        try:
-            __import__(f"{__name__}.{optional}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{optional}":
-                raise
+
+def _register() -> None:
+    """Import the command modules: each adds its commands to ``app``."""
+    for module in _COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{module}")
 
 
 _register()
