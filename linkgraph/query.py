@@ -409,7 +409,11 @@ _MENTION_DETAILS = """
 
 def cites(store: Store, ref: str) -> list[dict]:
     """The episodes that cite a work, each with its mentions of it (topic, context ...)."""
-    work_id = find_work(store, ref)
+    return citing_episodes(store, find_work(store, ref))
+
+
+def citing_episodes(store: Store, work_id: int) -> list[dict]:
+    """What ``cites`` answers, for a work already found."""
     rows = store.query(
         f"{_MENTION_DETAILS} WHERE m.link_id IN (SELECT id FROM links WHERE work_id = ?) "
         "ORDER BY e.published, m.episode_id, m.position", (work_id,))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from .. import query
 from ..identify import identify as identify_text
@@ -58,12 +59,10 @@ def cites(
     json: bool = typer.Option(False, "--json"),
 ) -> None:
     """The episodes that cite a work, with where and how each mentions it."""
-    episodes = run_query(ctx, query.cites, ref)
+    work, episodes = run_query(ctx, _work_and_citing_episodes, ref)
     if json:
         print_json(episodes)
         return
-    work = run_query(ctx, lambda store, r: query.work_summary(store, query.find_work(store, r)),
-                     ref)
     authors = ", ".join(work["authors"])
     console.print(f"[bold]{_escape(work['title'] or work['id'])}[/bold]  [dim]{work['kind']} "
                   f"{_escape(work['id'])}[/dim]" + (f"\n{_escape(authors)}" if authors else ""),
@@ -78,6 +77,12 @@ def cites(
         for mention in episode["mentions"]:
             console.print(f"  - {_escape(_when(mention) or '(no topic)')}: "
                           f"\"{_escape(mention['anchor_text'])}\"", highlight=False)
+
+
+def _work_and_citing_episodes(store, ref: str) -> tuple[dict, list[dict]]:
+    """The work REF names (found once) and the episodes citing it."""
+    work_id = query.find_work(store, ref)
+    return query.work_summary(store, work_id), query.citing_episodes(store, work_id)
 
 
 @app.command("cited-by")
@@ -112,8 +117,6 @@ def _count(number: int, noun: str) -> str:
 
 
 def _escape(text: str | None) -> str:
-    from rich.markup import escape
-
     return escape(text or "")
 
 

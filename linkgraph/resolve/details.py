@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..query import find_work, work_authors, work_identifiers
+from ..query import find_work, standard_id, work_authors, work_identifiers
 from ..store import Store
 
 _MENTION_SQL = (
@@ -26,7 +26,7 @@ def work_details(store: Store, ref: str) -> dict:
         "SELECT s.name FROM work_subjects ws JOIN subjects s ON s.id = ws.subject_id "
         "WHERE ws.work_id = ? ORDER BY s.scheme = 'keyword', s.scheme, s.name", (work_id,))
     return {
-        "id": identifiers[0] if identifiers else f"work:{work_id}",
+        "id": standard_id(identifiers, work_id),
         "kind": work["kind"],
         "title": work["title"],
         "authors": work_authors(store, work_id),
