@@ -194,3 +194,12 @@ def test_hrefs_with_whitespace_and_relative_links_against_a_base_url():
 )
 def test_iso_datetime(written, iso):
     assert iso_datetime(written) == iso
+
+
+def test_malformed_urls_are_no_urls_not_errors():
+    page = (b'<base href="http://example.org/abs/2303.12642">'
+            b'<link rel="canonical" href="http://[/abs/2303.12642">'
+            b'<a href="//[broken/path">broken</a> <a href="/ok">fine</a>')
+    (episode,) = read(page, "notes")
+    assert episode.url is None
+    assert [m.url for m in episode.mentions] == ["http://example.org/ok"]

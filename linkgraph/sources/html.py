@@ -46,6 +46,17 @@ def http_url(value: str | None) -> str | None:
     return value if _HTTP.match(value) else None
 
 
+def absolute_url(base: str | None, href: str) -> str | None:
+    """``href`` joined to ``base`` when it is an http(s) URL, else None.
+
+    A malformed URL (such as ``http://[`` with a broken IPv6 host) is no URL, not an error.
+    """
+    try:
+        return http_url(urljoin(base or "", href.strip()))
+    except ValueError:
+        return None
+
+
 def iso_datetime(value: str | None) -> str | None:
     """Normalise an ISO 8601, Jekyll (``2023-11-26 15:30 -0700``) or RFC 822 date to ISO 8601."""
     value = (value or "").strip()
@@ -202,9 +213,7 @@ class _Walker:
     def _absolute(self, href: str) -> str | None:
         href = href.replace("\t", "").replace("\n", "").replace("\r", "")
         if not _HAS_SCHEME.match(href):
-            if not self.base_url:
-                return None
-            href = urljoin(self.base_url, href)
+            return absolute_url(self.base_url, href) if self.base_url else None
         return http_url(href)
 
     def _open_heading(self, node: LexborNode, rank: int) -> None:
@@ -390,7 +399,7 @@ def read(data: bytes, source: str) -> list[Episode]:
 def _base_url(tree: LexborHTMLParser, source: str) -> str | None:
     base = tree.css_first("base[href]")
     href = base.attributes.get("href") if base else None
-    return http_url(urljoin(source, href.strip()) if href else source)
+    return absolute_url(source, href) if href else http_url(source)
 
 
 def _page_metadata(tree: LexborHTMLParser, base: str | None, source: str) -> dict[str, str | None]:
@@ -404,7 +413,7 @@ def _page_metadata(tree: LexborHTMLParser, base: str | None, source: str) -> dic
     )
     return {
         "title": _meta(tree, "og:title") or _text_of(tree, "h1") or _text_of(tree, "title"),
-        "url": http_url(urljoin(base or "", url.strip()) if url else None) or http_url(source),
+        "url": (absolute_url(base, url) if url else None) or http_url(source),
         "published": iso_datetime(published),
         "description": _meta(tree, "description") or _meta(tree, "og:description"),
         "image": http_url(_meta(tree, "og:image")),
