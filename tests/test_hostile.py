@@ -47,7 +47,10 @@ from linkgraph.store import Store
 READERS: dict[str, Callable[[bytes, str], list[Episode]]] = {
     "feed": feed.read, "markdown": markdown.read, "html": html.read, "text": text.read}
 EXAMPLES = int(os.environ.get("LINKGRAPH_HOSTILE_EXAMPLES", "100"))
+# CI replays one fixed set of examples, so a landing never hangs on a lucky draw; runs by
+# hand draw new examples every time and keep finding what CI's set misses.
 PROPERTY = settings(max_examples=EXAMPLES, deadline=timedelta(seconds=3),
+                    derandomize=os.environ.get("CI") == "true",
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 SLOW = pytest.mark.skipif(not os.environ.get("LINKGRAPH_SLOW_TESTS"),
                           reason="set LINKGRAPH_SLOW_TESTS=1 to run (over a minute)")
