@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Developer entry point that needs only python3: creates .venv, installs, runs.
 
-    python3 dev.py example   ingest the bundled example, show what it found, draw its map
-    python3 dev.py test      run the test suite (extra arguments go to pytest)
+python3 dev.py example   ingest the bundled example, show what it found, draw its map
+python3 dev.py test      run the test suite (extra arguments go to pytest)
 """
+
 import hashlib
 import os
 import subprocess
@@ -44,8 +45,12 @@ def main(argv: list[str]) -> int:
     if argv[0] == "test":
         return run(["python", "-m", "pytest", *argv[1:]])
     db = ["linkgraph", "--db", str(ROOT / "example.db")]
-    for command in (["ingest", "--example"], ["stats"], ["top", "--kind", "paper", "--limit", "5"],
-                    ["export", "html", "-o", str(ROOT / "example-map.html")]):
+    for command in (
+        ["ingest", "--example"],
+        ["stats"],
+        ["top", "--kind", "paper", "--limit", "5"],
+        ["export", "html", "-o", str(ROOT / "example-map.html")],
+    ):
         status = run(db + command)
         if status:
             return status

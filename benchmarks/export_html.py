@@ -27,8 +27,15 @@ from linkgraph.export.html import render_html  # noqa: E402
 from linkgraph.graph import build_graph, select  # noqa: E402
 from linkgraph.store import Store  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 READY = "html[data-ready=true]"  # a selector: the page's CSP forbids wait_for_function's eval
 
 
@@ -49,16 +56,21 @@ def export_selection(db: str, nodes: int, out: Path, episodes: int, mentions: in
         rendered = time.perf_counter()
     size = write_atomic(out, page)
     return {
-        "graph_nodes": graph.number_of_nodes(), "graph_edges": graph.number_of_edges(),
-        "nodes": selection.number_of_nodes(), "edges": selection.number_of_edges(),
-        "dropped": dropped, "build_graph_s": round(built - start, 2),
-        "select_s": round(selected - built, 2), "render_html_s": round(rendered - selected, 2),
+        "graph_nodes": graph.number_of_nodes(),
+        "graph_edges": graph.number_of_edges(),
+        "nodes": selection.number_of_nodes(),
+        "edges": selection.number_of_edges(),
+        "dropped": dropped,
+        "build_graph_s": round(built - start, 2),
+        "select_s": round(selected - built, 2),
+        "render_html_s": round(rendered - selected, 2),
         "file_bytes": size,
     }
 
 
-def time_in_browser(html: Path, runs: int, chromium: str, screenshot: Path | None,
-                    search: str | None = None) -> dict:
+def time_in_browser(
+    html: Path, runs: int, chromium: str, screenshot: Path | None, search: str | None = None
+) -> dict:
     """Open the map ``runs`` times in fresh contexts; seconds until drawn, and what it did."""
     from playwright.sync_api import sync_playwright
 
@@ -69,8 +81,10 @@ def time_in_browser(html: Path, runs: int, chromium: str, screenshot: Path | Non
         for run in range(runs):
             context = browser.new_context(viewport={"width": 1400, "height": 860})
             page = context.new_page()
-            page.route("**/*", lambda route: route.continue_() if route.request.url == url
-                       else route.abort())
+            page.route(
+                "**/*",
+                lambda route: route.continue_() if route.request.url == url else route.abort(),
+            )
             page.on("request", lambda r: r.url != url and problems.append(f"request {r.url}"))
             page.on("console", lambda m: m.type == "error" and problems.append(m.text))
             page.on("pageerror", lambda e: problems.append(str(e)))
@@ -85,10 +99,13 @@ def time_in_browser(html: Path, runs: int, chromium: str, screenshot: Path | Non
             context.close()
         browser.close()
     return {
-        "rendered_nodes": counts["nodes"], "rendered_edges": counts["edges"],
-        "ready_s_median": round(statistics.median(wall), 2), "ready_s_max": round(max(wall), 2),
+        "rendered_nodes": counts["nodes"],
+        "rendered_edges": counts["edges"],
+        "ready_s_median": round(statistics.median(wall), 2),
+        "ready_s_max": round(max(wall), 2),
         "ready_in_page_s_median": round(statistics.median(in_page), 2),
-        "runs": runs, "problems": sorted(set(problems)),
+        "runs": runs,
+        "problems": sorted(set(problems)),
     }
 
 
@@ -99,8 +116,11 @@ def photograph(page, path: Path, search: str | None) -> None:
         page.press("#search", "Enter")
         page.wait_for_timeout(600)  # the focus animation
         node = page.evaluate("window.linkgraphMap.network.getSelectedNodes()[0]")
-        point = page.evaluate("id => { const n = window.linkgraphMap.network;"
-                              " return n.canvasToDOM(n.getPositions([id])[id]); }", node)
+        point = page.evaluate(
+            "id => { const n = window.linkgraphMap.network;"
+            " return n.canvasToDOM(n.getPositions([id])[id]); }",
+            node,
+        )
         box = page.locator("#map").bounding_box()
         page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
     page.wait_for_timeout(600)
@@ -110,8 +130,9 @@ def photograph(page, path: Path, search: str | None) -> None:
 def main() -> None:
     """Parse arguments, measure, print the numbers (JSON with --json)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("db", nargs="?", default=os.path.join(tempfile.gettempdir(),
-                                                              "linkgraph-synth.db"))
+    parser.add_argument(
+        "db", nargs="?", default=os.path.join(tempfile.gettempdir(), "linkgraph-synth.db")
+    )
     parser.add_argument("--html", type=Path, help="Time this exported map instead.")
     parser.add_argument("--nodes", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
@@ -120,19 +141,22 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="Keep the exported map here.")
     parser.add_argument("--screenshot", type=Path, help="Save a PNG of the rendered map.")
     parser.add_argument("--search", help="For the screenshot: search this, show the first hit.")
-    parser.add_argument("--chromium", default=os.environ.get("LINKGRAPH_CHROMIUM",
-                                                             "/usr/bin/chromium"))
+    parser.add_argument(
+        "--chromium", default=os.environ.get("LINKGRAPH_CHROMIUM", "/usr/bin/chromium")
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results: dict = {}
     with tempfile.TemporaryDirectory() as folder:
         html = args.html or args.keep or Path(folder) / "map.html"
         if not args.html:
-            results.update(export_selection(args.db, args.nodes, html, args.episodes,
-                                            args.mentions))
+            results.update(
+                export_selection(args.db, args.nodes, html, args.episodes, args.mentions)
+            )
         results["file_bytes"] = html.stat().st_size
-        results.update(time_in_browser(html, args.runs, args.chromium, args.screenshot,
-                                       args.search))
+        results.update(
+            time_in_browser(html, args.runs, args.chromium, args.screenshot, args.search)
+        )
     if args.json:
         print(json.dumps(results, indent=2))
         return

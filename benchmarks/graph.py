@@ -42,8 +42,18 @@ def ensure_store(path: Path, episodes: int, mentions: int) -> None:
     if path.exists():
         return
     print(f"generating {path} ({episodes:,} episodes, {mentions:,} mentions) ...", flush=True)
-    subprocess.run([sys.executable, str(HERE / "synth_store.py"), str(path), "--episodes",
-                    str(episodes), "--mentions", str(mentions)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "synth_store.py"),
+            str(path),
+            "--episodes",
+            str(episodes),
+            "--mentions",
+            str(mentions),
+        ],
+        check=True,
+    )
 
 
 def add_indexes(store: Store) -> None:
@@ -61,29 +71,47 @@ def latency(store: Store, question: Callable, refs: list[str]) -> dict[str, floa
         question(store, ref)
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
-    return {"median": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))],
-            "max": times[-1]}
+    return {
+        "median": statistics.median(times),
+        "p95": times[int(0.95 * (len(times) - 1))],
+        "max": times[-1],
+    }
 
 
 def random_refs(store: Store, rng: random.Random, n: int) -> dict[str, list[str]]:
     """References for each measured question."""
-    cited = [f"{r[0]}:{r[1]}" for r in store.conn.execute(
-        "SELECT scheme, value FROM identifiers WHERE work_id IN "
-        "(SELECT work_id FROM links WHERE id IN (SELECT DISTINCT link_id FROM mentions))")]
+    cited = [
+        f"{r[0]}:{r[1]}"
+        for r in store.conn.execute(
+            "SELECT scheme, value FROM identifiers WHERE work_id IN "
+            "(SELECT work_id FROM links WHERE id IN (SELECT DISTINCT link_id FROM mentions))"
+        )
+    ]
     mentions = store.scalar("SELECT max(id) FROM mentions")
-    popular = [store.scalar("SELECT i.scheme || ':' || i.value FROM identifiers i "
-                            "WHERE i.work_id = (SELECT l.work_id FROM links l WHERE l.id = "
-                            "(SELECT link_id FROM mentions WHERE id = ?))",
-                            (rng.randint(1, mentions),)) for _ in range(n)]
+    popular = [
+        store.scalar(
+            "SELECT i.scheme || ':' || i.value FROM identifiers i "
+            "WHERE i.work_id = (SELECT l.work_id FROM links l WHERE l.id = "
+            "(SELECT link_id FROM mentions WHERE id = ?))",
+            (rng.randint(1, mentions),),
+        )
+        for _ in range(n)
+    ]
     episodes = [r[0] for r in store.conn.execute("SELECT url FROM episodes")]
-    return {"cites (uniform work)": rng.sample(cited, min(n, len(cited))),
-            "cites (popular work)": popular,
-            "cited-by": rng.sample(episodes, min(n, len(episodes))),
-            "related": rng.sample(episodes, min(n, len(episodes)))}
+    return {
+        "cites (uniform work)": rng.sample(cited, min(n, len(cited))),
+        "cites (popular work)": popular,
+        "cited-by": rng.sample(episodes, min(n, len(episodes))),
+        "related": rng.sample(episodes, min(n, len(episodes))),
+    }
 
 
-QUESTIONS = {"cites (uniform work)": query.cites, "cites (popular work)": query.cites,
-             "cited-by": query.cited_by, "related": query.related}
+QUESTIONS = {
+    "cites (uniform work)": query.cites,
+    "cites (popular work)": query.cites,
+    "cited-by": query.cited_by,
+    "related": query.related,
+}
 
 
 def measure_build(store: Store) -> dict[str, float]:
@@ -93,21 +121,28 @@ def measure_build(store: Store) -> dict[str, float]:
     graph = build_graph(store)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": wall, "cpu_seconds": cpu, "peak_mb": after / 1024,
-            "growth_mb": (after - before) / 1024, "nodes": graph.number_of_nodes(),
-            "edges": graph.number_of_edges()}
+    return {
+        "seconds": wall,
+        "cpu_seconds": cpu,
+        "peak_mb": after / 1024,
+        "growth_mb": (after - before) / 1024,
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+    }
 
 
 def main() -> None:
     """Run the measurements and print them as Markdown tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, default=None,
-                        help="the store [default: /tmp/linkgraph-bench-E-M.db]")
+    parser.add_argument(
+        "--db", type=Path, default=None, help="the store [default: /tmp/linkgraph-bench-E-M.db]"
+    )
     parser.add_argument("--episodes", type=int, default=10_000)
     parser.add_argument("--mentions", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--indexes", action="store_true",
-                        help="create the suggested indexes before measuring")
+    parser.add_argument(
+        "--indexes", action="store_true", help="create the suggested indexes before measuring"
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     path = args.db or Path(f"/tmp/linkgraph-bench-{args.episodes}-{args.mentions}.db")
@@ -116,20 +151,26 @@ def main() -> None:
         if args.indexes:
             add_indexes(store)
         counts = query.stats(store)
-        print(f"store: {path}: {counts['episodes']:,} episodes, {counts['mentions']:,} "
-              f"mentions, {counts['works']:,} works, indexes suggested here "
-              f"{'created' if args.indexes else 'not created'}\n")
+        print(
+            f"store: {path}: {counts['episodes']:,} episodes, {counts['mentions']:,} "
+            f"mentions, {counts['works']:,} works, indexes suggested here "
+            f"{'created' if args.indexes else 'not created'}\n"
+        )
         refs = random_refs(store, random.Random(args.seed), args.queries)
         print(f"| question ({args.queries} random refs) | median ms | p95 ms | max ms |")
         print("|---|---:|---:|---:|")
         for name, question in QUESTIONS.items():
             found = latency(store, question, refs[name])
-            print(f"| {name} | {found['median']:.1f} | {found['p95']:.1f} | {found['max']:.1f} |",
-                  flush=True)
+            print(
+                f"| {name} | {found['median']:.1f} | {found['p95']:.1f} | {found['max']:.1f} |",
+                flush=True,
+            )
         built = measure_build(store)
-    print(f"\nbuild_graph: {built['nodes']:,} nodes, {built['edges']:,} edges in "
-          f"{built['seconds']:.1f} s ({built['cpu_seconds']:.1f} s CPU); peak RSS "
-          f"{built['peak_mb']:.0f} MB (+{built['growth_mb']:.0f} MB while building)")
+    print(
+        f"\nbuild_graph: {built['nodes']:,} nodes, {built['edges']:,} edges in "
+        f"{built['seconds']:.1f} s ({built['cpu_seconds']:.1f} s CPU); peak RSS "
+        f"{built['peak_mb']:.0f} MB (+{built['growth_mb']:.0f} MB while building)"
+    )
 
 
 if __name__ == "__main__":

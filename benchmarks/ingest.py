@@ -39,8 +39,10 @@ def pipeline(folder: Path) -> dict:
         failed = [r for r in reports if r.error]
         if failed:
             raise SystemExit(f"{failed[0].source}: {failed[0].error}")
-        return {"episodes": store.scalar("SELECT count(*) FROM episodes"),
-                "mentions": store.scalar("SELECT count(*) FROM mentions")}
+        return {
+            "episodes": store.scalar("SELECT count(*) FROM episodes"),
+            "mentions": store.scalar("SELECT count(*) FROM mentions"),
+        }
 
 
 def best_of(runs: int, function, *args) -> float:
@@ -69,8 +71,10 @@ def main() -> None:
     counts = pipeline(folder)  # warm-up, and the counts to print
     parse_s = best_of(3, bare_parse, files)
     ingest_s = best_of(3, pipeline, folder)
-    print(f"corpus: {len(files)} files, {size:.1f} MiB, {counts['episodes']} episodes, "
-          f"{counts['mentions']} mentions")
+    print(
+        f"corpus: {len(files)} files, {size:.1f} MiB, {counts['episodes']} episodes, "
+        f"{counts['mentions']} mentions"
+    )
     parse_peak, ingest_peak = peak_mib(bare_parse, files), peak_mib(pipeline, folder)
     print(f"bare parse (markdown-it render): {parse_s:.3f} s, heap peak {parse_peak:.1f} MiB")
     print(f"full ingest into SQLite:         {ingest_s:.3f} s, heap peak {ingest_peak:.1f} MiB")

@@ -38,8 +38,19 @@ SIMWEB = Path(__file__).with_name("simweb.py")
 def start_web(latency: float, fail_rate: float, timeout_sleep: float) -> tuple:
     """Start the simulated web; return the process and its ports."""
     process = subprocess.Popen(
-        [sys.executable, str(SIMWEB), "--latency", str(latency), "--fail-rate", str(fail_rate),
-         "--timeout-sleep", str(timeout_sleep)], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            str(SIMWEB),
+            "--latency",
+            str(latency),
+            "--fail-rate",
+            str(fail_rate),
+            "--timeout-sleep",
+            str(timeout_sleep),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     return process, json.loads(process.stdout.readline())
 
 
@@ -55,11 +66,18 @@ def build_store(path: Path, ports: dict, arxiv: int, dois: int, pages: int) -> N
     urls += [f"https://doi.org/10.5555/bench.{i}" for i in range(dois)]
     urls += [f"http://127.0.0.1:{ports[f'page{i % 60}']}/post/{i}" for i in range(pages)]
     with Store(path) as store:
-        episodes = [Episode(title=f"Episode {n}", source=f"bench-{n}", guid=f"bench-{n}",
-                            podcast="Benchmark Pod",
-                            mentions=[Mention(u, f"link {n}-{k}") for k, u in
-                                      enumerate(urls[n * 100:(n + 1) * 100])])
-                    for n in range(math.ceil(len(urls) / 100))]
+        episodes = [
+            Episode(
+                title=f"Episode {n}",
+                source=f"bench-{n}",
+                guid=f"bench-{n}",
+                podcast="Benchmark Pod",
+                mentions=[
+                    Mention(u, f"link {n}-{k}") for k, u in enumerate(urls[n * 100 : (n + 1) * 100])
+                ],
+            )
+            for n in range(math.ceil(len(urls) / 100))
+        ]
         store.save_episodes(episodes)
 
 
@@ -67,20 +85,27 @@ def bench_config(ports: dict, scale: float, cache_path: Path) -> Config:
     """Production settings with every interval and back-off scaled by ``scale``."""
     default = load_config(None, environ={})
     return load_config(
-        None, environ={},
+        None,
+        environ={},
         arxiv_url=f"http://127.0.0.1:{ports['arxiv']}/api/query",
         crossref_url=f"http://127.0.0.1:{ports['crossref']}",
         arxiv_interval=default.arxiv_interval * scale,
         crossref_interval=default.crossref_interval * scale,
         host_interval=default.host_interval * scale,
-        backoff=default.backoff * scale, read_timeout=10 * scale, connect_timeout=10 * scale,
-        failure_backoff=0.0, allow_private_network=True, cache=True,
-        cache_path=str(cache_path), mailto="bench@example.org",
+        backoff=default.backoff * scale,
+        read_timeout=10 * scale,
+        connect_timeout=10 * scale,
+        failure_backoff=0.0,
+        allow_private_network=True,
+        cache=True,
+        cache_path=str(cache_path),
+        mailto="bench@example.org",
     )
 
 
-def lower_bound(config: Config, arxiv: int, dois: int, pages: int, hosts: int,
-                latency: float) -> float:
+def lower_bound(
+    config: Config, arxiv: int, dois: int, pages: int, hosts: int, latency: float
+) -> float:
     """The least wall time the settings allow: the slowest of the APIs, a page host, the pool.
 
     Every response takes ``latency``. Requests to one host start at least its interval apart
@@ -97,21 +122,28 @@ def lower_bound(config: Config, arxiv: int, dois: int, pages: int, hosts: int,
     def api(url: str, batch: int, works: int) -> float:
         return chain(math.ceil(works / batch), *limits[urlsplit(url).netloc.lower()])
 
-    return max(api(config.arxiv_url, config.arxiv_batch, arxiv),
-               api(config.crossref_url, config.crossref_batch, dois),
-               chain(math.ceil(pages / hosts), config.host_interval, config.host_concurrency),
-               chain(pages, 0.0, config.workers))
+    return max(
+        api(config.arxiv_url, config.arxiv_batch, arxiv),
+        api(config.crossref_url, config.crossref_batch, dois),
+        chain(math.ceil(pages / hosts), config.host_interval, config.host_concurrency),
+        chain(pages, 0.0, config.workers),
+    )
 
 
 def check_nothing_lost(path: Path, expected_mentions: int) -> dict:
     """Counts that show no mention, link or work went missing."""
     with Store(path) as store:
-        counts = {t: store.scalar(f"SELECT count(*) FROM {t}")
-                  for t in ("works", "links", "mentions", "identifiers")}
+        counts = {
+            t: store.scalar(f"SELECT count(*) FROM {t}")
+            for t in ("works", "links", "mentions", "identifiers")
+        }
         counts["links_without_work"] = store.scalar(
-            "SELECT count(*) FROM links WHERE work_id IS NULL")
-        counts["by_status"] = {r["status"]: r["n"] for r in store.query(
-            "SELECT status, count(*) AS n FROM works GROUP BY status")}
+            "SELECT count(*) FROM links WHERE work_id IS NULL"
+        )
+        counts["by_status"] = {
+            r["status"]: r["n"]
+            for r in store.query("SELECT status, count(*) AS n FROM works GROUP BY status")
+        }
     assert counts["mentions"] == expected_mentions and counts["links_without_work"] == 0
     return counts
 
@@ -132,9 +164,11 @@ def clean_phase(args: argparse.Namespace, folder: Path) -> dict:
         with Store(db) as store:
             third = resolve(store, config)
         bound = lower_bound(config, args.arxiv, args.dois, args.pages, 60, args.latency)
-        minimum = {"arxiv": math.ceil(args.arxiv / config.arxiv_batch),
-                   "crossref": math.ceil(args.dois / config.crossref_batch),
-                   "webpage": args.pages}
+        minimum = {
+            "arxiv": math.ceil(args.arxiv / config.arxiv_batch),
+            "crossref": math.ceil(args.dois / config.crossref_batch),
+            "webpage": args.pages,
+        }
         return {
             "requests": {s: first.sources[s].requests for s in minimum},
             "minimum": minimum,
@@ -145,7 +179,9 @@ def clean_phase(args: argparse.Namespace, folder: Path) -> dict:
             "seconds": round(first.seconds, 2),
             "lower_bound_seconds": round(bound, 2),
             "ratio": round(first.seconds / bound, 2),
-            "resolved": first.resolved, "failed": first.failed, "merged": first.merged,
+            "resolved": first.resolved,
+            "failed": first.failed,
+            "merged": first.merged,
             "store": check_nothing_lost(db, args.arxiv + args.dois + args.pages),
         }
     finally:
@@ -164,13 +200,23 @@ def faulty_phase(args: argparse.Namespace, folder: Path) -> dict:
             with Store(db) as store:
                 summary = resolve(store, config, Options())
                 left = store.scalar("SELECT count(*) FROM works WHERE status != 'resolved'")
-            runs.append({"resolved": summary.resolved, "failed": summary.failed,
-                         "partial": summary.partial, "requests": summary.requests,
-                         "seconds": round(summary.seconds, 2), "not_resolved_after": left})
+            runs.append(
+                {
+                    "resolved": summary.resolved,
+                    "failed": summary.failed,
+                    "partial": summary.partial,
+                    "requests": summary.requests,
+                    "seconds": round(summary.seconds, 2),
+                    "not_resolved_after": left,
+                }
+            )
             if not left:
                 break
-        return {"runs": runs, "server_received": server_counts(ports),
-                "store": check_nothing_lost(db, args.arxiv + args.dois + args.pages)}
+        return {
+            "runs": runs,
+            "server_received": server_counts(ports),
+            "store": check_nothing_lost(db, args.arxiv + args.dois + args.pages),
+        }
     finally:
         process.kill()
 
@@ -186,8 +232,11 @@ def main() -> None:
     parser.add_argument("--fail-rate", type=float, default=0.2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        results = {"settings": vars(args), "clean": clean_phase(args, Path(folder)),
-                   "faulty": faulty_phase(args, Path(folder))}
+        results = {
+            "settings": vars(args),
+            "clean": clean_phase(args, Path(folder)),
+            "faulty": faulty_phase(args, Path(folder)),
+        }
     print(json.dumps(results, indent=2))
 
 

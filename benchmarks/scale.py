@@ -52,8 +52,11 @@ sys.exit(status)
 def ingest(folder: Path, db: Path) -> tuple[float, int]:
     """Ingest a folder into a new database in a new process; wall seconds and peak MiB."""
     started = time.perf_counter()
-    process = subprocess.run([sys.executable, "-c", _MEASURED, "--db", str(db), "ingest",
-                              str(folder), "--quiet"], capture_output=True, text=True)
+    process = subprocess.run(
+        [sys.executable, "-c", _MEASURED, "--db", str(db), "ingest", str(folder), "--quiet"],
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"ingest failed:\n{process.stderr}")
@@ -70,9 +73,13 @@ def database_mib(db: Path) -> float:
 def cites_latency(db: Path, queries: int, seed: int = 1) -> tuple[float, float, int]:
     """Median and 95th percentile of ``cites`` in ms over random works; and the works count."""
     with Store(db) as store:
-        refs = [f"{r['scheme']}:{r['value']}" for r in store.query(
-            "SELECT scheme, value FROM identifiers WHERE id IN "
-            "(SELECT min(id) FROM identifiers GROUP BY work_id)")]
+        refs = [
+            f"{r['scheme']}:{r['value']}"
+            for r in store.query(
+                "SELECT scheme, value FROM identifiers WHERE id IN "
+                "(SELECT min(id) FROM identifiers GROUP BY work_id)"
+            )
+        ]
         chosen = random.Random(seed).sample(refs, min(queries, len(refs)))
         for ref in chosen[:20]:  # warm the page cache
             query.cites(store, ref)
@@ -92,8 +99,10 @@ def edit_latency(folder: Path, db: Path, edits: int = 5) -> float:
     with Store(db) as store:
         for number, post in enumerate(posts):
             text = post.read_text(encoding="utf-8")
-            post.write_text(text.replace("](https://", f"](https://edited{number}.example.org/",
-                                         1), encoding="utf-8")
+            post.write_text(
+                text.replace("](https://", f"](https://edited{number}.example.org/", 1),
+                encoding="utf-8",
+            )
             started = time.perf_counter()
             report = ingest_source(store, str(post), IngestOptions())
             times.append((time.perf_counter() - started) * 1000)
@@ -114,21 +123,51 @@ def measure(size: int, workdir: Path, queries: int) -> dict:
     with Store(db) as store:
         mentions = store.scalar("SELECT count(*) FROM mentions")
     median, p95, works = cites_latency(db, queries)
-    row = {"episodes": size, "files": counts["files"], "mentions": mentions, "works": works,
-           "ingest_s": seconds, "episodes_per_s": size / seconds, "peak_mib": peak,
-           "db_mib": database_mib(db), "cites_median_ms": median, "cites_p95_ms": p95,
-           "edit_ms": edit_latency(folder, db)}
-    print(f"  {size:,} episodes: generated in {generated:.0f} s, ingested in {seconds:.1f} s",
-          file=sys.stderr, flush=True)
+    row = {
+        "episodes": size,
+        "files": counts["files"],
+        "mentions": mentions,
+        "works": works,
+        "ingest_s": seconds,
+        "episodes_per_s": size / seconds,
+        "peak_mib": peak,
+        "db_mib": database_mib(db),
+        "cites_median_ms": median,
+        "cites_p95_ms": p95,
+        "edit_ms": edit_latency(folder, db),
+    }
+    print(
+        f"  {size:,} episodes: generated in {generated:.0f} s, ingested in {seconds:.1f} s",
+        file=sys.stderr,
+        flush=True,
+    )
     return row
 
 
-COLUMNS = [("episodes", "{:,}"), ("mentions", "{:,}"), ("works", "{:,}"),
-           ("ingest_s", "{:.1f}"), ("episodes_per_s", "{:.0f}"), ("peak_mib", "{:,}"),
-           ("db_mib", "{:.1f}"), ("cites_median_ms", "{:.2f}"), ("cites_p95_ms", "{:.2f}"),
-           ("edit_ms", "{:.0f}")]
-HEADERS = ["episodes", "mentions", "works", "ingest s", "episodes/s", "peak MiB", "DB MiB",
-           "cites median ms", "cites p95 ms", "re-ingest one edit ms"]
+COLUMNS = [
+    ("episodes", "{:,}"),
+    ("mentions", "{:,}"),
+    ("works", "{:,}"),
+    ("ingest_s", "{:.1f}"),
+    ("episodes_per_s", "{:.0f}"),
+    ("peak_mib", "{:,}"),
+    ("db_mib", "{:.1f}"),
+    ("cites_median_ms", "{:.2f}"),
+    ("cites_p95_ms", "{:.2f}"),
+    ("edit_ms", "{:.0f}"),
+]
+HEADERS = [
+    "episodes",
+    "mentions",
+    "works",
+    "ingest s",
+    "episodes/s",
+    "peak MiB",
+    "DB MiB",
+    "cites median ms",
+    "cites p95 ms",
+    "re-ingest one edit ms",
+]
 
 
 def table(rows: list[dict]) -> str:

@@ -25,7 +25,8 @@ COUNTS: Counter = Counter()
 
 def arxiv_feed(ids: list[str]) -> bytes:
     """An arXiv API answer with one entry per id."""
-    entries = "".join(f"""
+    entries = "".join(
+        f"""
   <entry>
     <id>http://arxiv.org/abs/{i}v1</id>
     <updated>2023-01-05T10:00:00Z</updated>
@@ -38,7 +39,9 @@ def arxiv_feed(ids: list[str]) -> bytes:
     <link href="http://arxiv.org/abs/{i}v1" rel="alternate" type="text/html"/>
     <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
     <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
-  </entry>""" for i in ids)
+  </entry>"""
+        for i in ids
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <title type="html">ArXiv Query: id_list={",".join(ids)}</title>
@@ -53,18 +56,37 @@ def arxiv_feed(ids: list[str]) -> bytes:
 
 def crossref_list(dois: list[str]) -> bytes:
     """A Crossref work-list answer with one record per DOI."""
-    items = [{
-        "DOI": doi, "type": "journal-article", "title": [f"Simulated Article {doi}"],
-        "author": [{"given": "Ann", "family": f"Lee{doi[-2:]}", "sequence": "first",
-                    "affiliation": []}],
-        "container-title": ["Journal of Simulations"], "published": {"date-parts": [[2022, 5]]},
-        "issued": {"date-parts": [[2022, 5]]}, "URL": f"https://doi.org/{doi}",
-        "publisher": "Example Press", "relation": {},
-    } for doi in dois]
-    return json.dumps({"status": "ok", "message-type": "work-list", "message-version": "1.0.0",
-                       "message": {"facets": {}, "total-results": len(items), "items": items,
-                                   "items-per-page": len(items),
-                                   "query": {"start-index": 0, "search-terms": None}}}).encode()
+    items = [
+        {
+            "DOI": doi,
+            "type": "journal-article",
+            "title": [f"Simulated Article {doi}"],
+            "author": [
+                {"given": "Ann", "family": f"Lee{doi[-2:]}", "sequence": "first", "affiliation": []}
+            ],
+            "container-title": ["Journal of Simulations"],
+            "published": {"date-parts": [[2022, 5]]},
+            "issued": {"date-parts": [[2022, 5]]},
+            "URL": f"https://doi.org/{doi}",
+            "publisher": "Example Press",
+            "relation": {},
+        }
+        for doi in dois
+    ]
+    return json.dumps(
+        {
+            "status": "ok",
+            "message-type": "work-list",
+            "message-version": "1.0.0",
+            "message": {
+                "facets": {},
+                "total-results": len(items),
+                "items": items,
+                "items-per-page": len(items),
+                "query": {"start-index": 0, "search-terms": None},
+            },
+        }
+    ).encode()
 
 
 def page(number: int, dois: int) -> bytes:
@@ -72,28 +94,48 @@ def page(number: int, dois: int) -> bytes:
     title = f"Simulated Page {number}"
     style = number % 5
     if style == 0:
-        doi = f'<meta name="citation_doi" content="10.5555/bench.{number % dois}">' \
-            if number % 50 == 0 else ""
-        head = (f'<meta name="citation_title" content="{title}">'
-                f'<meta name="citation_author" content="Writer, Pat {number}">'
-                f'<meta name="citation_publication_date" content="2021/02/03">{doi}')
+        doi = (
+            f'<meta name="citation_doi" content="10.5555/bench.{number % dois}">'
+            if number % 50 == 0
+            else ""
+        )
+        head = (
+            f'<meta name="citation_title" content="{title}">'
+            f'<meta name="citation_author" content="Writer, Pat {number}">'
+            f'<meta name="citation_publication_date" content="2021/02/03">{doi}'
+        )
     elif style == 1:
-        head = ('<script type="application/ld+json">' + json.dumps({
-            "@context": "https://schema.org", "@type": "BlogPosting", "headline": title,
-            "author": {"@type": "Person", "name": f"Blogger {number}"},
-            "datePublished": "2024-01-02"}) + "</script>")
+        head = (
+            '<script type="application/ld+json">'
+            + json.dumps(
+                {
+                    "@context": "https://schema.org",
+                    "@type": "BlogPosting",
+                    "headline": title,
+                    "author": {"@type": "Person", "name": f"Blogger {number}"},
+                    "datePublished": "2024-01-02",
+                }
+            )
+            + "</script>"
+        )
     elif style == 2:
-        head = (f'<meta name="DC.title" content="{title}">'
-                f'<meta name="DC.creator" content="Archivist {number}">'
-                '<meta name="DC.date" content="2020-07-08">')
+        head = (
+            f'<meta name="DC.title" content="{title}">'
+            f'<meta name="DC.creator" content="Archivist {number}">'
+            '<meta name="DC.date" content="2020-07-08">'
+        )
     elif style == 3:
-        head = (f'<meta property="og:title" content="{title}">'
-                '<meta property="og:type" content="article">'
-                '<meta property="article:published_time" content="2023-03-04T05:06:07Z">')
+        head = (
+            f'<meta property="og:title" content="{title}">'
+            '<meta property="og:type" content="article">'
+            '<meta property="article:published_time" content="2023-03-04T05:06:07Z">'
+        )
     else:
         head = ""
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>{head}"
-            f"</head><body><p>{'Body text. ' * 50}</p></body></html>").encode()
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>{head}"
+        f"</head><body><p>{'Body text. ' * 50}</p></body></html>"
+    ).encode()
 
 
 def answer(kind: str, path: str, args: dict) -> tuple[int, str, bytes]:
@@ -129,16 +171,19 @@ async def serve(kind: str, reader: asyncio.StreamReader, writer: asyncio.StreamW
                         return
                     if fault == "reset":
                         sock = writer.get_extra_info("socket")
-                        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                        struct.pack("ii", 1, 0))
+                        sock.setsockopt(
+                            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                        )
                         writer.transport.abort()
                         return
                     status, ctype, body = 503, "text/plain", b"busy"
                 else:
                     status, ctype, body = answer(kind, parts.path, parse_qs(parts.query))
-            writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\n"
-                         f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
-                         .encode() + body)
+            writer.write(
+                f"HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n".encode()
+                + body
+            )
             await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
         pass
@@ -152,7 +197,8 @@ async def main() -> None:
     for kind in ["arxiv", "crossref", *[f"page{h}" for h in range(HOSTS)]]:
         label = "page" if kind.startswith("page") else kind
         server = await asyncio.start_server(
-            lambda r, w, label=label: serve(label, r, w), "127.0.0.1", 0, backlog=512)
+            lambda r, w, label=label: serve(label, r, w), "127.0.0.1", 0, backlog=512
+        )
         servers[kind] = server.sockets[0].getsockname()[1]
     sys.stdout.write(json.dumps(servers) + "\n")
     sys.stdout.flush()

@@ -36,8 +36,9 @@ class Words:
 
     def __init__(self, rng: random.Random, count: int = 4000):
         self.rng = rng
-        self.words = sorted({"".join(rng.choices(SYLLABLES, k=rng.randint(2, 4)))
-                             for _ in range(count)})
+        self.words = sorted(
+            {"".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(count)}
+        )
 
     def phrase(self, low: int, high: int) -> str:
         """A capitalised phrase of ``low`` to ``high`` words."""
@@ -63,8 +64,12 @@ def work_url(rank: int, rng: random.Random) -> tuple[str, str]:
     if kind < 9:  # papers: arXiv in several URL forms
         arxiv = f"{21 + rank // 90000 % 4}{rank // 10000 % 9 + 1:02d}.{rank % 100000:05d}"
         form = rng.randrange(4)
-        return [f"https://arxiv.org/abs/{arxiv}", f"https://arxiv.org/pdf/{arxiv}",
-                f"https://arxiv.org/abs/{arxiv}v2", f"http://arxiv.org/abs/{arxiv}"][form], "paper"
+        return [
+            f"https://arxiv.org/abs/{arxiv}",
+            f"https://arxiv.org/pdf/{arxiv}",
+            f"https://arxiv.org/abs/{arxiv}v2",
+            f"http://arxiv.org/abs/{arxiv}",
+        ][form], "paper"
     if kind < 11:
         return f"https://doi.org/10.5555/synth.{rank}", "paper"
     if kind < 15:
@@ -108,8 +113,9 @@ class Corpus:
         """Write the corpus under ``folder``; returns its counts."""
         folder.mkdir(parents=True, exist_ok=True)
         podcasts = max(1, round(self.episodes / EPISODES_PER_PODCAST))
-        sizes = [self.episodes // podcasts + (p < self.episodes % podcasts)
-                 for p in range(podcasts)]
+        sizes = [
+            self.episodes // podcasts + (p < self.episodes % podcasts) for p in range(podcasts)
+        ]
         files = 0
         for number, size in enumerate(sizes):
             title = f"{self.words.phrase(1, 3)} Podcast {number}"
@@ -118,8 +124,12 @@ class Corpus:
                 files += 1
             else:
                 files += self.write_posts(folder / f"show-{number:05d}", title, size)
-        return {"podcasts": podcasts, "episodes": self.episodes, "files": files,
-                "links": self.links}
+        return {
+            "podcasts": podcasts,
+            "episodes": self.episodes,
+            "files": files,
+            "links": self.links,
+        }
 
     def write_feed(self, path: Path, number: int, title: str, size: int) -> None:
         """One podcast as an RSS 2.0 feed."""
@@ -130,22 +140,31 @@ class Corpus:
             'xmlns:content="http://purl.org/rss/1.0/modules/content/">\n<channel>\n'
             f"<title>{html.escape(title)}</title>\n<link>{site}/</link>\n"
             f"<description>{self.words.phrase(8, 20)}</description>\n"
-            + "".join(items) + "</channel>\n</rss>\n", encoding="utf-8")
+            + "".join(items)
+            + "</channel>\n</rss>\n",
+            encoding="utf-8",
+        )
 
     def feed_item(self, site: str, index: int) -> str:
         """One feed item with its notes as HTML."""
-        topics = "".join(f"<li>{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d} - {t}</li>"
-                         for s, t in self.topics())
-        links = "".join(f'<li><a href="{html.escape(u)}">{html.escape(a)}</a>. {html.escape(c)}'
-                        "</li>" for u, a, c in self.links_of_episode())
+        topics = "".join(
+            f"<li>{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d} - {t}</li>"
+            for s, t in self.topics()
+        )
+        links = "".join(
+            f'<li><a href="{html.escape(u)}">{html.escape(a)}</a>. {html.escape(c)}</li>'
+            for u, a, c in self.links_of_episode()
+        )
         day = date(2015, 1, 1) + timedelta(days=index * 7)
         notes = f"<p>{self.words.phrase(10, 30)}.</p><ul>{topics}</ul><p>Links:</p><ul>{links}</ul>"
-        return (f"<item><title>{index} - {html.escape(self.words.phrase(3, 8))}</title>"
-                f"<guid isPermaLink=\"false\">{site}/ep/{index}</guid>"
-                f"<link>{site}/episodes/{index}</link>"
-                f"<pubDate>{day.strftime('%a, %d %b %Y')} 09:00:00 +0000</pubDate>"
-                f"<description>{html.escape(self.words.phrase(8, 20))}</description>"
-                f"<content:encoded><![CDATA[{notes}]]></content:encoded></item>\n")
+        return (
+            f"<item><title>{index} - {html.escape(self.words.phrase(3, 8))}</title>"
+            f'<guid isPermaLink="false">{site}/ep/{index}</guid>'
+            f"<link>{site}/episodes/{index}</link>"
+            f"<pubDate>{day.strftime('%a, %d %b %Y')} 09:00:00 +0000</pubDate>"
+            f"<description>{html.escape(self.words.phrase(8, 20))}</description>"
+            f"<content:encoded><![CDATA[{notes}]]></content:encoded></item>\n"
+        )
 
     def write_posts(self, folder: Path, title: str, size: int) -> int:
         """One podcast as markdown posts, one file per episode."""
@@ -153,13 +172,17 @@ class Corpus:
         for index in range(size):
             day = date(2016, 1, 1) + timedelta(days=index * 7)
             name = f"{day.isoformat()}-episode-{index}.md"
-            topics = "".join(f"\n## {t} <a name=\"t{s}\"></a>\n\n{self.words.phrase(10, 25)}.\n"
-                             for s, t in self.topics())
+            topics = "".join(
+                f'\n## {t} <a name="t{s}"></a>\n\n{self.words.phrase(10, 25)}.\n'
+                for s, t in self.topics()
+            )
             links = "".join(f"- [{a}]({u}): {c}\n" for u, a, c in self.links_of_episode())
             (folder / name).write_text(
                 f'---\ntitle: "{index} - {self.words.phrase(3, 8)}"\ndate: {day.isoformat()}\n'
                 f"categories: episode\n---\n\n{self.words.phrase(15, 40)}.\n{topics}\n"
-                f"## Links\n\n{links}", encoding="utf-8")
+                f"## Links\n\n{links}",
+                encoding="utf-8",
+            )
         return size
 
 
@@ -176,9 +199,12 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     counts = generate(args.folder, args.episodes, args.seed)
-    print(f"{args.folder}: {counts['podcasts']} podcasts, {counts['episodes']} episodes, "
-          f"{counts['files']} files, {counts['links']} links "
-          f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    print(
+        f"{args.folder}: {counts['podcasts']} podcasts, {counts['episodes']} episodes, "
+        f"{counts['files']} files, {counts['links']} links "
+        f"({time.perf_counter() - started:.1f} s)",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,14 @@ from .store import Store
 __version__ = "0.1.0"
 
 __all__ = [
-    "Episode", "Identified", "IngestOptions", "Mention", "Person", "Store", "Topic",
-    "identify", "ingest", "query",
+    "Episode",
+    "Identified",
+    "IngestOptions",
+    "Mention",
+    "Person",
+    "Store",
+    "Topic",
+    "identify",
+    "ingest",
+    "query",
 ]

@@ -100,8 +100,9 @@ def _coerce(key: str, value: Any, where: str) -> Any:
         raise ConfigError(f"{where}: {key} = {value!r} is not a valid {kind}") from None
 
 
-def load_config(db_path: str | Path | None = None, environ: dict[str, str] | None = None,
-                **overrides: Any) -> Config:
+def load_config(
+    db_path: str | Path | None = None, environ: dict[str, str] | None = None, **overrides: Any
+) -> Config:
     """The settings for a database: defaults, its ``linkgraph.toml``, the environment, overrides."""
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
@@ -113,8 +114,10 @@ def load_config(db_path: str | Path | None = None, environ: dict[str, str] | Non
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
                 raise ConfigError(f"{path}: {error}") from None
-            table = {**{k: v for k, v in data.items() if not isinstance(v, dict)},
-                     **data.get("resolve", {})}
+            table = {
+                **{k: v for k, v in data.items() if not isinstance(v, dict)},
+                **data.get("resolve", {}),
+            }
             for key, value in table.items():
                 if key not in keys:
                     raise ConfigError(f"{path}: unknown setting {key!r}")

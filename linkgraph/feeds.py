@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     from .resolve.http import Http
 
 FEED_STATUSES = ("ingested", "changed", "unchanged", "not-modified", "failed")
-_SHOWN = ("f.url, coalesce(f.podcast, p.title) AS podcast, f.episodes, f.added_at, "
-          "f.last_polled_at, f.last_status, f.last_error, f.etag, f.last_modified")
+_SHOWN = (
+    "f.url, coalesce(f.podcast, p.title) AS podcast, f.episodes, f.added_at, "
+    "f.last_polled_at, f.last_status, f.last_error, f.etag, f.last_modified"
+)
 _FROM = "FROM feeds f LEFT JOIN podcasts p ON p.id = f.podcast_id ORDER BY f.id"
 
 
@@ -56,8 +58,11 @@ class UpdateSummary:
 
     def to_json(self) -> dict:
         """The documented JSON shape of ``update --json``."""
-        return {"feeds": [asdict(r) for r in self.feeds], "network": self.network,
-                "resolve": self.resolve.to_json() if self.resolve is not None else None}
+        return {
+            "feeds": [asdict(r) for r in self.feeds],
+            "network": self.network,
+            "resolve": self.resolve.to_json() if self.resolve is not None else None,
+        }
 
 
 def content_hash(data: bytes) -> str:
@@ -65,8 +70,9 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def remember(store: Store, url: str, data: bytes, episodes: int,
-             podcast: str | None = None) -> None:
+def remember(
+    store: Store, url: str, data: bytes, episodes: int, podcast: str | None = None
+) -> None:
     """Remember a feed just ingested from ``url``, with the podcast name it was given."""
     now = now_iso()
     with store.transaction() as conn:
@@ -99,11 +105,17 @@ def _validators(feed: dict) -> dict[str, str]:
 
 def _record(store: Store, report: PollReport, fetched: dict | None = None) -> None:
     """Write how a poll went; ``fetched`` holds the digest and validators of a new body."""
-    values = {"last_polled_at": now_iso(), "last_status": report.status,
-              "last_error": report.error, **(fetched or {})}
+    values = {
+        "last_polled_at": now_iso(),
+        "last_status": report.status,
+        "last_error": report.error,
+        **(fetched or {}),
+    }
     with store.transaction() as conn:
-        conn.execute(f"UPDATE feeds SET {', '.join(f'{k} = ?' for k in values)} WHERE url = ?",
-                     (*values.values(), report.url))
+        conn.execute(
+            f"UPDATE feeds SET {', '.join(f'{k} = ?' for k in values)} WHERE url = ?",
+            (*values.values(), report.url),
+        )
 
 
 def poll(store: Store, http: Http, feed: dict) -> PollReport:
@@ -114,8 +126,11 @@ def poll(store: Store, http: Http, feed: dict) -> PollReport:
     try:
         response = http.fetch(feed["url"], max_bytes=MAX_SOURCE_BYTES, headers=_validators(feed))
     except HTTPStatusError as error:
-        report.status, report.error = ("not-modified", None) if error.status == 304 else (
-            "failed", f"cannot be fetched: {error}")
+        report.status, report.error = (
+            ("not-modified", None)
+            if error.status == 304
+            else ("failed", f"cannot be fetched: {error}")
+        )
         _record(store, report)
         return report
     except Exception as error:  # any network failure is this feed's failure alone
@@ -123,8 +138,11 @@ def poll(store: Store, http: Http, feed: dict) -> PollReport:
         _record(store, report)
         return report
     digest = content_hash(response.content)
-    fetched = {"content_hash": digest, "etag": response.headers.get("ETag"),
-               "last_modified": response.headers.get("Last-Modified")}
+    fetched = {
+        "content_hash": digest,
+        "etag": response.headers.get("ETag"),
+        "last_modified": response.headers.get("Last-Modified"),
+    }
     if digest == feed["content_hash"]:
         report.status = "not-modified" if getattr(response, "from_cache", False) else "unchanged"
     else:
@@ -148,9 +166,14 @@ def _ingest(store: Store, feed: dict, data: bytes, report: PollReport) -> None:
         report.status = "changed" if ingested.added or ingested.updated else "unchanged"
 
 
-def update(store: Store, config: Config | None = None, *, resolve_works: bool = True,
-           on_polled: Callable[[PollReport], None] | None = None,
-           progress: Callable | None = None) -> UpdateSummary:
+def update(
+    store: Store,
+    config: Config | None = None,
+    *,
+    resolve_works: bool = True,
+    on_polled: Callable[[PollReport], None] | None = None,
+    progress: Callable | None = None,
+) -> UpdateSummary:
     """Poll every remembered feed, ingest what is new or changed, then resolve the new works.
 
     Feeds and the podcast:chapters documents they name are fetched through one client that
@@ -162,8 +185,7 @@ def update(store: Store, config: Config | None = None, *, resolve_works: bool = 
     config = config or load_config(store.path)
     db_path = None if store.path == ":memory:" else Path(store.path)
     summary = UpdateSummary()
-    feeds = store.query(
-        f"SELECT {_SHOWN}, f.content_hash, f.podcast AS podcast_override {_FROM}")
+    feeds = store.query(f"SELECT {_SHOWN}, f.content_hash, f.podcast AS podcast_override {_FROM}")
     with http_module.Http(config, cache_path_for(config, db_path), refresh=True) as http:
         http_module.set_default_client(http)
         try:

@@ -39,11 +39,19 @@ APPEARS_IN = "appears-in"  # person -> episode
 IN_SUBJECT = "in-subject"  # work -> subject
 
 LABEL_LENGTH = 40
-_KIND_ORDER = {kind: n for n, kind in enumerate(("podcast", "episode", "work", "person",
-                                                  "subject", "topic"))}
+_KIND_ORDER = {
+    kind: n for n, kind in enumerate(("podcast", "episode", "work", "person", "subject", "topic"))
+}
 # path step costs by relation: a podcast or a subject joins things more loosely than a citation
-_PATH_COST = {CITES: 1.0, DISCUSSES: 1.0, HAS_TOPIC: 1.0, AUTHORED: 1.0, APPEARS_IN: 1.5,
-              HAS_EPISODE: 2.0, IN_SUBJECT: 2.0}
+_PATH_COST = {
+    CITES: 1.0,
+    DISCUSSES: 1.0,
+    HAS_TOPIC: 1.0,
+    AUTHORED: 1.0,
+    APPEARS_IN: 1.5,
+    HAS_EPISODE: 2.0,
+    IN_SUBJECT: 2.0,
+}
 
 
 def label(text: str | None, length: int = LABEL_LENGTH) -> str:
@@ -55,13 +63,14 @@ def label(text: str | None, length: int = LABEL_LENGTH) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-def _node(kind: str, title: str | None, url: str | None = None, year: int | None = None,
-          **extra) -> dict:
-    return {"kind": kind, "label": label(title), "title": title, "url": url, "year": year,
-            **extra}
+def _node(
+    kind: str, title: str | None, url: str | None = None, year: int | None = None, **extra
+) -> dict:
+    return {"kind": kind, "label": label(title), "title": title, "url": url, "year": year, **extra}
 
 
 # ---- building -----------------------------------------------------------------------------
+
 
 def build_graph(store: Store) -> nx.DiGraph:
     """The whole store as a directed graph (see the module docstring for its shape)."""
@@ -80,13 +89,15 @@ class _Citations:
     """Mentions counted per (work, episode) and per (topic, work), in one pass over them."""
 
     def __init__(self, store: Store):
-        work_of = dict(store.conn.execute(
-            "SELECT id, work_id FROM links WHERE work_id IS NOT NULL"))
+        work_of = dict(
+            store.conn.execute("SELECT id, work_id FROM links WHERE work_id IS NOT NULL")
+        )
         # (work, episode) -> [mentions, position of the first, its topic]
         self.pairs: dict[tuple[int, int], list] = {}
         self.topics: Counter[tuple[int, int]] = Counter()
         for episode_id, topic_id, link_id, position in store.conn.execute(
-                "SELECT episode_id, topic_id, link_id, position FROM mentions"):
+            "SELECT episode_id, topic_id, link_id, position FROM mentions"
+        ):
             work_id = work_of.get(link_id)
             if work_id is None:
                 continue
@@ -107,81 +118,143 @@ class _Citations:
 
 def _add_podcasts(store: Store, graph: nx.DiGraph) -> dict[int, str]:
     nodes = {row["id"]: f"podcast:{row['id']}" for row in store.query("SELECT id FROM podcasts")}
-    graph.add_nodes_from((nodes[row["id"]], _node("podcast", row["title"], row["url"]))
-                         for row in store.query("SELECT id, title, coalesce(site_url, feed_url) "
-                                                "AS url FROM podcasts"))
+    graph.add_nodes_from(
+        (nodes[row["id"]], _node("podcast", row["title"], row["url"]))
+        for row in store.query(
+            "SELECT id, title, coalesce(site_url, feed_url) AS url FROM podcasts"
+        )
+    )
     return nodes
 
 
-def _add_episodes(store: Store, graph: nx.DiGraph, podcasts: dict[int, str],
-                  cited: _Citations) -> dict[int, dict]:
+def _add_episodes(
+    store: Store, graph: nx.DiGraph, podcasts: dict[int, str], cited: _Citations
+) -> dict[int, dict]:
     """Episode nodes; returns each episode's node id, title, url and date by row id."""
     works_cited = cited.works_cited()
-    rows = store.query("SELECT e.id, e.podcast_id, e.title, e.url, e.published, "
-                       "p.title AS podcast FROM episodes e "
-                       "LEFT JOIN podcasts p ON p.id = e.podcast_id ORDER BY e.published, e.id")
-    episodes = {row["id"]: {"node": f"episode:{row['id']}", "title": row["title"],
-                            "url": row["url"], "published": row["published"]} for row in rows}
-    graph.add_nodes_from((episodes[row["id"]]["node"], _node(
-        "episode", row["title"], row["url"], year_of(row["published"]),
-        published=row["published"], podcast=row["podcast"],
-        citations=works_cited[row["id"]])) for row in rows)
-    graph.add_edges_from((podcasts[row["podcast_id"]], episodes[row["id"]]["node"],
-                          {"relation": HAS_EPISODE, "weight": 1})
-                         for row in rows if row["podcast_id"] in podcasts)
+    rows = store.query(
+        "SELECT e.id, e.podcast_id, e.title, e.url, e.published, "
+        "p.title AS podcast FROM episodes e "
+        "LEFT JOIN podcasts p ON p.id = e.podcast_id ORDER BY e.published, e.id"
+    )
+    episodes = {
+        row["id"]: {
+            "node": f"episode:{row['id']}",
+            "title": row["title"],
+            "url": row["url"],
+            "published": row["published"],
+        }
+        for row in rows
+    }
+    graph.add_nodes_from(
+        (
+            episodes[row["id"]]["node"],
+            _node(
+                "episode",
+                row["title"],
+                row["url"],
+                year_of(row["published"]),
+                published=row["published"],
+                podcast=row["podcast"],
+                citations=works_cited[row["id"]],
+            ),
+        )
+        for row in rows
+    )
+    graph.add_edges_from(
+        (
+            podcasts[row["podcast_id"]],
+            episodes[row["id"]]["node"],
+            {"relation": HAS_EPISODE, "weight": 1},
+        )
+        for row in rows
+        if row["podcast_id"] in podcasts
+    )
     return episodes
 
 
-def _add_topics(store: Store, graph: nx.DiGraph,
-                episodes: dict[int, dict]) -> dict[int, tuple[str, str, str | None]]:
+def _add_topics(
+    store: Store, graph: nx.DiGraph, episodes: dict[int, dict]
+) -> dict[int, tuple[str, str, str | None]]:
     """Topic nodes; returns each topic's (node id, title, url at the topic) by row id."""
     topics, edges = {}, []
-    for row in store.query("SELECT id, episode_id, title, anchor, start_seconds FROM topics "
-                           "ORDER BY episode_id, position, id"):
+    for row in store.query(
+        "SELECT id, episode_id, title, anchor, start_seconds FROM topics "
+        "ORDER BY episode_id, position, id"
+    ):
         episode = episodes[row["episode_id"]]
         node = f"topic:{row['id']}"
         url = topic_url(episode["url"], row["anchor"], row["start_seconds"])
         topics[row["id"]] = (node, row["title"], url)
-        graph.add_node(node, **_node("topic", row["title"], url, year_of(episode["published"]),
-                                     start_seconds=row["start_seconds"], anchor=row["anchor"],
-                                     episode=episode["node"]))
+        graph.add_node(
+            node,
+            **_node(
+                "topic",
+                row["title"],
+                url,
+                year_of(episode["published"]),
+                start_seconds=row["start_seconds"],
+                anchor=row["anchor"],
+                episode=episode["node"],
+            ),
+        )
         edges.append((episode["node"], node, {"relation": HAS_TOPIC, "weight": 1}))
     graph.add_edges_from(edges)
     return topics
 
 
-def _add_works(store: Store, graph: nx.DiGraph, episodes: dict[int, dict],
-               topics: dict[int, tuple], cited: _Citations) -> dict[int, str]:
+def _add_works(
+    store: Store,
+    graph: nx.DiGraph,
+    episodes: dict[int, dict],
+    topics: dict[int, tuple],
+    cited: _Citations,
+) -> dict[int, str]:
     """Work nodes for cited works, with cites and discusses edges; returns node ids."""
     citing: dict[int, list[dict]] = {}
     for (work_id, episode_id), (_mentions, _first, topic_id) in cited.pairs.items():
         episode = episodes[episode_id]
         topic = topics.get(topic_id)
-        citing.setdefault(work_id, []).append({
-            "episode": episode["node"], "title": episode["title"],
-            "url": topic[2] if topic else episode["url"], "topic": topic[1] if topic else None,
-        })
+        citing.setdefault(work_id, []).append(
+            {
+                "episode": episode["node"],
+                "title": episode["title"],
+                "url": topic[2] if topic else episode["url"],
+                "topic": topic[1] if topic else None,
+            }
+        )
     published = {e["node"]: e["published"] or "" for e in episodes.values()}
     for entries in citing.values():
         entries.sort(key=lambda entry: (published[entry["episode"]], entry["episode"]))
     nodes = _add_work_nodes(store, graph, citing, cited)
-    graph.add_edges_from((episodes[e]["node"], nodes[w], {"relation": CITES, "weight": n})
-                         for (w, e), (n, _first, _topic) in cited.pairs.items())
+    graph.add_edges_from(
+        (episodes[e]["node"], nodes[w], {"relation": CITES, "weight": n})
+        for (w, e), (n, _first, _topic) in cited.pairs.items()
+    )
     cited.pairs.clear()  # done with: free the memory before the next million edges
-    graph.add_edges_from((topics[t][0], nodes[w], {"relation": DISCUSSES, "weight": n})
-                         for (t, w), n in cited.topics.items())
+    graph.add_edges_from(
+        (topics[t][0], nodes[w], {"relation": DISCUSSES, "weight": n})
+        for (t, w), n in cited.topics.items()
+    )
     cited.topics.clear()
     return nodes
 
 
-def _add_work_nodes(store: Store, graph: nx.DiGraph, citing: dict[int, list[dict]],
-                    cited: _Citations) -> dict[int, str]:
-    identifiers = group_pairs(store.conn.execute(
-        "SELECT work_id, scheme || ':' || value FROM identifiers "
-        "ORDER BY work_id, scheme = 'url', scheme, value"))
-    authors = group_pairs(store.conn.execute(
-        "SELECT a.work_id, p.name FROM authorships a JOIN people p ON p.id = a.person_id "
-        "ORDER BY a.work_id, a.position"))
+def _add_work_nodes(
+    store: Store, graph: nx.DiGraph, citing: dict[int, list[dict]], cited: _Citations
+) -> dict[int, str]:
+    identifiers = group_pairs(
+        store.conn.execute(
+            "SELECT work_id, scheme || ':' || value FROM identifiers "
+            "ORDER BY work_id, scheme = 'url', scheme, value"
+        )
+    )
+    authors = group_pairs(
+        store.conn.execute(
+            "SELECT a.work_id, p.name FROM authorships a JOIN people p ON p.id = a.person_id "
+            "ORDER BY a.work_id, a.position"
+        )
+    )
     mentions = Counter()
     for (work_id, _), (count, _first, _topic) in cited.pairs.items():
         mentions[work_id] += count
@@ -191,54 +264,79 @@ def _add_work_nodes(store: Store, graph: nx.DiGraph, citing: dict[int, list[dict
             continue
         nodes[row["id"]] = node = f"work:{row['id']}"
         ids = identifiers.get(row["id"], [])
-        graph.add_node(node, **_node(
-            "work", row["title"] or (ids[0] if ids else row["url"]), row["url"],
-            year_of(row["published"]), work_kind=row["kind"], identifiers=ids,
-            authors=authors.get(row["id"], []), citations=len(citing[row["id"]]),
-            mentions=mentions[row["id"]], status=row["status"], citing=citing[row["id"]]))
+        graph.add_node(
+            node,
+            **_node(
+                "work",
+                row["title"] or (ids[0] if ids else row["url"]),
+                row["url"],
+                year_of(row["published"]),
+                work_kind=row["kind"],
+                identifiers=ids,
+                authors=authors.get(row["id"], []),
+                citations=len(citing[row["id"]]),
+                mentions=mentions[row["id"]],
+                status=row["status"],
+                citing=citing[row["id"]],
+            ),
+        )
     return nodes
 
 
-def _add_people(store: Store, graph: nx.DiGraph, episodes: dict[int, dict],
-                works: dict[int, str]) -> None:
+def _add_people(
+    store: Store, graph: nx.DiGraph, episodes: dict[int, dict], works: dict[int, str]
+) -> None:
     """Person nodes for authors of cited works and people appearing in episodes."""
     edges: list[tuple[str, str, dict]] = []
     roles: dict[int, set[str]] = {}
     for person_id, work_id in store.conn.execute("SELECT person_id, work_id FROM authorships"):
         if work_id in works:
             roles.setdefault(person_id, set()).add("author")
-            edges.append((f"person:{person_id}", works[work_id],
-                          {"relation": AUTHORED, "weight": 1}))
+            edges.append(
+                (f"person:{person_id}", works[work_id], {"relation": AUTHORED, "weight": 1})
+            )
     appearing: dict[tuple[int, int], list[str]] = {}
     for person_id, episode_id, role in store.conn.execute(
-            "SELECT person_id, episode_id, role FROM appearances ORDER BY role"):
+        "SELECT person_id, episode_id, role FROM appearances ORDER BY role"
+    ):
         roles.setdefault(person_id, set()).add(role)
         appearing.setdefault((person_id, episode_id), []).append(role)
-    edges += [(f"person:{p}", episodes[e]["node"],
-               {"relation": APPEARS_IN, "weight": 1, "roles": r})
-              for (p, e), r in appearing.items()]
+    edges += [
+        (f"person:{p}", episodes[e]["node"], {"relation": APPEARS_IN, "weight": 1, "roles": r})
+        for (p, e), r in appearing.items()
+    ]
     for row in store.query("SELECT id, name, url FROM people"):
         if row["id"] in roles:
-            graph.add_node(f"person:{row['id']}", **_node(
-                "person", row["name"], row["url"], roles=sorted(roles[row["id"]])))
+            graph.add_node(
+                f"person:{row['id']}",
+                **_node("person", row["name"], row["url"], roles=sorted(roles[row["id"]])),
+            )
     graph.add_edges_from(edges)
 
 
 def _add_subjects(store: Store, graph: nx.DiGraph, works: dict[int, str]) -> None:
     """Subject nodes for subjects of cited works."""
-    edges = [(works[w], f"subject:{s}", {"relation": IN_SUBJECT, "weight": 1})
-             for w, s in store.conn.execute("SELECT work_id, subject_id FROM work_subjects")
-             if w in works]
+    edges = [
+        (works[w], f"subject:{s}", {"relation": IN_SUBJECT, "weight": 1})
+        for w, s in store.conn.execute("SELECT work_id, subject_id FROM work_subjects")
+        if w in works
+    ]
     used = {target for _, target, _ in edges}
     for row in store.query("SELECT id, name, scheme, label FROM subjects"):
         node = f"subject:{row['id']}"
         if node in used:
-            graph.add_node(node, **{**_node("subject", row["label"] or row["name"],
-                                            scheme=row["scheme"]), "label": label(row["name"])})
+            graph.add_node(
+                node,
+                **{
+                    **_node("subject", row["label"] or row["name"], scheme=row["scheme"]),
+                    "label": label(row["name"]),
+                },
+            )
     graph.add_edges_from(edges)
 
 
 # ---- references ---------------------------------------------------------------------------
+
 
 def node_for_ref(store: Store, graph: nx.DiGraph, ref: str) -> str:
     """The node a reference names: a node id, or a work REF or an EPISODE reference.
@@ -251,13 +349,22 @@ def node_for_ref(store: Store, graph: nx.DiGraph, ref: str) -> str:
         return ref
     if not ref:
         raise RefError("empty reference")
-    exact = [f"{kind}:{row_id}" for kind, row_id in (
-        ("episode", episode_by_exact_ref(store, ref)), ("work", work_by_exact_ref(store, ref)))
-        if row_id is not None]
+    exact = [
+        f"{kind}:{row_id}"
+        for kind, row_id in (
+            ("episode", episode_by_exact_ref(store, ref)),
+            ("work", work_by_exact_ref(store, ref)),
+        )
+        if row_id is not None
+    ]
     if len(exact) > 1:
-        raise RefError(f"{ref!r} names both {exact[0]} and {exact[1]}; use one of those ids",
-                       [{"id": node, "title": graph.nodes[node]["title"] if node in graph
-                         else None} for node in exact])
+        raise RefError(
+            f"{ref!r} names both {exact[0]} and {exact[1]}; use one of those ids",
+            [
+                {"id": node, "title": graph.nodes[node]["title"] if node in graph else None}
+                for node in exact
+            ],
+        )
     node = exact[0] if exact else _node_by_title(store, ref)
     if node not in graph:
         raise RefError(f"{ref!r} ({node}) is not in the graph")
@@ -268,8 +375,9 @@ def _node_by_title(store: Store, ref: str) -> str:
     """The one work or episode whose title has the words of ``ref``."""
     candidates = works_by_title(store, ref) + episodes_by_title(store, ref)
     if len(candidates) > 1:
-        raise RefError(f"{ref!r} matches {len(candidates)} works and episodes; "
-                       "be more specific", candidates)
+        raise RefError(
+            f"{ref!r} matches {len(candidates)} works and episodes; be more specific", candidates
+        )
     if not candidates:
         raise RefError(f"no work or episode matches {ref!r}")
     found = candidates[0]
@@ -278,10 +386,19 @@ def _node_by_title(store: Store, ref: str) -> str:
 
 # ---- selections ---------------------------------------------------------------------------
 
-def select(graph: nx.DiGraph, *, around: str | None = None, depth: int = 1,
-           kinds: set[str] | None = None, podcast: str | None = None,
-           since: str | None = None, until: str | None = None, min_citations: int = 0,
-           max_nodes: int | None = None) -> tuple[nx.DiGraph, int]:
+
+def select(
+    graph: nx.DiGraph,
+    *,
+    around: str | None = None,
+    depth: int = 1,
+    kinds: set[str] | None = None,
+    podcast: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    min_citations: int = 0,
+    max_nodes: int | None = None,
+) -> tuple[nx.DiGraph, int]:
     """A subgraph (a copy) and the number of nodes ``max_nodes`` dropped.
 
     Filters apply in this order: episodes by podcast (node id, or title, case-insensitive)
@@ -297,8 +414,11 @@ def select(graph: nx.DiGraph, *, around: str | None = None, depth: int = 1,
     if podcast is not None or since is not None or until is not None:
         keep = _reachable_from(graph, _episodes_matching(graph, podcast, since, until))
     if min_citations:
-        keep -= {n for n in keep if graph.nodes[n]["kind"] == "work"
-                 and graph.nodes[n]["citations"] < min_citations}
+        keep -= {
+            n
+            for n in keep
+            if graph.nodes[n]["kind"] == "work" and graph.nodes[n]["citations"] < min_citations
+        }
         keep = _without_stranded(graph, keep)
     if around is not None:
         keep = _ego(graph, around, depth, keep)
@@ -325,8 +445,9 @@ def _ego(graph: nx.DiGraph, centre: str, depth: int, within: set[str]) -> set[st
     return found
 
 
-def _episodes_matching(graph: nx.DiGraph, podcast: str | None, since: str | None,
-                       until: str | None) -> set[str]:
+def _episodes_matching(
+    graph: nx.DiGraph, podcast: str | None, since: str | None, until: str | None
+) -> set[str]:
     check_date(since, "since")
     check_date(until, "until")
     podcasts = _podcast_nodes(graph, podcast) if podcast is not None else None
@@ -349,14 +470,18 @@ def _podcast_nodes(graph: nx.DiGraph, podcast: str) -> set[str]:
     """The podcast named by a node id or its title (whole, else words of it, any case)."""
     if podcast in graph and graph.nodes[podcast]["kind"] == "podcast":
         return {podcast}
-    titles = {n: (d["title"] or "").lower() for n, d in graph.nodes(data=True)
-              if d["kind"] == "podcast"}
+    titles = {
+        n: (d["title"] or "").lower() for n, d in graph.nodes(data=True) if d["kind"] == "podcast"
+    }
     wanted = podcast.strip().lower()
     found = {n for n, t in titles.items() if t == wanted} or {
-        n for n, t in titles.items() if wanted in t}
+        n for n, t in titles.items() if wanted in t
+    }
     if len(found) > 1:
-        raise RefError(f"podcast {podcast!r} matches {len(found)} podcasts; be more specific",
-                       [{"id": n, "title": graph.nodes[n]["title"]} for n in sorted(found)])
+        raise RefError(
+            f"podcast {podcast!r} matches {len(found)} podcasts; be more specific",
+            [{"id": n, "title": graph.nodes[n]["title"]} for n in sorted(found)],
+        )
     if not found:
         raise RefError(f"no podcast matches {podcast!r}")
     return found
@@ -376,26 +501,39 @@ def _reachable_from(graph: nx.DiGraph, episodes: set[str]) -> set[str]:
 
 def _without_stranded(graph: nx.DiGraph, keep: set[str]) -> set[str]:
     """Drop people and subjects left with no neighbour in ``keep``."""
-    return {n for n in keep if graph.nodes[n]["kind"] not in ("person", "subject")
-            or any(m in keep for m in nx.all_neighbors(graph, n))}
+    return {
+        n
+        for n in keep
+        if graph.nodes[n]["kind"] not in ("person", "subject")
+        or any(m in keep for m in nx.all_neighbors(graph, n))
+    }
 
 
-def _most_cited(graph: nx.DiGraph, nodes: set[str], centre: str | None,
-                count: int) -> list[str]:
+def _most_cited(graph: nx.DiGraph, nodes: set[str], centre: str | None, count: int) -> list[str]:
     """The ``count`` most-cited nodes of ``nodes``: the centre first, then by citation count
     (citing episodes of a work, works cited by an episode), then by neighbours within
     ``nodes``, then by kind and id."""
     if len(nodes) == graph.number_of_nodes():
         degree = dict(graph.degree)
     else:
-        degree = {node: sum(other in nodes for other in nx.all_neighbors(graph, node))
-                  for node in nodes}
-    return heapq.nsmallest(count, nodes, key=lambda node: (
-        node != centre, -(graph.nodes[node].get("citations") or 0), -degree[node],
-        _KIND_ORDER[graph.nodes[node]["kind"]], node))
+        degree = {
+            node: sum(other in nodes for other in nx.all_neighbors(graph, node)) for node in nodes
+        }
+    return heapq.nsmallest(
+        count,
+        nodes,
+        key=lambda node: (
+            node != centre,
+            -(graph.nodes[node].get("citations") or 0),
+            -degree[node],
+            _KIND_ORDER[graph.nodes[node]["kind"]],
+            node,
+        ),
+    )
 
 
 # ---- paths --------------------------------------------------------------------------------
+
 
 def shortest_path(graph: nx.DiGraph, source: str, target: str) -> list[str]:
     """The cheapest chain of nodes from source to target, edges followed both ways; [] if none.
@@ -410,8 +548,10 @@ def shortest_path(graph: nx.DiGraph, source: str, target: str) -> list[str]:
     spread = {node: math.log(max(degree, 1)) / 2 for node, degree in graph.degree}
     undirected = nx.Graph()  # built in edge order, so that ties break the same way every run
     undirected.add_nodes_from(graph)
-    undirected.add_edges_from((u, v, {"cost": _PATH_COST[relation] + spread[u] + spread[v]})
-                              for u, v, relation in graph.edges(data="relation"))
+    undirected.add_edges_from(
+        (u, v, {"cost": _PATH_COST[relation] + spread[u] + spread[v]})
+        for u, v, relation in graph.edges(data="relation")
+    )
     try:
         return nx.dijkstra_path(undirected, source, target, weight="cost")
     except nx.NetworkXNoPath:
@@ -425,8 +565,15 @@ def describe_path(graph: nx.DiGraph, nodes: Iterable[str]) -> list[dict]:
     previous = None
     for node in nodes:
         data = graph.nodes[node]
-        step = {"id": node, "ref": (data.get("identifiers") or [node])[0], "kind": data["kind"],
-                "title": data["title"], "url": data["url"], "relation": None, "direction": None}
+        step = {
+            "id": node,
+            "ref": (data.get("identifiers") or [node])[0],
+            "kind": data["kind"],
+            "title": data["title"],
+            "url": data["url"],
+            "relation": None,
+            "direction": None,
+        }
         if previous is not None:
             forward = graph.has_edge(previous, node)
             edge = graph.edges[previous, node] if forward else graph.edges[node, previous]
@@ -434,4 +581,3 @@ def describe_path(graph: nx.DiGraph, nodes: Iterable[str]) -> list[dict]:
         steps.append(step)
         previous = node
     return steps
-

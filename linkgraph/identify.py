@@ -39,25 +39,57 @@ _ARXIV_ID = re.compile(
     re.IGNORECASE | re.ASCII,
 )
 _DOI = re.compile(r"10\.[0-9]{4,9}/\S+")
-_ACL_ID = re.compile(r"(?P<new>\d{4}\.[a-z0-9]+(?:-[a-z0-9]+)*\.\d+)|(?P<old>[a-z]\d{2}-\d{4})",
-                     re.IGNORECASE | re.ASCII)
+_ACL_ID = re.compile(
+    r"(?P<new>\d{4}\.[a-z0-9]+(?:-[a-z0-9]+)*\.\d+)|(?P<old>[a-z]\d{2}-\d{4})",
+    re.IGNORECASE | re.ASCII,
+)
 _DIGITS = re.compile(r"[0-9]+")
 _PMCID = re.compile(r"(?:pmc)?([0-9]+)", re.IGNORECASE)
 _OPENREVIEW_ID = re.compile(r"[A-Za-z0-9_-]+")
 # Page parts that publisher URLs append to a DOI: /full, /abstract, .pdf, .full.pdf ...
 _DOI_TAILS = (
-    "/full", "/abstract", "/abs", "/pdf", "/epdf", "/html", "/fulltext", "/full-text", "/summary",
-    "/meta", "/references", "/figures", "/tables", "/metrics", "/citedby", "/suppl",
-    "/supplementary", "/media", "/info", "/reader", "/epub", "/pdfdirect", "/print", ".full",
-    ".abstract", ".pdf", ".html", ".short", ".long", ".full-text", ".supplementary-material",
-    ".figures-only", ".article-info", ".article-metrics",
+    "/full",
+    "/abstract",
+    "/abs",
+    "/pdf",
+    "/epdf",
+    "/html",
+    "/fulltext",
+    "/full-text",
+    "/summary",
+    "/meta",
+    "/references",
+    "/figures",
+    "/tables",
+    "/metrics",
+    "/citedby",
+    "/suppl",
+    "/supplementary",
+    "/media",
+    "/info",
+    "/reader",
+    "/epub",
+    "/pdfdirect",
+    "/print",
+    ".full",
+    ".abstract",
+    ".pdf",
+    ".html",
+    ".short",
+    ".long",
+    ".full-text",
+    ".supplementary-material",
+    ".figures-only",
+    ".article-info",
+    ".article-metrics",
 )
 
 
 def _is_new_style(yymm: str, serial: str) -> bool:
     """From April 2007 on; serials have four digits until 2014 and five from 2015."""
-    return yymm >= "0704" and "01" <= yymm[2:] <= "12" and len(serial) == (
-        5 if yymm >= "1501" else 4)
+    return (
+        yymm >= "0704" and "01" <= yymm[2:] <= "12" and len(serial) == (5 if yymm >= "1501" else 4)
+    )
 
 
 def _arxiv(text: str, whole: bool = True) -> _Found | None:
@@ -352,8 +384,8 @@ _ANY_HOST_KIND_RULES: tuple[tuple[str, str], ...] = (
 )
 # PDFs that are plainly not papers.
 _NOT_PAPER_PDF = re.compile(
-    r"brochure|flyer|leaflet|invoice|receipt|menu|catalog|poster|ticket|resume|cv\b",
-    re.IGNORECASE)
+    r"brochure|flyer|leaflet|invoice|receipt|menu|catalog|poster|ticket|resume|cv\b", re.IGNORECASE
+)
 
 
 def _kind_table() -> dict[str, tuple[tuple[re.Pattern[str] | None, str], ...]]:
@@ -372,12 +404,42 @@ _ANY_HOST_KINDS = tuple((re.compile(p, re.IGNORECASE), kind) for p, kind in _ANY
 
 # ---- canonical URLs -----------------------------------------------------------------------
 
-_TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
-    "ttclid", "li_fat_id", "mc_cid", "mc_eid", "ref_src", "ref_url", "igshid", "igsh",
-    "_hsenc", "_hsmi", "__hssc", "__hstc", "__hsfp", "hsctatrk", "mkt_tok", "oly_anon_id",
-    "oly_enc_id", "rb_clickid", "s_kwcid", "vero_id", "wickedid", "_ga", "_gl",
-})
+_TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "mc_cid",
+        "mc_eid",
+        "ref_src",
+        "ref_url",
+        "igshid",
+        "igsh",
+        "_hsenc",
+        "_hsmi",
+        "__hssc",
+        "__hstc",
+        "__hsfp",
+        "hsctatrk",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "rb_clickid",
+        "s_kwcid",
+        "vero_id",
+        "wickedid",
+        "_ga",
+        "_gl",
+    }
+)
 # Share and referral parameters that only mean tracking on these hosts.
 _HOST_TRACKING_PARAMS = {
     "youtube.com": frozenset({"si", "feature", "pp", "ab_channel"}),
@@ -400,9 +462,11 @@ _URL = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _SCHEMELESS = re.compile(
-    r"(?://)?(?:[\w-]+\.)+[^\W\d_]{2,63}\.?(?::\d{1,5})?(?:[/?#].*)?", re.IGNORECASE | re.DOTALL)
-_HOST_PORT = re.compile(r"(?P<host>\[[0-9a-f:.]+\]|(?:[\w-]+\.)*[\w-]+)\.?(?::(?P<port>\d*))?",
-                        re.IGNORECASE)
+    r"(?://)?(?:[\w-]+\.)+[^\W\d_]{2,63}\.?(?::\d{1,5})?(?:[/?#].*)?", re.IGNORECASE | re.DOTALL
+)
+_HOST_PORT = re.compile(
+    r"(?P<host>\[[0-9a-f:.]+\]|(?:[\w-]+\.)*[\w-]+)\.?(?::(?P<port>\d*))?", re.IGNORECASE
+)
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -473,14 +537,19 @@ def _canonical_host(host: str) -> str:
 
 def _canonical_query(query: str, host: str) -> str:
     """Drop tracking parameters and empty pieces; keep the rest in order."""
-    host_params = next((_HOST_TRACKING_PARAMS[s] for s in _suffixes(host)
-                        if s in _HOST_TRACKING_PARAMS), frozenset())
+    host_params = next(
+        (_HOST_TRACKING_PARAMS[s] for s in _suffixes(host) if s in _HOST_TRACKING_PARAMS),
+        frozenset(),
+    )
 
     def tracking(key: str) -> bool:
         return key in _TRACKING_PARAMS or key in host_params or key.startswith("utm_")
 
-    return "&".join(_normalise_escapes(piece, _QUERY_SAFE) for piece in query.split("&")
-                    if piece and not tracking(unquote(piece.split("=", 1)[0]).lower()))
+    return "&".join(
+        _normalise_escapes(piece, _QUERY_SAFE)
+        for piece in query.split("&")
+        if piece and not tracking(unquote(piece.split("=", 1)[0]).lower())
+    )
 
 
 def _youtube(parts: _Parts) -> _Parts:
@@ -593,8 +662,16 @@ def _from_wayback(text: str, match: re.Match[str]) -> Identified | None:
         return None
     stamp = f"{match['stamp']}/" if match["stamp"] else ""
     archive, _ = canonical_url(f"https://web.archive.org/web/{stamp}{match['inner']}")
-    return Identified(text, found.id, found.scheme, found.version, found.kind,
-                      found.canonical_url, match["fragment"] or found.fragment, archive)
+    return Identified(
+        text,
+        found.id,
+        found.scheme,
+        found.version,
+        found.kind,
+        found.canonical_url,
+        match["fragment"] or found.fragment,
+        archive,
+    )
 
 
 # Zero-width, bidi-control and soft-hyphen characters: invisible, so never part of an id.

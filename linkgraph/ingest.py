@@ -64,8 +64,10 @@ def expand_sources(sources: Iterable[str]) -> list[str]:
         path = Path(source)
         if source != "-" and not is_url(source) and path.is_dir():
             expanded.extend(
-                str(p) for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in FOLDER_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
@@ -91,8 +93,10 @@ def load(source: str) -> tuple[bytes, str]:
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            raise SourceError(f"is {size // 2**20} MB, over the {MAX_SOURCE_BYTES // 2**20} MB "
-                              "limit for one source")
+            raise SourceError(
+                f"is {size // 2**20} MB, over the {MAX_SOURCE_BYTES // 2**20} MB "
+                "limit for one source"
+            )
         return path.read_bytes(), str(path.resolve())
     except FileNotFoundError:
         raise SourceError("no such file or folder") from None
@@ -136,8 +140,9 @@ def _add_chapters(episodes: list[Episode]) -> None:
             episode.mentions.extend(chapter_links)
 
 
-def ingest_source(store: Store, source: str, options: IngestOptions,
-                  data: bytes | None = None) -> SourceReport:
+def ingest_source(
+    store: Store, source: str, options: IngestOptions, data: bytes | None = None
+) -> SourceReport:
     """Read one source and store its episodes; errors are reported, not raised.
 
     ``data`` is the source's bytes when the caller has fetched them already. A feed read
@@ -168,8 +173,12 @@ def ingest_source(store: Store, source: str, options: IngestOptions,
     return report
 
 
-def ingest(store: Store, sources: Iterable[str], options: IngestOptions,
-           on_done: Callable[[SourceReport], None] | None = None) -> list[SourceReport]:
+def ingest(
+    store: Store,
+    sources: Iterable[str],
+    options: IngestOptions,
+    on_done: Callable[[SourceReport], None] | None = None,
+) -> list[SourceReport]:
     """Ingest every source; one failing source never stops the others."""
     reports = []
     for source in expand_sources(sources):

@@ -70,8 +70,9 @@ def year_of(published: str | None) -> int | None:
     return int(published[:4]) if published and published[:4].isdigit() else None
 
 
-def topic_url(episode_url: str | None, anchor: str | None,
-              start_seconds: float | None) -> str | None:
+def topic_url(
+    episode_url: str | None, anchor: str | None, start_seconds: float | None
+) -> str | None:
     """An episode URL opened at a topic: ``#anchor`` in a transcript, else ``#t=SECONDS``."""
     if not episode_url:
         return None
@@ -89,6 +90,7 @@ def _node_number(ref: str, kind: str) -> int | None:
 
 
 # ---- finding things -----------------------------------------------------------------------
+
 
 def find_work(store: Store, ref: str) -> int:
     """The id of the work a REF names: a standard id, any URL form of it, or title words."""
@@ -117,21 +119,25 @@ def work_by_exact_ref(store: Store, ref: str) -> int | None:
     if number is not None:
         return store.scalar("SELECT id FROM works WHERE id = ?", (number,))
     scheme, _, value = ref.partition(":")
-    row = store.scalar("SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
-                       (scheme.lower(), value))
+    row = store.scalar(
+        "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme.lower(), value)
+    )
     if row:
         return row
     found = identify(value if scheme.lower() == "url" else ref)
     if found.id:
-        row = store.scalar("SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
-                           (found.scheme, found.value))
+        row = store.scalar(
+            "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
+            (found.scheme, found.value),
+        )
         if row:
             return row
     for url in filter(None, (found.canonical_url, found.archived_from)):
         row = store.scalar(
             "SELECT work_id FROM links WHERE url_canonical = ? AND work_id IS NOT NULL "
             "UNION ALL SELECT work_id FROM identifiers WHERE scheme = 'url' AND value = ?",
-            (url, url))
+            (url, url),
+        )
         if row:
             return row
     if ref.isdigit():
@@ -144,9 +150,11 @@ def works_by_title(store: Store, text: str) -> list[dict]:
     rows = store.query("SELECT id FROM works WHERE lower(title) = lower(?)", (text,))
     phrase = fts_phrase(text)
     if not rows and phrase:
-        rows = store.query("SELECT w.id FROM works_fts f JOIN works w ON w.rowid = f.rowid "
-                           "WHERE works_fts MATCH ? ORDER BY rank LIMIT 20",
-                           (f"title : ({phrase})",))
+        rows = store.query(
+            "SELECT w.id FROM works_fts f JOIN works w ON w.rowid = f.rowid "
+            "WHERE works_fts MATCH ? ORDER BY rank LIMIT 20",
+            (f"title : ({phrase})",),
+        )
     summaries = work_summaries(store, [r["id"] for r in rows])
     return [{**_short_work(summaries[r["id"]]), "work_id": r["id"]} for r in rows]
 
@@ -158,15 +166,19 @@ def episode_by_exact_ref(store: Store, ref: str) -> int | None:
         number = int(ref)
     if number is not None:
         return store.scalar("SELECT id FROM episodes WHERE id = ?", (number,))
-    rows = store.query("SELECT id FROM episodes WHERE url = ? UNION "
-                       "SELECT id FROM episodes WHERE key = ?", (ref, ref))  # both indexed
+    rows = store.query(
+        "SELECT id FROM episodes WHERE url = ? UNION SELECT id FROM episodes WHERE key = ?",
+        (ref, ref),
+    )  # both indexed
     if not rows:
         rows = store.query("SELECT id FROM episodes WHERE guid = ? OR source = ?", (ref, ref))
     if not rows:
         rows = _episodes_by_canonical_url(store, ref)
     if len(rows) > 1:
-        raise RefError(f"{ref!r} matches {len(rows)} episodes; be more specific",
-                       _episode_candidates(store, [r["id"] for r in rows]))
+        raise RefError(
+            f"{ref!r} matches {len(rows)} episodes; be more specific",
+            _episode_candidates(store, [r["id"] for r in rows]),
+        )
     return rows[0]["id"] if rows else None
 
 
@@ -175,30 +187,45 @@ def _episodes_by_canonical_url(store: Store, ref: str) -> list[dict]:
     if not canonical:
         return []
     host = canonical.split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
-    rows = store.query("SELECT id, url FROM episodes WHERE url LIKE ? ESCAPE '\\'",
-                       (like_pattern(host),))
+    rows = store.query(
+        "SELECT id, url FROM episodes WHERE url LIKE ? ESCAPE '\\'", (like_pattern(host),)
+    )
     return [r for r in rows if identify(r["url"]).canonical_url == canonical]
 
 
 def episodes_by_title(store: Store, text: str) -> list[dict]:
     """Candidate episodes for title words: titles containing the text, else all the words."""
-    rows = store.query("SELECT id FROM episodes WHERE title LIKE ? ESCAPE '\\' "
-                       "ORDER BY published, id", (like_pattern(text),))
+    rows = store.query(
+        "SELECT id FROM episodes WHERE title LIKE ? ESCAPE '\\' ORDER BY published, id",
+        (like_pattern(text),),
+    )
     phrase = fts_phrase(text)
     if not rows and phrase:
         rows = store.query(
             "SELECT e.id FROM episodes_fts f JOIN episodes e ON e.rowid = f.rowid "
-            "WHERE episodes_fts MATCH ? ORDER BY rank LIMIT 20", (f"title : ({phrase})",))
+            "WHERE episodes_fts MATCH ? ORDER BY rank LIMIT 20",
+            (f"title : ({phrase})",),
+        )
     return _episode_candidates(store, [r["id"] for r in rows])
 
 
 def _episode_candidates(store: Store, ids: list[int]) -> list[dict]:
-    rows = store.query("SELECT id, title, published FROM episodes "
-                       "WHERE id IN (SELECT value FROM json_each(?))", (ids_param(ids),))
+    rows = store.query(
+        "SELECT id, title, published FROM episodes WHERE id IN (SELECT value FROM json_each(?))",
+        (ids_param(ids),),
+    )
     order = {episode_id: n for n, episode_id in enumerate(ids)}
     rows.sort(key=lambda r: order[r["id"]])
-    return [{"id": f"episode:{r['id']}", "kind": "episode", "title": r["title"],
-             "published": r["published"], "episode_id": r["id"]} for r in rows]
+    return [
+        {
+            "id": f"episode:{r['id']}",
+            "kind": "episode",
+            "title": r["title"],
+            "published": r["published"],
+            "episode_id": r["id"],
+        }
+        for r in rows
+    ]
 
 
 def _one(candidates: list[dict], ref: str, what: str) -> int:
@@ -216,12 +243,15 @@ def find_person(store: Store, name: str) -> int:
     if number is not None:
         rows = store.query("SELECT id, name FROM people WHERE id = ?", (number,))
     else:
-        rows = store.query("SELECT id, name FROM people WHERE normalized = ?",
-                           (normalize_name(name),))
+        rows = store.query(
+            "SELECT id, name FROM people WHERE normalized = ?", (normalize_name(name),)
+        )
     if not rows:
         rows = _people_matching(store, name)
-    candidates = [{"id": f"person:{r['id']}", "kind": "person", "title": r["name"],
-                   "person_id": r["id"]} for r in rows]
+    candidates = [
+        {"id": f"person:{r['id']}", "kind": "person", "title": r["name"], "person_id": r["id"]}
+        for r in rows
+    ]
     return _one(candidates, name, "person")
 
 
@@ -231,8 +261,10 @@ def _people_matching(store: Store, text: str) -> list[dict]:
     if not words:
         return []
     where = " AND ".join("normalized LIKE ? ESCAPE '\\'" for _ in words)
-    return store.query(f"SELECT id, name FROM people WHERE {where} ORDER BY name, id",
-                       tuple(like_pattern(w) for w in words))
+    return store.query(
+        f"SELECT id, name FROM people WHERE {where} ORDER BY name, id",
+        tuple(like_pattern(w) for w in words),
+    )
 
 
 def find_podcast(store: Store, ref: str) -> int:
@@ -242,17 +274,28 @@ def find_podcast(store: Store, ref: str) -> int:
     rows = store.query(
         "SELECT id, title FROM podcasts WHERE id = ? OR lower(title) = lower(?) OR key = ? "
         "OR feed_url = ? OR site_url = ?",
-        (number if number is not None else (int(ref) if ref.isdigit() else None),
-         ref, ref, ref, ref))
+        (
+            number if number is not None else (int(ref) if ref.isdigit() else None),
+            ref,
+            ref,
+            ref,
+            ref,
+        ),
+    )
     if not rows:
-        rows = store.query("SELECT id, title FROM podcasts WHERE title LIKE ? ESCAPE '\\' "
-                           "ORDER BY title", (like_pattern(ref),))
-    candidates = [{"id": f"podcast:{r['id']}", "kind": "podcast", "title": r["title"],
-                   "podcast_id": r["id"]} for r in rows]
+        rows = store.query(
+            "SELECT id, title FROM podcasts WHERE title LIKE ? ESCAPE '\\' ORDER BY title",
+            (like_pattern(ref),),
+        )
+    candidates = [
+        {"id": f"podcast:{r['id']}", "kind": "podcast", "title": r["title"], "podcast_id": r["id"]}
+        for r in rows
+    ]
     return _one(candidates, ref, "podcast")
 
 
 # ---- describing works and episodes --------------------------------------------------------
+
 
 def work_identifiers(store: Store, work_id: int) -> list[str]:
     """The standard ids of a work (``arxiv:...``, ``doi:...``), URL ids last."""
@@ -268,7 +311,9 @@ def _identifiers_of(store: Store, work_ids: Iterable[int]) -> dict[int, list[str
     rows = store.conn.execute(
         "SELECT work_id, scheme || ':' || value FROM identifiers "
         "WHERE work_id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY work_id, scheme = 'url', scheme, value", (ids_param(work_ids),))
+        "ORDER BY work_id, scheme = 'url', scheme, value",
+        (ids_param(work_ids),),
+    )
     return group_pairs(rows)
 
 
@@ -276,7 +321,8 @@ def _authors_of(store: Store, work_ids: Iterable[int]) -> dict[int, list[str]]:
     rows = store.conn.execute(
         "SELECT a.work_id, p.name FROM authorships a JOIN people p ON p.id = a.person_id "
         "WHERE a.work_id IN (SELECT value FROM json_each(?)) ORDER BY a.work_id, a.position",
-        (ids_param(work_ids),))
+        (ids_param(work_ids),),
+    )
     return group_pairs(rows)
 
 
@@ -291,19 +337,25 @@ def group_pairs(pairs: Iterable[tuple]) -> dict:
 def work_summaries(store: Store, work_ids: Iterable[int]) -> dict[int, dict]:
     """Short descriptions of many works at once, by work id (see ``work_summary``)."""
     work_ids = list(work_ids)
-    rows = store.query("SELECT id, kind, title, url, published FROM works "
-                       "WHERE id IN (SELECT value FROM json_each(?))", (ids_param(work_ids),))
+    rows = store.query(
+        "SELECT id, kind, title, url, published FROM works "
+        "WHERE id IN (SELECT value FROM json_each(?))",
+        (ids_param(work_ids),),
+    )
     identifiers = _identifiers_of(store, work_ids)
     authors = _authors_of(store, work_ids)
-    return {row["id"]: {
-        "id": standard_id(identifiers.get(row["id"], []), row["id"]),
-        "kind": row["kind"],
-        "title": row["title"],
-        "authors": authors.get(row["id"], []),
-        "published": row["published"],
-        "identifiers": identifiers.get(row["id"], []),
-        "url": row["url"],
-    } for row in rows}
+    return {
+        row["id"]: {
+            "id": standard_id(identifiers.get(row["id"], []), row["id"]),
+            "kind": row["kind"],
+            "title": row["title"],
+            "authors": authors.get(row["id"], []),
+            "published": row["published"],
+            "identifiers": identifiers.get(row["id"], []),
+            "url": row["url"],
+        }
+        for row in rows
+    }
 
 
 def work_summary(store: Store, work_id: int) -> dict:
@@ -341,7 +393,9 @@ def _episode_rows(store: Store, where: str, params: tuple) -> list[dict]:
     rows = store.query(
         "SELECT e.id, e.title, e.url, e.published, e.source, p.title AS podcast, e.categories "
         f"FROM episodes e LEFT JOIN podcasts p ON p.id = e.podcast_id WHERE {where} "
-        "ORDER BY e.published, e.id", params)
+        "ORDER BY e.published, e.id",
+        params,
+    )
     for row in rows:
         row["categories"] = json.loads(row["categories"]) if row["categories"] else []
     return rows
@@ -349,8 +403,10 @@ def _episode_rows(store: Store, where: str, params: tuple) -> list[dict]:
 
 # ---- filters shared by the questions ------------------------------------------------------
 
-def _episode_filter(store: Store, podcast: str | None, since: str | None,
-                    until: str | None) -> tuple[str, list]:
+
+def _episode_filter(
+    store: Store, podcast: str | None, since: str | None, until: str | None
+) -> tuple[str, list]:
     """A SQL condition on episodes (``e``) for --podcast, --since and --until."""
     clauses, params = ["1"], []
     if podcast is not None:
@@ -382,15 +438,20 @@ def _kind_condition(kind: str | None, content_only: bool = False) -> tuple[str, 
 
 # ---- the questions ------------------------------------------------------------------------
 
+
 def stats(store: Store) -> dict:
     """Counts of everything in the store, and works by kind."""
-    counts = {table: store.scalar(f"SELECT count(*) FROM {table}")
-              for table in ("podcasts", "episodes", "topics", "mentions", "links", "works")}
-    by_kind = store.query("SELECT kind, count(*) AS n FROM works GROUP BY kind "
-                          "ORDER BY n DESC, kind")
+    counts = {
+        table: store.scalar(f"SELECT count(*) FROM {table}")
+        for table in ("podcasts", "episodes", "topics", "mentions", "links", "works")
+    }
+    by_kind = store.query(
+        "SELECT kind, count(*) AS n FROM works GROUP BY kind ORDER BY n DESC, kind"
+    )
     counts["works_by_kind"] = {r["kind"]: r["n"] for r in by_kind}
-    by_status = store.query("SELECT status, count(*) AS n FROM works GROUP BY status "
-                            "ORDER BY status")
+    by_status = store.query(
+        "SELECT status, count(*) AS n FROM works GROUP BY status ORDER BY status"
+    )
     counts["works_by_status"] = {r["status"]: r["n"] for r in by_status}
     return counts
 
@@ -416,16 +477,21 @@ def citing_episodes(store: Store, work_id: int) -> list[dict]:
     """What ``cites`` answers, for a work already found."""
     rows = store.query(
         f"{_MENTION_DETAILS} WHERE m.link_id IN (SELECT id FROM links WHERE work_id = ?) "
-        "ORDER BY e.published, m.episode_id, m.position", (work_id,))
+        "ORDER BY e.published, m.episode_id, m.position",
+        (work_id,),
+    )
     episodes: dict[int, dict] = {}
     for row in rows:
-        episode = episodes.setdefault(row["episode_id"], {
-            "episode_title": row["episode_title"],
-            "episode_url": row["episode_url"],
-            "published": row["published"],
-            "podcast": row["podcast"],
-            "mentions": [],
-        })
+        episode = episodes.setdefault(
+            row["episode_id"],
+            {
+                "episode_title": row["episode_title"],
+                "episode_url": row["episode_url"],
+                "published": row["published"],
+                "podcast": row["podcast"],
+                "mentions": [],
+            },
+        )
         episode["mentions"].append(_mention(row))
     return list(episodes.values())
 
@@ -433,8 +499,10 @@ def citing_episodes(store: Store, work_id: int) -> list[dict]:
 def cited_by(store: Store, ref: str) -> list[dict]:
     """The works an episode cites, in order of first mention, each with its mentions."""
     episode_id = find_episode(store, ref)
-    rows = store.query(f"{_MENTION_DETAILS} WHERE m.episode_id = ? AND l.work_id IS NOT NULL "
-                       "ORDER BY m.position", (episode_id,))
+    rows = store.query(
+        f"{_MENTION_DETAILS} WHERE m.episode_id = ? AND l.work_id IS NOT NULL ORDER BY m.position",
+        (episode_id,),
+    )
     summaries = work_summaries(store, (r["work_id"] for r in rows))
     works: dict[int, dict] = {}
     for row in rows:
@@ -443,14 +511,26 @@ def cited_by(store: Store, ref: str) -> list[dict]:
     return list(works.values())
 
 
-def top(store: Store, *, kind: str | None = None, podcast: str | None = None,
-        since: str | None = None, until: str | None = None, limit: int = 20) -> list[dict]:
+def top(
+    store: Store,
+    *,
+    kind: str | None = None,
+    podcast: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 20,
+) -> list[dict]:
     """The most-cited works: by number of citing episodes, then mentions."""
     where, params = _episode_filter(store, podcast, since, until)
     condition, kinds = _kind_condition(kind)
-    return _works_with_counts(store, f"{where} AND {condition}", [*params, *kinds],
-                              order="episodes DESC, mentions DESC, w.id", cited_only=True,
-                              limit=limit)
+    return _works_with_counts(
+        store,
+        f"{where} AND {condition}",
+        [*params, *kinds],
+        order="episodes DESC, mentions DESC, w.id",
+        cited_only=True,
+        limit=limit,
+    )
 
 
 def works(store: Store, *, kind: str | None = None, status: str | None = None) -> list[dict]:
@@ -458,19 +538,29 @@ def works(store: Store, *, kind: str | None = None, status: str | None = None) -
     where, params = _kind_condition(kind)
     if status is not None:
         where, params = f"{where} AND w.status = ?", (*params, status)
-    return _works_with_counts(store, where, list(params),
-                              order="lower(ltrim(coalesce(w.title, w.url), '\"''‘“ ')), w.id")
+    return _works_with_counts(
+        store, where, list(params), order="lower(ltrim(coalesce(w.title, w.url), '\"''‘“ ')), w.id"
+    )
 
 
-def _works_with_counts(store: Store, where: str, params: list, *, order: str,
-                       cited_only: bool = False, limit: int | None = None) -> list[dict]:
+def _works_with_counts(
+    store: Store,
+    where: str,
+    params: list,
+    *,
+    order: str,
+    cited_only: bool = False,
+    limit: int | None = None,
+) -> list[dict]:
     """Works matching ``where`` (over w, l, m, e) with citing episodes and mentions."""
     rows = store.query(
         "SELECT w.id AS work_id, w.status, count(DISTINCT m.episode_id) AS episodes, "
         "count(m.id) AS mentions FROM works w LEFT JOIN links l ON l.work_id = w.id "
         "LEFT JOIN mentions m ON m.link_id = l.id LEFT JOIN episodes e ON e.id = m.episode_id "
         f"WHERE {where} GROUP BY w.id {'HAVING episodes > 0' if cited_only else ''} "
-        f"ORDER BY {order} LIMIT ?", (*params, -1 if limit is None else limit))
+        f"ORDER BY {order} LIMIT ?",
+        (*params, -1 if limit is None else limit),
+    )
     summaries = work_summaries(store, (r["work_id"] for r in rows))
     return [{**_counted(summaries[r["work_id"]], r), "status": r["status"]} for r in rows]
 
@@ -497,19 +587,28 @@ def related(store: Store, ref: str, *, kind: str | None = None, limit: int = 20)
             scores[other] += weight[work_id]
     scores.pop(episode_id, None)
     ranked = heapq.nsmallest(limit, scores, key=lambda e: (-round(scores[e], 9), e))
-    shared = {e: sorted((w for w in citing if e in citing[w]), key=lambda w: (-weight[w], w))
-              for e in ranked}
-    episodes = {e["id"]: e for e in _episode_rows(
-        store, "e.id IN (SELECT value FROM json_each(?))", (ids_param(ranked),))}
+    shared = {
+        e: sorted((w for w in citing if e in citing[w]), key=lambda w: (-weight[w], w))
+        for e in ranked
+    }
+    episodes = {
+        e["id"]: e
+        for e in _episode_rows(
+            store, "e.id IN (SELECT value FROM json_each(?))", (ids_param(ranked),)
+        )
+    }
     summaries = work_summaries(store, (w for e in ranked for w in shared[e]))
-    return [{
-        "episode_title": episodes[e]["title"],
-        "episode_url": episodes[e]["url"],
-        "published": episodes[e]["published"],
-        "podcast": episodes[e]["podcast"],
-        "score": round(scores[e], 3),
-        "shared": [_short_work(summaries[w]) for w in shared[e]],
-    } for e in ranked]
+    return [
+        {
+            "episode_title": episodes[e]["title"],
+            "episode_url": episodes[e]["url"],
+            "published": episodes[e]["published"],
+            "podcast": episodes[e]["podcast"],
+            "score": round(scores[e], 3),
+            "shared": [_short_work(summaries[w]) for w in shared[e]],
+        }
+        for e in ranked
+    ]
 
 
 def _citing_episodes(store: Store, episode_id: int, kind: str | None) -> dict[int, set[int]]:
@@ -521,7 +620,9 @@ def _citing_episodes(store: Store, episode_id: int, kind: str | None) -> dict[in
         f"  WHERE m.episode_id = ? AND {condition}) "
         "SELECT mine.work_id, group_concat(m.episode_id) FROM mine "
         "JOIN links l ON l.work_id = mine.work_id JOIN mentions m ON m.link_id = l.id "
-        "GROUP BY mine.work_id", (episode_id, *params))
+        "GROUP BY mine.work_id",
+        (episode_id, *params),
+    )
     return {work_id: {int(e) for e in episodes.split(",")} for work_id, episodes in rows}
 
 
@@ -540,7 +641,8 @@ def cocited(store: Store, ref: str, *, kind: str | None = None, limit: int = 20)
         "JOIN links l ON l.id = m.link_id JOIN works w ON w.id = l.work_id "
         f"WHERE l.work_id != ? AND {condition} GROUP BY l.work_id "
         "ORDER BY episodes DESC, mentions DESC, l.work_id LIMIT ?",
-        (work_id, work_id, *params, limit))
+        (work_id, work_id, *params, limit),
+    )
     summaries = work_summaries(store, (r["work_id"] for r in rows))
     return [_counted(summaries[r["work_id"]], r) for r in rows]
 
@@ -549,26 +651,46 @@ def author(store: Store, name: str) -> dict:
     """A person: the works they wrote with the episodes citing each, and their appearances."""
     person_id = find_person(store, name)
     person = store.query("SELECT id, name, url FROM people WHERE id = ?", (person_id,))[0]
-    work_ids = [r[0] for r in store.conn.execute(
-        "SELECT work_id FROM authorships WHERE person_id = ? ORDER BY work_id", (person_id,))]
+    work_ids = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT work_id FROM authorships WHERE person_id = ? ORDER BY work_id", (person_id,)
+        )
+    ]
     summaries = work_summaries(store, work_ids)
-    citing = group_pairs((r["work_id"], r) for r in store.query(
-        "SELECT DISTINCT l.work_id, e.id, e.title AS episode_title, e.url AS episode_url, "
-        "e.published FROM links l JOIN mentions m ON m.link_id = l.id "
-        "JOIN episodes e ON e.id = m.episode_id "
-        "WHERE l.work_id IN (SELECT value FROM json_each(?)) ORDER BY e.published, e.id",
-        (ids_param(work_ids),)))
-    works_out = [{**summaries[w], "episodes": len(citing.get(w, [])),
-                  "citing": [_without(r, "work_id", "id") for r in citing.get(w, [])]}
-                 for w in work_ids]
+    citing = group_pairs(
+        (r["work_id"], r)
+        for r in store.query(
+            "SELECT DISTINCT l.work_id, e.id, e.title AS episode_title, e.url AS episode_url, "
+            "e.published FROM links l JOIN mentions m ON m.link_id = l.id "
+            "JOIN episodes e ON e.id = m.episode_id "
+            "WHERE l.work_id IN (SELECT value FROM json_each(?)) ORDER BY e.published, e.id",
+            (ids_param(work_ids),),
+        )
+    )
+    works_out = [
+        {
+            **summaries[w],
+            "episodes": len(citing.get(w, [])),
+            "citing": [_without(r, "work_id", "id") for r in citing.get(w, [])],
+        }
+        for w in work_ids
+    ]
     works_out.sort(key=lambda w: (-w["episodes"], w["published"] or "", w["id"]))
     appearances = store.query(
         "SELECT e.title AS episode_title, e.url AS episode_url, e.published, "
         "p.title AS podcast, a.role FROM appearances a JOIN episodes e ON e.id = a.episode_id "
         "LEFT JOIN podcasts p ON p.id = e.podcast_id WHERE a.person_id = ? "
-        "ORDER BY e.published, e.id, a.role", (person_id,))
-    return {"id": f"person:{person_id}", "name": person["name"], "url": person["url"],
-            "works": works_out, "appearances": appearances}
+        "ORDER BY e.published, e.id, a.role",
+        (person_id,),
+    )
+    return {
+        "id": f"person:{person_id}",
+        "name": person["name"],
+        "url": person["url"],
+        "works": works_out,
+        "appearances": appearances,
+    }
 
 
 def _without(row: dict, *keys: str) -> dict:
@@ -583,23 +705,30 @@ def people(store: Store) -> list[dict]:
         "(SELECT count(DISTINCT episode_id) FROM appearances a WHERE a.person_id = p.id) "
         "  AS appearances, "
         "(SELECT group_concat(DISTINCT role) FROM appearances a WHERE a.person_id = p.id) "
-        "  AS roles FROM people p ORDER BY works + appearances DESC, p.name, p.id")
+        "  AS roles FROM people p ORDER BY works + appearances DESC, p.name, p.id"
+    )
     for row in rows:
         roles = sorted((row["roles"] or "").split(",")) if row["roles"] else []
         row.update(id=f"person:{row['id']}", roles=(["author"] if row["works"] else []) + roles)
     return rows
 
 
-def episodes(store: Store, *, podcast: str | None = None, since: str | None = None,
-             until: str | None = None) -> list[dict]:
+def episodes(
+    store: Store, *, podcast: str | None = None, since: str | None = None, until: str | None = None
+) -> list[dict]:
     """Every episode (oldest first) with its counts of topics, mentions and works cited."""
     where, params = _episode_filter(store, podcast, since, until)
     rows = _episode_rows(store, where, tuple(params))
-    counts = {r[0]: r[1:] for r in store.conn.execute(
-        "SELECT e.id, (SELECT count(*) FROM topics t WHERE t.episode_id = e.id), "
-        "count(m.id), count(DISTINCT l.work_id) FROM episodes e "
-        "LEFT JOIN mentions m ON m.episode_id = e.id LEFT JOIN links l ON l.id = m.link_id "
-        f"WHERE {where} GROUP BY e.id", params)}
+    counts = {
+        r[0]: r[1:]
+        for r in store.conn.execute(
+            "SELECT e.id, (SELECT count(*) FROM topics t WHERE t.episode_id = e.id), "
+            "count(m.id), count(DISTINCT l.work_id) FROM episodes e "
+            "LEFT JOIN mentions m ON m.episode_id = e.id LEFT JOIN links l ON l.id = m.link_id "
+            f"WHERE {where} GROUP BY e.id",
+            params,
+        )
+    }
     for row in rows:
         row["topics"], row["mentions"], row["works"] = counts[row["id"]]
     return rows
@@ -608,19 +737,32 @@ def episodes(store: Store, *, podcast: str | None = None, since: str | None = No
 def topics(store: Store, ref: str) -> list[dict]:
     """An episode's topics in order, each with its link to the moment and the works it cites."""
     episode = episode_summary(store, find_episode(store, ref))
-    rows = store.query("SELECT id, title, anchor, start_seconds, level FROM topics "
-                       "WHERE episode_id = ? ORDER BY position, id", (episode["id"],))
+    rows = store.query(
+        "SELECT id, title, anchor, start_seconds, level FROM topics "
+        "WHERE episode_id = ? ORDER BY position, id",
+        (episode["id"],),
+    )
     cited = store.query(
         "SELECT m.topic_id, l.work_id, count(*) AS mentions, min(m.position) AS first "
         "FROM mentions m JOIN links l ON l.id = m.link_id "
         "WHERE m.episode_id = ? AND m.topic_id IS NOT NULL AND l.work_id IS NOT NULL "
-        "GROUP BY m.topic_id, l.work_id ORDER BY first", (episode["id"],))
+        "GROUP BY m.topic_id, l.work_id ORDER BY first",
+        (episode["id"],),
+    )
     summaries = work_summaries(store, (r["work_id"] for r in cited))
-    by_topic = group_pairs((r["topic_id"], {**_short_work(summaries[r["work_id"]]),
-                                            "mentions": r["mentions"]}) for r in cited)
-    return [{**row, "id": f"topic:{row['id']}",
-             "url": topic_url(episode["url"], row["anchor"], row["start_seconds"]),
-             "works": by_topic.get(row["id"], [])} for row in rows]
+    by_topic = group_pairs(
+        (r["topic_id"], {**_short_work(summaries[r["work_id"]]), "mentions": r["mentions"]})
+        for r in cited
+    )
+    return [
+        {
+            **row,
+            "id": f"topic:{row['id']}",
+            "url": topic_url(episode["url"], row["anchor"], row["start_seconds"]),
+            "works": by_topic.get(row["id"], []),
+        }
+        for row in rows
+    ]
 
 
 # ---- search -------------------------------------------------------------------------------
@@ -646,9 +788,13 @@ def search(store: Store, text: str, limit: int = 20) -> list[dict]:
         raise ValueError(f"search {text!r}: no words to search for")
     hits: dict[tuple[str, str], dict] = {}
     wanted = limit + SEARCH_SLACK
-    for hit in (*_search_works(store, phrase, wanted), *_search_names(store, text, wanted),
-                *_search_mentions(store, phrase, wanted),
-                *_search_episodes(store, phrase, wanted), *_search_topics(store, phrase, wanted)):
+    for hit in (
+        *_search_works(store, phrase, wanted),
+        *_search_names(store, text, wanted),
+        *_search_mentions(store, phrase, wanted),
+        *_search_episodes(store, phrase, wanted),
+        *_search_topics(store, phrase, wanted),
+    ):
         # one hit per work, its best: by title or abstract, by an author, or by link texts
         key = ("work" if hit["type"] == "mention" else hit["type"], hit["id"])
         if key not in hits or hits[key]["score"] < hit["score"]:
@@ -664,55 +810,93 @@ def _fts(store: Store, table: str, select: str, joins: str, phrase: str, limit: 
     for those rows only)."""
     return store.query(
         f"SELECT {select}, snippet({table}, -1, {_SNIPPET}) AS snippet, -rank AS score "
-        f"FROM {table} {joins} WHERE {table} MATCH ? ORDER BY rank LIMIT ?", (phrase, limit))
+        f"FROM {table} {joins} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
+        (phrase, limit),
+    )
 
 
 def _hit(kind: str, ref: str, title: str | None, snippet: str, score: float, **extra) -> dict:
-    return {"type": kind, "id": ref, "title": title, "snippet": snippet, "score": score,
-            **extra}
+    return {"type": kind, "id": ref, "title": title, "snippet": snippet, "score": score, **extra}
 
 
 def _search_works(store: Store, phrase: str, limit: int) -> list[dict]:
-    rows = _fts(store, "works_fts", "w.id", "JOIN works w ON w.rowid = works_fts.rowid",
-                phrase, limit)
+    rows = _fts(
+        store, "works_fts", "w.id", "JOIN works w ON w.rowid = works_fts.rowid", phrase, limit
+    )
     summaries = work_summaries(store, (r["id"] for r in rows))
-    return [_hit("work", summaries[r["id"]]["id"], summaries[r["id"]]["title"], r["snippet"],
-                 r["score"]) for r in rows]
+    return [
+        _hit(
+            "work", summaries[r["id"]]["id"], summaries[r["id"]]["title"], r["snippet"], r["score"]
+        )
+        for r in rows
+    ]
 
 
 def _search_names(store: Store, text: str, limit: int) -> list[dict]:
     """People whose name has every word of ``text``, and the works they wrote."""
     found = _people_matching(store, text)[:limit]
-    authored = group_pairs(store.conn.execute(
-        "SELECT person_id, work_id FROM authorships WHERE person_id IN "
-        "(SELECT value FROM json_each(?)) ORDER BY work_id", (ids_param(r["id"] for r in found),)))
+    authored = group_pairs(
+        store.conn.execute(
+            "SELECT person_id, work_id FROM authorships WHERE person_id IN "
+            "(SELECT value FROM json_each(?)) ORDER BY work_id",
+            (ids_param(r["id"] for r in found),),
+        )
+    )
     summaries = work_summaries(store, (w for ws in authored.values() for w in ws))
-    hits = [_hit("person", f"person:{r['id']}", r["name"], r["name"], NAME_MATCH_SCORE)
-            for r in found]
+    hits = [
+        _hit("person", f"person:{r['id']}", r["name"], r["name"], NAME_MATCH_SCORE) for r in found
+    ]
     for person in found:
         for work_id in authored.get(person["id"], []):
             work = summaries[work_id]
-            hits.append(_hit("work", work["id"], work["title"],
-                             "by " + ", ".join(work["authors"]), NAME_MATCH_SCORE))
+            hits.append(
+                _hit(
+                    "work",
+                    work["id"],
+                    work["title"],
+                    "by " + ", ".join(work["authors"]),
+                    NAME_MATCH_SCORE,
+                )
+            )
     return hits
 
 
 def _search_episodes(store: Store, phrase: str, limit: int) -> list[dict]:
-    rows = _fts(store, "episodes_fts", "e.id, e.title, e.url",
-                "JOIN episodes e ON e.rowid = episodes_fts.rowid", phrase, limit)
-    return [_hit("episode", f"episode:{r['id']}", r["title"], r["snippet"], r["score"],
-                 url=r["url"]) for r in rows]
+    rows = _fts(
+        store,
+        "episodes_fts",
+        "e.id, e.title, e.url",
+        "JOIN episodes e ON e.rowid = episodes_fts.rowid",
+        phrase,
+        limit,
+    )
+    return [
+        _hit("episode", f"episode:{r['id']}", r["title"], r["snippet"], r["score"], url=r["url"])
+        for r in rows
+    ]
 
 
 def _search_topics(store: Store, phrase: str, limit: int) -> list[dict]:
-    rows = _fts(store, "topics_fts", "t.id, t.title, t.anchor, t.start_seconds, "
-                "e.title AS episode, e.url AS episode_url",
-                "JOIN topics t ON t.rowid = topics_fts.rowid JOIN episodes e "
-                "ON e.id = t.episode_id", phrase, limit)
-    return [_hit("topic", f"topic:{r['id']}", r["title"], r["snippet"], r["score"],
-                 episode=r["episode"],
-                 url=topic_url(r["episode_url"], r["anchor"], r["start_seconds"]))
-            for r in rows]
+    rows = _fts(
+        store,
+        "topics_fts",
+        "t.id, t.title, t.anchor, t.start_seconds, e.title AS episode, e.url AS episode_url",
+        "JOIN topics t ON t.rowid = topics_fts.rowid JOIN episodes e ON e.id = t.episode_id",
+        phrase,
+        limit,
+    )
+    return [
+        _hit(
+            "topic",
+            f"topic:{r['id']}",
+            r["title"],
+            r["snippet"],
+            r["score"],
+            episode=r["episode"],
+            url=topic_url(r["episode_url"], r["anchor"], r["start_seconds"]),
+        )
+        for r in rows
+    ]
 
 
 MENTIONS_RANKED = 1000
@@ -728,22 +912,40 @@ def _search_mentions(store: Store, phrase: str, limit: int) -> list[dict]:
         "FROM best JOIN mentions m ON m.id = best.id JOIN links l ON l.id = m.link_id "
         "JOIN episodes e ON e.id = m.episode_id WHERE l.work_id IS NOT NULL "
         "GROUP BY l.work_id ORDER BY score DESC, l.work_id LIMIT ?",
-        (phrase, MENTIONS_RANKED, limit))
-    snippets = dict(store.conn.execute(
-        f"SELECT rowid, snippet(mentions_fts, -1, {_SNIPPET}) FROM mentions_fts "
-        "WHERE mentions_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
-        (phrase, ids_param(r["mention_id"] for r in rows))))
+        (phrase, MENTIONS_RANKED, limit),
+    )
+    snippets = dict(
+        store.conn.execute(
+            f"SELECT rowid, snippet(mentions_fts, -1, {_SNIPPET}) FROM mentions_fts "
+            "WHERE mentions_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+            (phrase, ids_param(r["mention_id"] for r in rows)),
+        )
+    )
     summaries = work_summaries(store, (r["work_id"] for r in rows))
-    return [_hit("mention", summaries[r["work_id"]]["id"], summaries[r["work_id"]]["title"],
-                 snippets[r["mention_id"]], r["score"], episode=r["episode"]) for r in rows]
+    return [
+        _hit(
+            "mention",
+            summaries[r["work_id"]]["id"],
+            summaries[r["work_id"]]["title"],
+            snippets[r["mention_id"]],
+            r["score"],
+            episode=r["episode"],
+        )
+        for r in rows
+    ]
 
 
 # ---- paths through the graph --------------------------------------------------------------
+
 
 def path(store: Store, a: str, b: str) -> list[dict]:
     """The shortest chain from A to B (works or episodes) through the graph; [] if none."""
     from . import graph as graphs
 
     full = graphs.build_graph(store)
-    return graphs.describe_path(full, graphs.shortest_path(
-        full, graphs.node_for_ref(store, full, a), graphs.node_for_ref(store, full, b)))
+    return graphs.describe_path(
+        full,
+        graphs.shortest_path(
+            full, graphs.node_for_ref(store, full, a), graphs.node_for_ref(store, full, b)
+        ),
+    )

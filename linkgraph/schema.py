@@ -12,17 +12,34 @@ _TABLES: list[tuple[str, dict, dict]] = [
     (
         "episodes",
         {
-            "id": int, "podcast_id": int, "key": str, "guid": str, "title": str, "url": str,
-            "published": str, "description": str, "categories": str, "image": str,
-            "chapters_url": str, "source": str, "source_hash": str, "ingested_at": str,
+            "id": int,
+            "podcast_id": int,
+            "key": str,
+            "guid": str,
+            "title": str,
+            "url": str,
+            "published": str,
+            "description": str,
+            "categories": str,
+            "image": str,
+            "chapters_url": str,
+            "source": str,
+            "source_hash": str,
+            "ingested_at": str,
         },
         {"foreign_keys": [("podcast_id", "podcasts", "id")]},
     ),
     (
         "topics",
         {
-            "id": int, "episode_id": int, "title": str, "anchor": str, "start_seconds": float,
-            "position": int, "level": int, "parent_id": int,
+            "id": int,
+            "episode_id": int,
+            "title": str,
+            "anchor": str,
+            "start_seconds": float,
+            "position": int,
+            "level": int,
+            "parent_id": int,
         },
         {"foreign_keys": [("episode_id", "episodes", "id"), ("parent_id", "topics", "id")]},
     ),
@@ -30,9 +47,19 @@ _TABLES: list[tuple[str, dict, dict]] = [
     (
         "works",
         {
-            "id": int, "kind": str, "title": str, "abstract": str, "published": str,
-            "venue": str, "url": str, "status": str, "error": str, "attempts": int,
-            "resolved_at": str, "next_attempt_at": str, "sources": str,
+            "id": int,
+            "kind": str,
+            "title": str,
+            "abstract": str,
+            "published": str,
+            "venue": str,
+            "url": str,
+            "status": str,
+            "error": str,
+            "attempts": int,
+            "resolved_at": str,
+            "next_attempt_at": str,
+            "sources": str,
         },
         {"defaults": {"status": "pending", "attempts": 0, "sources": "{}"}},
     ),
@@ -49,12 +76,21 @@ _TABLES: list[tuple[str, dict, dict]] = [
     (
         "mentions",
         {
-            "id": int, "episode_id": int, "topic_id": int, "link_id": int, "url": str,
-            "fragment": str, "anchor_text": str, "context": str, "section": str, "position": int,
+            "id": int,
+            "episode_id": int,
+            "topic_id": int,
+            "link_id": int,
+            "url": str,
+            "fragment": str,
+            "anchor_text": str,
+            "context": str,
+            "section": str,
+            "position": int,
         },
         {
             "foreign_keys": [
-                ("episode_id", "episodes", "id"), ("topic_id", "topics", "id"),
+                ("episode_id", "episodes", "id"),
+                ("topic_id", "topics", "id"),
                 ("link_id", "links", "id"),
             ]
         },
@@ -63,27 +99,42 @@ _TABLES: list[tuple[str, dict, dict]] = [
     (
         "authorships",
         {"work_id": int, "person_id": int, "position": int},
-        {"pk": ("work_id", "person_id"),
-         "foreign_keys": [("work_id", "works", "id"), ("person_id", "people", "id")]},
+        {
+            "pk": ("work_id", "person_id"),
+            "foreign_keys": [("work_id", "works", "id"), ("person_id", "people", "id")],
+        },
     ),
     (
         "appearances",
         {"episode_id": int, "person_id": int, "role": str},
-        {"pk": ("episode_id", "person_id", "role"),
-         "foreign_keys": [("episode_id", "episodes", "id"), ("person_id", "people", "id")]},
+        {
+            "pk": ("episode_id", "person_id", "role"),
+            "foreign_keys": [("episode_id", "episodes", "id"), ("person_id", "people", "id")],
+        },
     ),
     (
         "work_subjects",
         {"work_id": int, "subject_id": int},
-        {"pk": ("work_id", "subject_id"),
-         "foreign_keys": [("work_id", "works", "id"), ("subject_id", "subjects", "id")]},
+        {
+            "pk": ("work_id", "subject_id"),
+            "foreign_keys": [("work_id", "works", "id"), ("subject_id", "subjects", "id")],
+        },
     ),
     (
         "feeds",  # feeds ingested by URL, polled again by `linkgraph update`
         {
-            "id": int, "url": str, "podcast_id": int, "podcast": str, "etag": str,
-            "last_modified": str, "content_hash": str, "added_at": str, "last_polled_at": str,
-            "last_status": str, "last_error": str, "episodes": int,
+            "id": int,
+            "url": str,
+            "podcast_id": int,
+            "podcast": str,
+            "etag": str,
+            "last_modified": str,
+            "content_hash": str,
+            "added_at": str,
+            "last_polled_at": str,
+            "last_status": str,
+            "last_error": str,
+            "episodes": int,
         },
         {"foreign_keys": [("podcast_id", "podcasts", "id")]},
     ),
@@ -150,9 +201,12 @@ def create(db: sqlite_utils.Database) -> None:
     for name, columns, options in _TABLES:
         if name in existing:
             continue
-        db[name].create(columns, pk=options.get("pk", "id"),
-                        foreign_keys=options.get("foreign_keys"),
-                        defaults=options.get("defaults"))
+        db[name].create(
+            columns,
+            pk=options.get("pk", "id"),
+            foreign_keys=options.get("foreign_keys"),
+            defaults=options.get("defaults"),
+        )
     for table, columns in _UNIQUE_INDEXES:
         db[table].create_index(columns, unique=True, if_not_exists=True)
     for table, columns in _INDEXES:

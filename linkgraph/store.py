@@ -34,8 +34,9 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if self.path != ":memory:":
@@ -144,8 +145,12 @@ class Store:
     def _clear_episode(self, episode_id: int) -> list[int]:
         """Delete an episode's mentions, topics and appearances; return the links it used."""
         conn = self.conn
-        links = [r[0] for r in conn.execute(
-            "SELECT DISTINCT link_id FROM mentions WHERE episode_id = ?", (episode_id,))]
+        links = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT link_id FROM mentions WHERE episode_id = ?", (episode_id,)
+            )
+        ]
         conn.execute("DELETE FROM mentions WHERE episode_id = ?", (episode_id,))
         conn.execute("UPDATE topics SET parent_id = NULL WHERE episode_id = ?", (episode_id,))
         conn.execute("DELETE FROM topics WHERE episode_id = ?", (episode_id,))
@@ -157,12 +162,21 @@ class Store:
         for position, topic in enumerate(episode.topics):
             known = topic.parent is not None and topic.parent < len(ids)
             parent = ids[topic.parent] if known else None
-            ids.append(self.conn.execute(
-                "INSERT INTO topics (episode_id, title, anchor, start_seconds, position, level,"
-                " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (episode_id, topic.title, topic.anchor, topic.start_seconds, position,
-                 topic.level, parent),
-            ).lastrowid)
+            ids.append(
+                self.conn.execute(
+                    "INSERT INTO topics (episode_id, title, anchor, start_seconds, position, level,"
+                    " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        episode_id,
+                        topic.title,
+                        topic.anchor,
+                        topic.start_seconds,
+                        position,
+                        topic.level,
+                        parent,
+                    ),
+                ).lastrowid
+            )
         return ids
 
     def _insert_mentions(self, episode_id: int, episode: Episode, topic_ids: list[int]) -> None:
@@ -173,8 +187,19 @@ class Store:
                 continue
             link_id = self._link_id(found, mention.anchor_text)
             topic_id = topic_ids[mention.topic] if mention.topic is not None else None
-            rows.append((episode_id, topic_id, link_id, mention.url, found.fragment,
-                         mention.anchor_text, mention.context, mention.section, position))
+            rows.append(
+                (
+                    episode_id,
+                    topic_id,
+                    link_id,
+                    mention.url,
+                    found.fragment,
+                    mention.anchor_text,
+                    mention.context,
+                    mention.section,
+                    position,
+                )
+            )
         self.conn.executemany(
             "INSERT INTO mentions (episode_id, topic_id, link_id, url, fragment, anchor_text,"
             " context, section, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -184,27 +209,35 @@ class Store:
     def _link_id(self, found: Identified, anchor_text: str) -> int:
         """The link row for a canonical URL, created with its work when new."""
         conn = self.conn
-        row = conn.execute("SELECT id, work_id FROM links WHERE url_canonical = ?",
-                           (found.canonical_url,)).fetchone()
+        row = conn.execute(
+            "SELECT id, work_id FROM links WHERE url_canonical = ?", (found.canonical_url,)
+        ).fetchone()
         if row:
             if row[1] is None:
-                conn.execute("UPDATE links SET work_id = ? WHERE id = ?",
-                             (self._work_id(found, anchor_text), row[0]))
+                conn.execute(
+                    "UPDATE links SET work_id = ? WHERE id = ?",
+                    (self._work_id(found, anchor_text), row[0]),
+                )
             else:
                 self._improve_title(row[1], anchor_text)
             return row[0]
         return conn.execute(
             "INSERT INTO links (url_canonical, domain, kind, work_id) VALUES (?, ?, ?, ?)",
-            (found.canonical_url, urlsplit(found.canonical_url).hostname, found.kind,
-             self._work_id(found, anchor_text)),
+            (
+                found.canonical_url,
+                urlsplit(found.canonical_url).hostname,
+                found.kind,
+                self._work_id(found, anchor_text),
+            ),
         ).lastrowid
 
     def _work_id(self, found: Identified, anchor_text: str) -> int:
         """The work a link names: by its standard id, else by its canonical URL."""
         scheme, value = (found.scheme, found.value) if found.id else ("url", found.canonical_url)
         conn = self.conn
-        row = conn.execute("SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
-                           (scheme, value)).fetchone()
+        row = conn.execute(
+            "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme, value)
+        ).fetchone()
         if row:
             self._improve_title(row[0], anchor_text)
             return row[0]
@@ -213,8 +246,10 @@ class Store:
             "VALUES (?, ?, ?, 'pending', 0, '{}')",
             (found.kind, anchor_title(anchor_text), found.canonical_url),
         ).lastrowid
-        conn.execute("INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
-                     (work_id, scheme, value))
+        conn.execute(
+            "INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
+            (work_id, scheme, value),
+        )
         return work_id
 
     def _improve_title(self, work_id: int, anchor_text: str) -> None:
@@ -222,8 +257,9 @@ class Store:
         candidate = anchor_title(anchor_text)
         if not candidate:
             return
-        current = self.conn.execute("SELECT title FROM works WHERE id = ? AND status = 'pending'",
-                                    (work_id,)).fetchone()
+        current = self.conn.execute(
+            "SELECT title FROM works WHERE id = ? AND status = 'pending'", (work_id,)
+        ).fetchone()
         if current and title_score(candidate) > title_score(current[0]):
             self.conn.execute("UPDATE works SET title = ? WHERE id = ?", (candidate, work_id))
 
@@ -238,15 +274,18 @@ class Store:
     def person_id(self, name: str, url: str | None = None) -> int:
         """The id of a person, created when new; people are matched by normalized name."""
         normalized = normalize_name(name)
-        row = self.conn.execute("SELECT id FROM people WHERE normalized = ?",
-                                (normalized,)).fetchone()
+        row = self.conn.execute(
+            "SELECT id FROM people WHERE normalized = ?", (normalized,)
+        ).fetchone()
         if row:
             if url:
-                self.conn.execute("UPDATE people SET url = coalesce(url, ?) WHERE id = ?",
-                                  (url, row[0]))
+                self.conn.execute(
+                    "UPDATE people SET url = coalesce(url, ?) WHERE id = ?", (url, row[0])
+                )
             return row[0]
-        return self.conn.execute("INSERT INTO people (name, normalized, url) VALUES (?, ?, ?)",
-                                 (name, normalized, url)).lastrowid
+        return self.conn.execute(
+            "INSERT INTO people (name, normalized, url) VALUES (?, ?, ?)", (name, normalized, url)
+        ).lastrowid
 
     def _drop_orphans(self, link_ids: list[int]) -> None:
         """Remove those links no mention uses any more, and never-resolved works left unlinked.
@@ -256,15 +295,25 @@ class Store:
         """
         conn = self.conn
         ids = json.dumps(link_ids)
-        works = [r[0] for r in conn.execute(
-            "SELECT DISTINCT work_id FROM links WHERE work_id IS NOT NULL "
-            "AND id IN (SELECT value FROM json_each(?))", (ids,))]
-        conn.execute("DELETE FROM links WHERE id IN (SELECT value FROM json_each(?)) "
-                     "AND NOT EXISTS (SELECT 1 FROM mentions WHERE link_id = links.id)", (ids,))
+        works = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT work_id FROM links WHERE work_id IS NOT NULL "
+                "AND id IN (SELECT value FROM json_each(?))",
+                (ids,),
+            )
+        ]
+        conn.execute(
+            "DELETE FROM links WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND NOT EXISTS (SELECT 1 FROM mentions WHERE link_id = links.id)",
+            (ids,),
+        )
         for work_id in works:
-            if conn.execute("SELECT 1 FROM works WHERE id = ? AND status = 'pending' AND "
-                            "attempts = 0 AND NOT EXISTS (SELECT 1 FROM links WHERE work_id = ?)",
-                            (work_id, work_id)).fetchone():
+            if conn.execute(
+                "SELECT 1 FROM works WHERE id = ? AND status = 'pending' AND "
+                "attempts = 0 AND NOT EXISTS (SELECT 1 FROM links WHERE work_id = ?)",
+                (work_id, work_id),
+            ).fetchone():
                 self.delete_work(work_id)
 
     def delete_work(self, work_id: int) -> None:
@@ -285,22 +334,29 @@ class Store:
         conn = self.conn
         conn.execute("UPDATE links SET work_id = ? WHERE work_id = ?", (keep, drop))
         conn.execute("UPDATE OR IGNORE identifiers SET work_id = ? WHERE work_id = ?", (keep, drop))
-        conn.execute("UPDATE OR IGNORE work_subjects SET work_id = ? WHERE work_id = ?",
-                     (keep, drop))
-        has_authors = conn.execute("SELECT 1 FROM authorships WHERE work_id = ?",
-                                   (keep,)).fetchone()
+        conn.execute(
+            "UPDATE OR IGNORE work_subjects SET work_id = ? WHERE work_id = ?", (keep, drop)
+        )
+        has_authors = conn.execute(
+            "SELECT 1 FROM authorships WHERE work_id = ?", (keep,)
+        ).fetchone()
         if not has_authors:
             conn.execute("UPDATE authorships SET work_id = ? WHERE work_id = ?", (keep, drop))
         kept = self.query("SELECT * FROM works WHERE id = ?", (keep,))[0]
         dropped = self.query("SELECT * FROM works WHERE id = ?", (drop,))[0]
-        fill = {k: v for k, v in dropped.items()
-                if k in ("title", "abstract", "published", "venue", "url") and v and not kept[k]}
+        fill = {
+            k: v
+            for k, v in dropped.items()
+            if k in ("title", "abstract", "published", "venue", "url") and v and not kept[k]
+        }
         sources = {**json.loads(dropped["sources"] or "{}"), **json.loads(kept["sources"] or "{}")}
         fill["sources"] = json.dumps(sources, sort_keys=True)
         if kept["kind"] != "paper" and dropped["kind"] == "paper":
             fill["kind"] = "paper"
-        conn.execute(f"UPDATE works SET {', '.join(f'{k} = ?' for k in fill)} WHERE id = ?",
-                     (*fill.values(), keep))
+        conn.execute(
+            f"UPDATE works SET {', '.join(f'{k} = ?' for k in fill)} WHERE id = ?",
+            (*fill.values(), keep),
+        )
         self.delete_work(drop)
 
 
@@ -317,12 +373,19 @@ def _plain(value: object) -> object:
 
 def _episode_values(episode: Episode, podcast_id: int | None, digest: str) -> dict:
     return {
-        "podcast_id": podcast_id, "key": episode.key, "guid": episode.guid,
-        "title": episode.title, "url": episode.url, "published": episode.published,
+        "podcast_id": podcast_id,
+        "key": episode.key,
+        "guid": episode.guid,
+        "title": episode.title,
+        "url": episode.url,
+        "published": episode.published,
         "description": episode.description,
         "categories": json.dumps(episode.categories) if episode.categories else None,
-        "image": episode.image, "chapters_url": episode.chapters_url, "source": episode.source,
-        "source_hash": digest, "ingested_at": now_iso(),
+        "image": episode.image,
+        "chapters_url": episode.chapters_url,
+        "source": episode.source,
+        "source_hash": digest,
+        "ingested_at": now_iso(),
     }
 
 

@@ -9,33 +9,38 @@ from pathlib import Path
 _SNAPSHOT = {
     "podcasts": "SELECT key, title, feed_url, site_url FROM podcasts",
     "episodes": "SELECT p.key AS podcast, e.key, e.guid, e.title, e.url, e.published, "
-                "e.description, e.categories, e.source, e.source_hash FROM episodes e "
-                "LEFT JOIN podcasts p ON p.id = e.podcast_id",
+    "e.description, e.categories, e.source, e.source_hash FROM episodes e "
+    "LEFT JOIN podcasts p ON p.id = e.podcast_id",
     "topics": "SELECT {episode}, t.position, t.title, t.anchor, t.start_seconds, t.level, "
-              "(SELECT position FROM topics WHERE id = t.parent_id) AS parent FROM topics t "
-              "JOIN episodes e ON e.id = t.episode_id",
+    "(SELECT position FROM topics WHERE id = t.parent_id) AS parent FROM topics t "
+    "JOIN episodes e ON e.id = t.episode_id",
     "mentions": "SELECT {episode}, m.position, m.url, m.fragment, m.anchor_text, m.context, "
-                "m.section, (SELECT position FROM topics WHERE id = m.topic_id) AS topic, "
-                "l.url_canonical FROM mentions m JOIN episodes e ON e.id = m.episode_id "
-                "JOIN links l ON l.id = m.link_id",
+    "m.section, (SELECT position FROM topics WHERE id = m.topic_id) AS topic, "
+    "l.url_canonical FROM mentions m JOIN episodes e ON e.id = m.episode_id "
+    "JOIN links l ON l.id = m.link_id",
     "links": "SELECT url_canonical, domain, kind, {work} FROM links l",
     "works": "SELECT {work}, kind, title, abstract, published, venue, url, status, error, "
-             "{attempts}, untimed(sources) FROM works w",
+    "{attempts}, untimed(sources) FROM works w",
     "identifiers": "SELECT scheme, value, {work} FROM identifiers i",
     "authorships": "SELECT {work}, a.position, p.normalized FROM authorships a "
-                   "JOIN people p ON p.id = a.person_id",
+    "JOIN people p ON p.id = a.person_id",
     "people": "SELECT name, normalized, url FROM people",
     "appearances": "SELECT {episode}, p.normalized, a.role FROM appearances a "
-                   "JOIN people p ON p.id = a.person_id JOIN episodes e ON e.id = a.episode_id",
+    "JOIN people p ON p.id = a.person_id JOIN episodes e ON e.id = a.episode_id",
     "subjects": "SELECT scheme, name, label FROM subjects",
     "work_subjects": "SELECT {work}, s.scheme, s.name FROM work_subjects x "
-                     "JOIN subjects s ON s.id = x.subject_id",
+    "JOIN subjects s ON s.id = x.subject_id",
     "feeds": "SELECT f.url, f.podcast, p.key AS podcast_key, f.content_hash, f.etag, "
-             "f.last_modified, f.episodes FROM feeds f LEFT JOIN podcasts p ON p.id = f.podcast_id",
+    "f.last_modified, f.episodes FROM feeds f LEFT JOIN podcasts p ON p.id = f.podcast_id",
 }
 _EPISODE = "(SELECT key FROM podcasts WHERE id = e.podcast_id) || ' / ' || e.key AS episode"
-_WORK_ID = {"links": "l.work_id", "works": "w.id", "identifiers": "i.work_id",
-            "authorships": "a.work_id", "work_subjects": "x.work_id"}
+_WORK_ID = {
+    "links": "l.work_id",
+    "works": "w.id",
+    "identifiers": "i.work_id",
+    "authorships": "a.work_id",
+    "work_subjects": "x.work_id",
+}
 
 
 def _without_times(sources: str | None) -> str | None:
@@ -43,8 +48,13 @@ def _without_times(sources: str | None) -> str | None:
     if not sources:
         return sources
     entries = json.loads(sources)
-    return json.dumps({k: {f: v for f, v in e.items() if f != "at"} if isinstance(e, dict)
-                       else e for k, e in entries.items()}, sort_keys=True)
+    return json.dumps(
+        {
+            k: {f: v for f, v in e.items() if f != "at"} if isinstance(e, dict) else e
+            for k, e in entries.items()
+        },
+        sort_keys=True,
+    )
 
 
 def snapshot(db: Path, attempts: bool = True) -> dict[str, list[tuple]]:
@@ -54,9 +64,18 @@ def snapshot(db: Path, attempts: bool = True) -> dict[str, list[tuple]]:
     resolve at once may both try a work.
     """
     conn = sqlite3.connect(db)
-    conn.create_function("work_key", 1, lambda work_id: "|".join(sorted(
-        f"{s}:{v}" for s, v in conn.execute(
-            "SELECT scheme, value FROM identifiers WHERE work_id = ?", (work_id,)))))
+    conn.create_function(
+        "work_key",
+        1,
+        lambda work_id: "|".join(
+            sorted(
+                f"{s}:{v}"
+                for s, v in conn.execute(
+                    "SELECT scheme, value FROM identifiers WHERE work_id = ?", (work_id,)
+                )
+            )
+        ),
+    )
     conn.create_function("untimed", 1, _without_times)
     tables = {}
     for table, sql in _SNAPSHOT.items():
@@ -93,6 +112,8 @@ def differences(got: dict, want: dict) -> str:
         missing = [r for r in want[table] if r not in got[table]][:3]
         extra = [r for r in got[table] if r not in want[table]][:3]
         if missing or extra or len(got[table]) != len(want[table]):
-            lines.append(f"{table}: {len(got[table])} rows, want {len(want[table])}; "
-                         f"missing {missing}; unexpected {extra}")
+            lines.append(
+                f"{table}: {len(got[table])} rows, want {len(want[table])}; "
+                f"missing {missing}; unexpected {extra}"
+            )
     return "\n".join(lines)

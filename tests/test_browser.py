@@ -19,11 +19,19 @@ from linkgraph.export import write_atomic
 from linkgraph.export.html import render_html
 from linkgraph.graph import build_graph, node_for_ref
 
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="the playwright package is not installed")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed"
+)
 
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 XSS_SETTER = '<img src=x onerror="window.__xss = 1">'
 SCRIPT_BREAKER = "</script><script>window.__xss = 2</script>"
 
@@ -39,8 +47,10 @@ def find_chromium() -> str | None:
 def browser():
     executable = find_chromium()
     if executable is None:
-        pytest.skip("no Chromium found: set LINKGRAPH_CHROMIUM, or install Debian's chromium "
-                    "(.ci/install-chromium)")
+        pytest.skip(
+            "no Chromium found: set LINKGRAPH_CHROMIUM, or install Debian's chromium "
+            "(.ci/install-chromium)"
+        )
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
@@ -59,8 +69,10 @@ class MapPage:
         self.dialogs: list[str] = []
         self.page.route("**/*", self._route)
         self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("console", lambda message: message.type == "error"
-                     and self.console_errors.append(message.text))
+        self.page.on(
+            "console",
+            lambda message: message.type == "error" and self.console_errors.append(message.text),
+        )
         self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
         self.page.on("dialog", self._dialog)
 
@@ -79,8 +91,7 @@ class MapPage:
         start = time.perf_counter()
         self.page.goto(self.url)
         # a selector, not wait_for_function: that evaluates strings, which the page's CSP forbids
-        self.page.wait_for_selector("html[data-ready=true]", state="attached",
-                                    timeout=timeout_ms)
+        self.page.wait_for_selector("html[data-ready=true]", state="attached", timeout=timeout_ms)
         return time.perf_counter() - start
 
     def evaluate(self, script: str, arg=None):
@@ -95,8 +106,11 @@ class MapPage:
 
     def node_point(self, node: str) -> tuple[float, float]:
         """Where a node is on the screen."""
-        point = self.evaluate("id => { const n = window.linkgraphMap.network;"
-                              " return n.canvasToDOM(n.getPositions([id])[id]); }", node)
+        point = self.evaluate(
+            "id => { const n = window.linkgraphMap.network;"
+            " return n.canvasToDOM(n.getPositions([id])[id]); }",
+            node,
+        )
         box = self.page.locator("#map").bounding_box()
         return box["x"] + point["x"], box["y"] + point["y"]
 
@@ -105,8 +119,9 @@ class MapPage:
 
 
 def topic_node(graph, title: str) -> str:
-    return next(n for n, d in graph.nodes(data=True)
-                if d["kind"] == "topic" and d["title"] == title)
+    return next(
+        n for n, d in graph.nodes(data=True) if d["kind"] == "topic" and d["title"] == title
+    )
 
 
 @pytest.fixture
@@ -158,19 +173,24 @@ def test_citing_links_open_the_episode_at_the_topic(map_page, sample_store, grap
     work = node_for_ref(sample_store, graph, "arxiv:1805.00899")
     map_page.evaluate("id => window.linkgraphMap.focus(id)", work)
     hrefs = map_page.evaluate(
-        "[...document.querySelectorAll('#details li a')].map(a => a.getAttribute('href'))")
+        "[...document.querySelectorAll('#details li a')].map(a => a.getAttribute('href'))"
+    )
     assert hrefs[0] == "https://papertrails.example/ep/2#t=35"
     assert "https://other.example/episodes/optimization#mesa" in hrefs
 
 
 def test_source_text_runs_nothing(map_page, sample_store, graph):
-    for ref, text in (("rewardlab", XSS_SETTER), ("https://evil.example/post", XSS_TITLE),
-                      ("arxiv:1805.00899", XSS_SETTER)):
+    for ref, text in (
+        ("rewardlab", XSS_SETTER),
+        ("https://evil.example/post", XSS_TITLE),
+        ("arxiv:1805.00899", XSS_SETTER),
+    ):
         x, y = map_page.node_point(node_for_ref(sample_store, graph, ref))
         map_page.page.mouse.move(x, y)
         map_page.wait_until(  # the payload is on screen in the tooltip, as text
             "text => (document.querySelector('div.vis-tooltip') || {}).innerText?.includes(text)",
-            text)
+            text,
+        )
         map_page.page.mouse.click(x, y)
     map_page.evaluate("id => window.linkgraphMap.focus(id)", topic_node(graph, SCRIPT_BREAKER))
     assert SCRIPT_BREAKER in map_page.page.inner_text("#details")
@@ -189,8 +209,9 @@ def test_kind_filter_hides_and_shows_a_kind(map_page, graph):
     hidden_edges = "window.linkgraphMap.edges.get({filter: e => e.hidden}).length"
     map_page.page.uncheck('#legend input[data-kind="work"]')
     assert map_page.evaluate(hidden) == works
-    touching = sum(1 for u, v in graph.edges if "work" in (graph.nodes[u]["kind"],
-                                                             graph.nodes[v]["kind"]))
+    touching = sum(
+        1 for u, v in graph.edges if "work" in (graph.nodes[u]["kind"], graph.nodes[v]["kind"])
+    )
     assert map_page.evaluate(hidden_edges) == touching
     map_page.page.check('#legend input[data-kind="work"]')
     assert map_page.evaluate(hidden) == 0 and map_page.evaluate(hidden_edges) == 0
@@ -208,11 +229,25 @@ def test_no_console_errors_and_no_request_leaves_the_page(map_page):
 def test_a_large_map_renders_laid_out_without_physics(browser, tmp_path):
     graph = nx.DiGraph()
     for e in range(60):
-        graph.add_node(f"episode:{e}", kind="episode", label=f"Episode {e}", title=f"E{e}",
-                       url=None, year=2020, citations=10)
+        graph.add_node(
+            f"episode:{e}",
+            kind="episode",
+            label=f"Episode {e}",
+            title=f"E{e}",
+            url=None,
+            year=2020,
+            citations=10,
+        )
     for w in range(600):
-        graph.add_node(f"work:{w}", kind="work", label=f"Work {w}", title=f"Work {w}",
-                       url=None, year=2020, citations=1 + w % 3)
+        graph.add_node(
+            f"work:{w}",
+            kind="work",
+            label=f"Work {w}",
+            title=f"Work {w}",
+            url=None,
+            year=2020,
+            citations=1 + w % 3,
+        )
         for e in {w % 60, (w * 7) % 60}:
             graph.add_edge(f"episode:{e}", f"work:{w}", relation="cites", weight=1)
     path = tmp_path / "large.html"
@@ -221,7 +256,9 @@ def test_a_large_map_renders_laid_out_without_physics(browser, tmp_path):
     try:
         seconds = page.open()
         assert page.evaluate("window.linkgraphMap.rendered()") == {
-            "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+            "nodes": graph.number_of_nodes(),
+            "edges": graph.number_of_edges(),
+        }
         assert page.evaluate("window.linkgraphMap.network.physics.options.enabled") is False
         assert seconds < 10
         assert page.console_errors == [] and page.only_itself_was_requested()

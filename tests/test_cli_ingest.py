@@ -73,8 +73,10 @@ def env(tmp_path):
 
 def _counts(db) -> dict:
     with Store(db) as store:
-        return {t: store.scalar(f"SELECT count(*) FROM {t}")
-                for t in ("episodes", "mentions", "works", "links", "topics")}
+        return {
+            t: store.scalar(f"SELECT count(*) FROM {t}")
+            for t in ("episodes", "mentions", "works", "links", "topics")
+        }
 
 
 def test_ingest_folder_then_again_changes_nothing(env):
@@ -97,8 +99,11 @@ def test_every_url_form_of_a_work_is_one_work(env):
     result = run("cites", "arxiv:2303.12642", "--json")
     assert result.exit_code == 0, result.output
     cited = json.loads(result.stdout)
-    assert sorted(e["episode_title"] for e in cited) == ["7 - Open Models with Ada Park", "Ep A",
-                                                        "notes"]
+    assert sorted(e["episode_title"] for e in cited) == [
+        "7 - Open Models with Ada Park",
+        "Ep A",
+        "notes",
+    ]
     markdown_episode = next(e for e in cited if e["episode_title"].startswith("7 -"))
     mention = markdown_episode["mentions"][0]
     assert mention["topic"] == "Open models"
@@ -123,8 +128,11 @@ def test_cited_by_lists_works_with_identifiers(env):
     result = run("cited-by", "Open Models", "--json")
     assert result.exit_code == 0, result.output
     works = json.loads(result.stdout)
-    assert [w["id"] for w in works] == ["url:https://youtube.com/watch?v=abcdefghijk",
-                                        "arxiv:2303.12642", "ssrn:4596436"]
+    assert [w["id"] for w in works] == [
+        "url:https://youtube.com/watch?v=abcdefghijk",
+        "arxiv:2303.12642",
+        "ssrn:4596436",
+    ]
     assert works[1]["kind"] == "paper"
     assert works[1]["mentions"][0]["topic"] == "Open models"
     text = run("cited-by", "Open Models")
@@ -165,15 +173,34 @@ def test_non_http_links_are_not_mentions(env):
 
 def test_stdin_with_overrides(env):
     _, db, run = env
-    result = run("ingest", "-", "--format", "text", "--title", "Pasted", "--url",
-                 "https://pod.example.org/p", "--date", "2024-01-02", "--podcast", "Paste Pod",
-                 "--json", input=TEXT)
+    result = run(
+        "ingest",
+        "-",
+        "--format",
+        "text",
+        "--title",
+        "Pasted",
+        "--url",
+        "https://pod.example.org/p",
+        "--date",
+        "2024-01-02",
+        "--podcast",
+        "Paste Pod",
+        "--json",
+        input=TEXT,
+    )
     assert result.exit_code == 0, result.output
     with Store(db) as store:
-        episode = store.query("SELECT e.title, e.url, e.published, p.title AS podcast "
-                              "FROM episodes e JOIN podcasts p ON p.id = e.podcast_id")[0]
-    assert episode == {"title": "Pasted", "url": "https://pod.example.org/p",
-                       "published": "2024-01-02", "podcast": "Paste Pod"}
+        episode = store.query(
+            "SELECT e.title, e.url, e.published, p.title AS podcast "
+            "FROM episodes e JOIN podcasts p ON p.id = e.podcast_id"
+        )[0]
+    assert episode == {
+        "title": "Pasted",
+        "url": "https://pod.example.org/p",
+        "published": "2024-01-02",
+        "podcast": "Paste Pod",
+    }
 
 
 def test_edited_source_updates_its_episode(env):
@@ -190,13 +217,18 @@ def test_edited_source_updates_its_episode(env):
 
 
 BAD_INPUTS = {
-    "broken.xml": (b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item>',
-                   "feed"),
+    "broken.xml": (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item>',
+        "feed",
+    ),
     "binary.txt": (bytes(range(256)) * 4, "binary"),
     "latin1.md": ("# Caf\xe9 [x](https://example.org)\n".encode("latin-1"), "UTF-8"),
     "empty.md": (b"", "empty"),
-    "bomb.xml": (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]>'
-                 b'<rss version="2.0"><channel><title>&lol;</title></channel></rss>', "entit"),
+    "bomb.xml": (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]>'
+        b'<rss version="2.0"><channel><title>&lol;</title></channel></rss>',
+        "entit",
+    ),
 }
 
 
@@ -236,33 +268,61 @@ def test_missing_file_and_usage_errors(env):
 
 
 def test_identify_json_lines():
-    result = CliRunner().invoke(app, ["identify", "arxiv.org/abs/2303.12642v2",
-                                      "https://doi.org/10.1145/3442188.3445922", "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "identify",
+            "arxiv.org/abs/2303.12642v2",
+            "https://doi.org/10.1145/3442188.3445922",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0
     first, second = (json.loads(line) for line in result.stdout.splitlines())
-    assert first == {"input": "arxiv.org/abs/2303.12642v2", "id": "arxiv:2303.12642",
-                     "scheme": "arxiv", "version": "2", "kind": "paper",
-                     "canonical_url": "https://arxiv.org/abs/2303.12642"}
+    assert first == {
+        "input": "arxiv.org/abs/2303.12642v2",
+        "id": "arxiv:2303.12642",
+        "scheme": "arxiv",
+        "version": "2",
+        "kind": "paper",
+        "canonical_url": "https://arxiv.org/abs/2303.12642",
+    }
     assert second["id"] == "doi:10.1145/3442188.3445922"
 
 
 def test_example_and_python_dash_m(tmp_path):
     db = tmp_path / "ex.db"
     environment = {**os.environ, "LINKGRAPH_DB": str(db)}
-    done = subprocess.run([sys.executable, "-m", "linkgraph", "ingest", "--example", "--json"],
-                          capture_output=True, text=True, env=environment, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "linkgraph", "ingest", "--example", "--json"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert sum(r["episodes"] for r in json.loads(done.stdout)) == 5
-    stats = subprocess.run([sys.executable, "-m", "linkgraph", "stats", "--json"],
-                           capture_output=True, text=True, env=environment, check=True)
+    stats = subprocess.run(
+        [sys.executable, "-m", "linkgraph", "stats", "--json"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
+    )
     assert json.loads(stats.stdout)["episodes"] == 5
 
 
 def test_site_url_gives_jekyll_posts_their_page_url(env):
     sources, db, run = env
-    result = run("ingest", str(sources / "2023-11-26-ep7.markdown"), "--site-url",
-                 "https://pod.example.org/", "--quiet")
+    result = run(
+        "ingest",
+        str(sources / "2023-11-26-ep7.markdown"),
+        "--site-url",
+        "https://pod.example.org/",
+        "--quiet",
+    )
     assert result.exit_code == 0, result.output
     with Store(db) as store:
         assert store.scalar("SELECT url FROM episodes") == (
-            "https://pod.example.org/episode/2023/11/26/ep7.html")
+            "https://pod.example.org/episode/2023/11/26/ep7.html"
+        )

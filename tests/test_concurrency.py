@@ -67,7 +67,11 @@ def plans(corpora: dict[str, Path]) -> list[list[str]]:
 def start_worker(db: Path, go: Path, commands: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", _WORKER, str(db), str(go), " ;; ".join(commands)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env})
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
 
 
 def run_sequentially(db: Path, commands: list[str], env: dict) -> None:
@@ -88,8 +92,7 @@ def expected(web, corpora, tmp_path_factory) -> dict:
 
 
 @pytest.mark.parametrize("round_number", range(ROUNDS))
-def test_two_processes_ingest_and_resolve_at_once(web, corpora, expected, tmp_path,
-                                                   round_number):
+def test_two_processes_ingest_and_resolve_at_once(web, corpora, expected, tmp_path, round_number):
     db, go = tmp_path / "lg.db", tmp_path / "go"
     env = web.env(cache=True)
     workers = [start_worker(db, go, commands, env) for commands in plans(corpora)]
@@ -103,8 +106,7 @@ def test_two_processes_ingest_and_resolve_at_once(web, corpora, expected, tmp_pa
         runs = [line.split(maxsplit=4)[1:] for line in out.splitlines() if line.startswith("EXIT")]
         assert len(runs) == 4 and {r[0] for r in runs} <= {"0", "1"}, out + err  # 1: 404 pages
         spans.append([(float(r[1]), float(r[2])) for r in runs])
-    overlap = sum(max(0.0, min(b1, b2) - max(a1, a2))
-                  for a1, b1 in spans[0] for a2, b2 in spans[1])
+    overlap = sum(max(0.0, min(b1, b2) - max(a1, a2)) for a1, b1 in spans[0] for a2, b2 in spans[1])
     print(f"the two processes overlapped for {overlap:.2f} s")
     assert overlap > 0.5  # they really ran at the same time
     check_integrity(db)

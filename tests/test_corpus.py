@@ -35,9 +35,11 @@ def test_axrp_episodes_and_mentions(axrp):
 
 
 def test_axrp_every_arxiv_mention_belongs_to_its_arxiv_work(axrp):
-    rows = axrp.query("SELECT m.url, i.value FROM mentions m JOIN links l ON l.id = m.link_id "
-                      "LEFT JOIN identifiers i ON i.work_id = l.work_id AND i.scheme = 'arxiv' "
-                      "WHERE m.url LIKE '%arxiv.org/%'")
+    rows = axrp.query(
+        "SELECT m.url, i.value FROM mentions m JOIN links l ON l.id = m.link_id "
+        "LEFT JOIN identifiers i ON i.work_id = l.work_id AND i.scheme = 'arxiv' "
+        "WHERE m.url LIKE '%arxiv.org/%'"
+    )
     with_id = [r for r in rows if identify(r["url"]).scheme == "arxiv"]
     assert len(with_id) == len(rows) - 1  # the arxiv.org home page names no paper
     assert all(r["value"] == identify(r["url"]).value for r in with_id)
@@ -58,14 +60,17 @@ def test_axrp_mentions_sit_under_their_headings(axrp):
         stored = axrp.query(
             "SELECT m.url, t.title FROM mentions m JOIN episodes e ON e.id = m.episode_id "
             "LEFT JOIN topics t ON t.id = m.topic_id WHERE e.source = ? ORDER BY m.position",
-            (str(path.resolve()),))
+            (str(path.resolve()),),
+        )
         linked = [(r["url"], r["title"]) for r in stored if "](" + r["url"] + ")" in text]
         assert linked == expected, path.name
 
 
 def test_axrp_democratizing_ai_is_cited_under_its_heading(axrp):
-    topics = axrp.query("SELECT topic FROM mention_details WHERE url_canonical = "
-                        "'https://arxiv.org/abs/2303.12642' ORDER BY position")
+    topics = axrp.query(
+        "SELECT topic FROM mention_details WHERE url_canonical = "
+        "'https://arxiv.org/abs/2303.12642' ORDER BY position"
+    )
     assert topics[0]["topic"] == "Democratizing AI"
 
 
@@ -73,15 +78,17 @@ def test_seed_page_gives_one_episode_23_topics_and_each_link_once(tmp_path):
     with Store(tmp_path / "seed.db") as store:
         ingest(store, [str(CORPUS / "seed")], IngestOptions())
         assert store.scalar("SELECT count(*) FROM episodes") == 1
-        starts = [r["start_seconds"] for r in store.query(
-            "SELECT start_seconds FROM topics ORDER BY position")]
+        starts = [
+            r["start_seconds"]
+            for r in store.query("SELECT start_seconds FROM topics ORDER BY position")
+        ]
         assert len(starts) == 23 and starts[0] == 40 and starts[-1] == 6923
-        urls = [r["url_canonical"] for r in store.query(
-            "SELECT url_canonical FROM mention_details")]
+        urls = [
+            r["url_canonical"] for r in store.query("SELECT url_canonical FROM mention_details")
+        ]
         assert len(urls) == 15 == len(set(urls))
         ids = {r["scheme"] + ":" + r["value"] for r in store.query("SELECT * FROM identifiers")}
-        assert {"arxiv:2303.12642", "arxiv:2201.05159", "arxiv:2307.15043",
-                "ssrn:4596436"} <= ids
+        assert {"arxiv:2303.12642", "arxiv:2201.05159", "arxiv:2307.15043", "ssrn:4596436"} <= ids
 
 
 def test_axrp_top_paper_and_related_episodes(axrp):

@@ -29,13 +29,15 @@ from pytest_httpserver import HTTPServer
 from web_support import Web, rss, write_corpus
 
 pytestmark = pytest.mark.skipif(
-    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork() and SIGKILL")
+    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork() and SIGKILL"
+)
 TRIALS = int(os.environ.get("LINKGRAPH_CRASH_TRIALS", "4"))
 FIRST_SEED = int(os.environ.get("LINKGRAPH_CRASH_SEED", random.randrange(10**6)))
 RUN_TIMEOUT = 120.0
 
 
 # ---- running a command in a forked child ---------------------------------------------------
+
 
 def _cli_child(argv: list[str], env: dict[str, str], log: str) -> None:
     from linkgraph.cli import app
@@ -53,7 +55,8 @@ def _cli_child(argv: list[str], env: dict[str, str], log: str) -> None:
 def start(argv: list[str], env: dict[str, str], log: Path) -> multiprocessing.Process:
     """Start ``linkgraph ARGV`` in a forked child."""
     child = multiprocessing.get_context("fork").Process(
-        target=_cli_child, args=(argv, env, str(log)), daemon=True)
+        target=_cli_child, args=(argv, env, str(log)), daemon=True
+    )
     child.start()
     return child
 
@@ -82,6 +85,7 @@ def run_and_kill(argv: list[str], env: dict[str, str], log: Path, after: float) 
 
 
 # ---- the scenarios -----------------------------------------------------------------------
+
 
 @dataclass
 class Scenario:
@@ -132,11 +136,18 @@ def world(tmp_path_factory):
 
 def _feed_items(number: int, web: Web, version: int) -> list:
     """A feed's items; the second version edits one item, drops one link and adds an item."""
-    items = [(f"f{number}-{k}", f"Show {number} episode {k}",
-              [(f"https://arxiv.org/abs/2302.{number * 10 + k:05d}", f"Paper {k}"),
-               (web.page_url(f"c-p{number * 7 + k}"), f"Post {k}"),
-               (f"https://arxiv.org/abs/2301.{k:05d}", "A shared paper")])
-             for k in range(6)]
+    items = [
+        (
+            f"f{number}-{k}",
+            f"Show {number} episode {k}",
+            [
+                (f"https://arxiv.org/abs/2302.{number * 10 + k:05d}", f"Paper {k}"),
+                (web.page_url(f"c-p{number * 7 + k}"), f"Post {k}"),
+                (f"https://arxiv.org/abs/2301.{k:05d}", "A shared paper"),
+            ],
+        )
+        for k in range(6)
+    ]
     if version == 2:
         guid, title, links = items[0]
         items[0] = (guid, title + " (edited)", links[1:] + [(web.page_url("c-p40"), "New")])
@@ -148,8 +159,10 @@ def _feed_items(number: int, web: Web, version: int) -> list:
 def test_a_killed_command_finishes_on_the_next_run_with_nothing_lost(world, name):
     scenario: Scenario = world["scenarios"][name]
     root: Path = world["root"]
-    print(f"\n{name}: uninterrupted run {scenario.seconds:.2f} s; {TRIALS} trials from seed "
-          f"{FIRST_SEED} (LINKGRAPH_CRASH_SEED={FIRST_SEED} replays them)")
+    print(
+        f"\n{name}: uninterrupted run {scenario.seconds:.2f} s; {TRIALS} trials from seed "
+        f"{FIRST_SEED} (LINKGRAPH_CRASH_SEED={FIRST_SEED} replays them)"
+    )
     landed = 0
     for trial in range(TRIALS):
         seed = FIRST_SEED + trial
@@ -162,8 +175,10 @@ def test_a_killed_command_finishes_on_the_next_run_with_nothing_lost(world, name
             landed += run_and_kill(argv, world["env"], root / f"{name}-killed.log", moment)
             check_integrity(db)
         status, _ = run_to_end(argv, world["env"], root / f"{name}-rerun.log")
-        print(f"  seed {seed}: killed at {', '.join(f'{m:.3f}' for m in moments)} s, "
-              f"rerun exit {status}")
+        print(
+            f"  seed {seed}: killed at {', '.join(f'{m:.3f}' for m in moments)} s, "
+            f"rerun exit {status}"
+        )
         assert status in scenario.statuses, (root / f"{name}-rerun.log").read_text()
         check_integrity(db)
         diff = differences(snapshot(db), scenario.expected)
@@ -187,14 +202,16 @@ def test_a_follow_up_lookup_cut_short_is_made_by_the_next_run(tmp_path, httpserv
 
     httpserver.expect_request("/api/query").respond_with_handler(arxiv)
     httpserver.expect_request("/pages/p").respond_with_data(
-        page_html("A page", arxiv_id="2301.00042"), content_type="text/html")
+        page_html("A page", arxiv_id="2301.00042"), content_type="text/html"
+    )
     from linkgraph.model import Episode, Mention
     from linkgraph.store import Store
 
     db = tmp_path / "lg.db"
     with Store(db) as store:
-        store.save_episodes([Episode("One", "one.md", mentions=[
-            Mention(httpserver.url_for("/pages/p"), "A page")])])
+        store.save_episodes(
+            [Episode("One", "one.md", mentions=[Mention(httpserver.url_for("/pages/p"), "A page")])]
+        )
     env = Web(httpserver).env()
     child = start(["--db", str(db), "resolve", "--quiet"], env, tmp_path / "killed.log")
     running.append(child.pid)
@@ -203,4 +220,5 @@ def test_a_follow_up_lookup_cut_short_is_made_by_the_next_run(tmp_path, httpserv
     run_to_end(["--db", str(db), "resolve", "--quiet"], env, tmp_path / "rerun.log")
     with Store(db) as store:
         assert store.query("SELECT title, status FROM works") == [
-            {"title": "Paper number 2301.00042", "status": "resolved"}]
+            {"title": "Paper number 2301.00042", "status": "resolved"}
+        ]

@@ -65,12 +65,17 @@ def test_bibtex_has_every_cited_work_but_support_links(graph, sample_store):
 def test_bibtex_escapes_special_characters(graph, sample_store):
     work = node_for_ref(sample_store, graph, "arxiv:1805.00899")
     graph.nodes[work]["title"] = HARD_TITLE
-    graph.nodes[work]["authors"] = ["\u00c5sa \u00d6berg", "Research and Development", "Plato",
-                                    "de la Cruz, Juana"]
+    graph.nodes[work]["authors"] = [
+        "\u00c5sa \u00d6berg",
+        "Research and Development",
+        "Plato",
+        "de la Cruz, Juana",
+    ]
     graph.nodes[work]["url"] = "https://example.org/a b/{x}\\y?q=1%2"
     entries = parse_bibtex(render("bibtex", graph, sample_store))
-    entry = next(e for e in entries.values() if "eprint" in e.fields_dict
-                 and e["eprint"] == "1805.00899")
+    entry = next(
+        e for e in entries.values() if "eprint" in e.fields_dict and e["eprint"] == "1805.00899"
+    )
     # pylatexenc decodes \textasciicircum as U+02C6; LaTeX prints a plain ^
     assert entry["title"].replace("\u02c6", "^") == HARD_TITLE
     raw = render("bibtex", graph, sample_store)
@@ -83,16 +88,30 @@ def test_bibtex_escapes_special_characters(graph, sample_store):
 
 def test_tex_escapes_and_folds_whitespace():
     assert tex("a{b}\\c  d\n#$%&_~^") == (
-        r"a\{b\}\textbackslash{}c d \#\$\%\&\_\textasciitilde{}\textasciicircum{}")
+        r"a\{b\}\textbackslash{}c d \#\$\%\&\_\textasciitilde{}\textasciicircum{}"
+    )
 
 
 def test_citation_keys_are_unique_ascii():
-    refs = [Reference(node=f"work:{n}", kind="paper", title="\u00dcber Alles",
-                      authors=["J\u00fcrgen M\u00fcller"], date=(2020,)) for n in range(3)]
+    refs = [
+        Reference(
+            node=f"work:{n}",
+            kind="paper",
+            title="\u00dcber Alles",
+            authors=["J\u00fcrgen M\u00fcller"],
+            date=(2020,),
+        )
+        for n in range(3)
+    ]
     refs.append(Reference(node="work:8", kind="paper", title="Attention!", date=(2017, 6)))
     refs.append(Reference(node="work:9", kind="site", title=None))
-    assert citation_keys(refs) == ["muller2020uber", "muller2020ubera", "muller2020uberb",
-                                   "attention2017", "work9"]
+    assert citation_keys(refs) == [
+        "muller2020uber",
+        "muller2020ubera",
+        "muller2020uberb",
+        "attention2017",
+        "work9",
+    ]
 
 
 def test_names_and_dates():
@@ -117,8 +136,10 @@ def test_csl_json_validates_against_the_schema(graph, sample_store):
     debate = by_id["arxiv:1805.00899"]
     assert debate["type"] == "article"
     assert debate["title"] == "AI safety via debate"
-    assert debate["author"] == [{"family": "Ode", "given": "Ben"},
-                                {"family": "Irwin", "given": "Geo"}]
+    assert debate["author"] == [
+        {"family": "Ode", "given": "Ben"},
+        {"family": "Irwin", "given": "Geo"},
+    ]
     assert debate["issued"] == {"date-parts": [[2018, 5, 2]]}
     assert debate["number"] == "arXiv:1805.00899" and debate["publisher"] == "arXiv"
     assert debate["custom"]["linkgraph"]["citing_episodes"] == 3
@@ -142,8 +163,10 @@ def test_csl_json_of_a_hard_work_still_validates(graph, sample_store):
 
 def test_references_use_the_store_for_dates_and_venues(graph, sample_store):
     with sample_store.transaction() as conn:
-        conn.execute("UPDATE works SET venue = 'Journal of Oversight', published = '2022-07' "
-                     "WHERE id = (SELECT work_id FROM identifiers WHERE scheme = 'doi')")
+        conn.execute(
+            "UPDATE works SET venue = 'Journal of Oversight', published = '2022-07' "
+            "WHERE id = (SELECT work_id FROM identifiers WHERE scheme = 'doi')"
+        )
     refs = {r.id: r for r in references(graph, sample_store)}
     survey = refs["doi:10.1000/xyz123"]
     assert survey.venue == "Journal of Oversight" and survey.date == (2022, 7)

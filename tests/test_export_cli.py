@@ -44,8 +44,16 @@ def test_every_format_writes_its_file(run_cli, sample_store, outdir, name):
 
 
 def test_quiet_says_nothing(run_cli, sample_store, outdir):
-    result = run_cli(sample_store, "export", "graphml", "-o", str(outdir / "g.graphml"),
-                     "--max-nodes", "3", "--quiet")
+    result = run_cli(
+        sample_store,
+        "export",
+        "graphml",
+        "-o",
+        str(outdir / "g.graphml"),
+        "--max-nodes",
+        "3",
+        "--quiet",
+    )
     assert result.exit_code == 0 and result.stderr == "" and result.stdout == ""
 
 
@@ -65,8 +73,11 @@ def test_whole_graph(run_cli, sample_store):
 def test_around_a_work(run_cli, sample_store):
     data, _ = export_json(run_cli, sample_store, "--around", "arxiv:1805.00899")
     assert titles(data, "work") == {"AI safety via debate"}
-    assert titles(data, "episode") == {"Debate and oversight with Ben Ode", "Mailbag",
-                                       "Optimization and its discontents"}
+    assert titles(data, "episode") == {
+        "Debate and oversight with Ben Ode",
+        "Mailbag",
+        "Optimization and its discontents",
+    }
     assert titles(data, "person") == {"Ben Ode", "Geo Irwin"}
     assert titles(data, "subject") == {"Artificial Intelligence"}
     assert titles(data, "topic") == {"Debate", "Mesa-optimizers"}
@@ -79,14 +90,22 @@ def test_around_with_depth(run_cli, sample_store):
     assert titles(zero, "episode") == {"Mailbag"} and len(zero["nodes"]) == 1
     assert titles(one, "episode") == {"Mailbag"}
     assert "AI safety via debate" in titles(one, "work")
-    assert titles(two, "episode") >= {"Debate and oversight with Ben Ode",
-                                      "Optimization and its discontents"}
+    assert titles(two, "episode") >= {
+        "Debate and oversight with Ben Ode",
+        "Optimization and its discontents",
+    }
     assert len(two["nodes"]) > len(one["nodes"]) > 1
 
 
 def test_around_an_episode_url(run_cli, sample_store):
-    data, _ = export_json(run_cli, sample_store, "--around",
-                          "https://other.example/episodes/optimization", "--kind", "work")
+    data, _ = export_json(
+        run_cli,
+        sample_store,
+        "--around",
+        "https://other.example/episodes/optimization",
+        "--kind",
+        "work",
+    )
     assert titles(data, "episode") == {"Optimization and its discontents"}  # the centre stays
     assert len(titles(data, "work")) == 3
 
@@ -100,18 +119,18 @@ def test_kinds(run_cli, sample_store):
 def test_podcast(run_cli, sample_store):
     data, _ = export_json(run_cli, sample_store, "--podcast", "Other Show")
     assert titles(data, "podcast") == {"Other Show"}
-    assert titles(data, "episode") == {"Optimization and its discontents",
-                                       "Listener questions"}
+    assert titles(data, "episode") == {"Optimization and its discontents", "Listener questions"}
     assert "Patreon" not in titles(data, "work")
 
 
 def test_since_and_until(run_cli, sample_store):
     since, _ = export_json(run_cli, sample_store, "--since", "2024-01-01")
-    assert titles(since, "episode") == {"Optimization and its discontents",
-                                        "Listener questions"}
+    assert titles(since, "episode") == {"Optimization and its discontents", "Listener questions"}
     until, _ = export_json(run_cli, sample_store, "--until", "2023-03")
-    assert titles(until, "episode") == {"Reward hacking with Ada Park",
-                                        "Debate and oversight with Ben Ode"}
+    assert titles(until, "episode") == {
+        "Reward hacking with Ada Park",
+        "Debate and oversight with Ben Ode",
+    }
     both, _ = export_json(run_cli, sample_store, "--since", "2023-02", "--until", "2023")
     assert titles(both, "episode") == {"Debate and oversight with Ben Ode", "Mailbag"}
 
@@ -120,7 +139,8 @@ def test_min_citations(run_cli, sample_store):
     data, _ = export_json(run_cli, sample_store, "--min-citations", "3")
     assert titles(data, "work") == {
         "AI safety via debate",
-        "Goodhart in Practice: Measuring Reward Hacking in Language Models"}
+        "Goodhart in Practice: Measuring Reward Hacking in Language Models",
+    }
 
 
 def test_max_nodes_says_what_it_dropped(run_cli, sample_store):
@@ -130,8 +150,18 @@ def test_max_nodes_says_what_it_dropped(run_cli, sample_store):
 
 
 def test_options_combine(run_cli, sample_store):
-    data, said = export_json(run_cli, sample_store, "--podcast", "Paper Trails", "--kind",
-                             "work", "--min-citations", "2", "--max-nodes", "1")
+    data, said = export_json(
+        run_cli,
+        sample_store,
+        "--podcast",
+        "Paper Trails",
+        "--kind",
+        "work",
+        "--min-citations",
+        "2",
+        "--max-nodes",
+        "1",
+    )
     assert len(data["nodes"]) == 1 and kinds(data) == {"work"}
     assert "dropped 2 nodes" in said
 
@@ -150,15 +180,18 @@ def test_empty_database(run_cli, empty_store, outdir):
         assert "0 nodes, 0 edges" in result.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["pdf"], "unknown format 'pdf'"),
-    (["json", "--kind", "paper"], "--kind 'paper'"),
-    (["json", "--since", "last week"], "since 'last week'"),
-    (["json", "--until", "2024-13-45x"], "until"),
-    (["json", "--depth", "2"], "--depth needs --around"),
-    (["json", "--around", "no such thing at all"], "no work or episode matches"),
-    (["json", "--podcast", "Nope"], "no podcast matches 'Nope'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["pdf"], "unknown format 'pdf'"),
+        (["json", "--kind", "paper"], "--kind 'paper'"),
+        (["json", "--since", "last week"], "since 'last week'"),
+        (["json", "--until", "2024-13-45x"], "until"),
+        (["json", "--depth", "2"], "--depth needs --around"),
+        (["json", "--around", "no such thing at all"], "no work or episode matches"),
+        (["json", "--podcast", "Nope"], "no podcast matches 'Nope'"),
+    ],
+)
 def test_bad_input_exits_2_and_writes_nothing(run_cli, sample_store, outdir, args, message):
     target = outdir / "out.txt"
     result = run_cli(sample_store, "export", args[0], "-o", str(target), *args[1:])
@@ -168,8 +201,9 @@ def test_bad_input_exits_2_and_writes_nothing(run_cli, sample_store, outdir, arg
 
 
 def test_ambiguous_ref_lists_candidates(run_cli, sample_store, outdir):
-    result = run_cli(sample_store, "export", "json", "-o", str(outdir / "x.json"),
-                     "--around", "debate")
+    result = run_cli(
+        sample_store, "export", "json", "-o", str(outdir / "x.json"), "--around", "debate"
+    )
     assert result.exit_code == 2
     assert "candidate" in result.stderr
     assert not (outdir / "x.json").exists()

@@ -20,8 +20,11 @@ NASTY = 'Fish & "chips" <b>bold</b> \x0b tab\there'
 def set_work_title(store, url: str, title: str) -> None:
     """Give the work a link points to a new title."""
     with store.transaction() as conn:
-        conn.execute("UPDATE works SET title = ? WHERE id = "
-                     "(SELECT work_id FROM links WHERE url_canonical = ?)", (title, url))
+        conn.execute(
+            "UPDATE works SET title = ? WHERE id = "
+            "(SELECT work_id FROM links WHERE url_canonical = ?)",
+            (title, url),
+        )
 
 
 @pytest.fixture
@@ -33,8 +36,14 @@ def graph(sample_store):
 @pytest.fixture
 def ids(sample_store, graph):
     """Node ids of the sample store's works and episodes, by short name."""
-    refs = {"debate": "arxiv:1805.00899", "goodhart": "arxiv:2401.01234",
-            "xss": "https://evil.example/post", "ep1": "pt-1", "ep2": "pt-2", "ep3": "pt-3"}
+    refs = {
+        "debate": "arxiv:1805.00899",
+        "goodhart": "arxiv:2401.01234",
+        "xss": "https://evil.example/post",
+        "ep1": "pt-1",
+        "ep2": "pt-2",
+        "ep3": "pt-3",
+    }
     return {name: node_for_ref(sample_store, graph, ref) for name, ref in refs.items()}
 
 
@@ -74,8 +83,12 @@ def test_flat_graph_keeps_only_scalars():
     graph = nx.DiGraph()
     graph.add_node("a", title=None, tags=["x", "y"], info={"k": 1}, year=2020, kinds={"b", "a"})
     flat = flat_graph(graph)
-    assert flat.nodes["a"] == {"tags": '["x", "y"]', "info": '{"k": 1}', "year": 2020,
-                               "kinds": '["a", "b"]'}
+    assert flat.nodes["a"] == {
+        "tags": '["x", "y"]',
+        "info": '{"k": 1}',
+        "year": 2020,
+        "kinds": '["a", "b"]',
+    }
 
 
 def test_json_is_node_link_data(graph, sample_store, ids):
@@ -103,8 +116,7 @@ def test_csv_has_one_row_per_mention(graph, sample_store, ids):
     assert first["topic"] == "Debate"
     assert first["topic_url"] == "https://papertrails.example/ep/2#t=35"
     assert first["anchor_text"] == "AI safety via debate"
-    goodhart = next(r for r in rows
-                    if r["episode"] == ids["ep1"] and r["work"] == ids["goodhart"])
+    goodhart = next(r for r in rows if r["episode"] == ids["ep1"] and r["work"] == ids["goodhart"])
     assert goodhart["topic_url"] == "https://papertrails.example/ep/1#measuring"
 
 
@@ -121,8 +133,9 @@ def test_csv_follows_the_selection(graph, sample_store, ids):
     assert read_csv(render("csv", people_only, sample_store)) == []
 
 
-@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)",
-                                   "\tx", "\rx"])
+@pytest.mark.parametrize(
+    "value", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+)
 def test_csv_neutralises_formulas(value):
     assert csv_cell(value) == "'" + value
 
@@ -139,7 +152,7 @@ def test_csv_formula_in_source_text(sample_store):
         conn.execute("UPDATE episodes SET title = '@everyone' WHERE id = 1")
     rows = read_csv(render("csv", build_graph(sample_store), sample_store))
     row = next(r for r in rows if r["mention_id"] == "1")
-    assert row["anchor_text"] == "'=cmd|\"/c calc\"!A1"
+    assert row["anchor_text"] == '\'=cmd|"/c calc"!A1'
     assert row["episode_title"] == "'@everyone"
 
 

@@ -46,8 +46,7 @@ def tags_of(page: str) -> list[tuple[str, dict]]:
 
 
 def page_data(page: str) -> dict:
-    found = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page,
-                      re.S)
+    found = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.S)
     return json.loads(found.group(1))
 
 
@@ -70,8 +69,11 @@ def test_page_loads_nothing_from_anywhere(page):
 
 
 def test_page_forbids_requests_and_foreign_scripts(page):
-    csp = next(a["content"] for t, a in tags_of(page)
-               if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    csp = next(
+        a["content"]
+        for t, a in tags_of(page)
+        if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    )
     assert "default-src 'none'" in csp
     nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
     scripts = [a for t, a in tags_of(page) if t == "script" and a.get("type") is None]
@@ -108,11 +110,21 @@ def test_unsafe_urls_are_dropped(graph, sample_store):
     assert info["citing"][1]["url"].startswith("https://")
 
 
-@pytest.mark.parametrize("url, safe", [
-    ("https://a.example/x", True), ("http://a.example", True), ("javascript:alert(1)", False),
-    ("data:text/html,<b>", False), ("//a.example/x", False), ("vbscript:x", False),
-    (None, False), (42, False), ("https://", False), (" https://a.example ", True),
-])
+@pytest.mark.parametrize(
+    "url, safe",
+    [
+        ("https://a.example/x", True),
+        ("http://a.example", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<b>", False),
+        ("//a.example/x", False),
+        ("vbscript:x", False),
+        (None, False),
+        (42, False),
+        ("https://", False),
+        (" https://a.example ", True),
+    ],
+)
 def test_safe_url(url, safe):
     assert (safe_url(url) is not None) is safe
 
@@ -126,8 +138,10 @@ def test_nodes_carry_tooltip_data(graph, sample_store):
     assert info["year"] == 2024 and info["kind"] == "work" and info["work_kind"] == "paper"
     assert info["identifiers"] == ["arxiv:2401.01234"]
     assert [c["url"] for c in info["citing"]] == [
-        "https://papertrails.example/ep/1#measuring", "https://papertrails.example/ep/2#t=1200",
-        "https://other.example/episodes/optimization#mesa"]
+        "https://papertrails.example/ep/1#measuring",
+        "https://papertrails.example/ep/2#t=1200",
+        "https://other.example/episodes/optimization#mesa",
+    ]
     assert info["citing"][0]["topic"] == "Measuring reward hacking"
 
 
@@ -140,18 +154,23 @@ def test_nodes_are_styled_by_kind_and_sized_by_citations(graph, sample_store):
     goodhart = node_for_ref(sample_store, graph, "arxiv:2401.01234")
     post = node_for_ref(sample_store, graph, "https://example-blog.com/posts/reward-is-not-enough")
     assert sizes[goodhart] > sizes[post]  # 3 citing episodes against 1
-    assert node_size({"kind": "work", "citations": 0}) < node_size(
-        {"kind": "work", "citations": 4}) < node_size({"kind": "work", "citations": 400}) == 48
+    assert (
+        node_size({"kind": "work", "citations": 0})
+        < node_size({"kind": "work", "citations": 4})
+        < node_size({"kind": "work", "citations": 400})
+        == 48
+    )
     legend = {row["kind"]: row["count"] for row in data["kinds"]}
-    assert legend == {"podcast": 2, "episode": 5, "topic": 5, "work": 8, "person": 5,
-                      "subject": 2}
+    assert legend == {"podcast": 2, "episode": 5, "topic": 5, "work": 8, "person": 5, "subject": 2}
 
 
 def test_edges_keep_their_direction_and_weight(graph, sample_store):
     data = page_data(render_html(graph))
     assert len(data["edges"]) == graph.number_of_edges()
-    pair = (node_for_ref(sample_store, graph, "pt-2"),
-            node_for_ref(sample_store, graph, "arxiv:1805.00899"))
+    pair = (
+        node_for_ref(sample_store, graph, "pt-2"),
+        node_for_ref(sample_store, graph, "arxiv:1805.00899"),
+    )
     cites = next(e for e in data["edges"] if (e["from"], e["to"]) == pair)
     assert cites["width"] > 1 and cites["title"] == "cites (2)"
 
@@ -166,8 +185,9 @@ def star_graph(leaves: int) -> nx.DiGraph:
     graph = nx.DiGraph()
     graph.add_node("episode:0", kind="episode", label="hub", title="hub", url=None, year=None)
     for n in range(leaves):
-        graph.add_node(f"work:{n}", kind="work", label=f"w{n}", title=f"w{n}", url=None,
-                       year=None, citations=1)
+        graph.add_node(
+            f"work:{n}", kind="work", label=f"w{n}", title=f"w{n}", url=None, year=None, citations=1
+        )
         graph.add_edge("episode:0", f"work:{n}", relation="cites", weight=1)
     return graph
 
@@ -191,4 +211,4 @@ def test_hub_layout_places_every_node_apart():
 
 def test_map_iframe_escapes_the_page():
     frame = map_iframe('<p title="x">&</p>')
-    assert frame.startswith("<iframe srcdoc=\"&lt;p title=&quot;x&quot;&gt;&amp;&lt;/p&gt;\"")
+    assert frame.startswith('<iframe srcdoc="&lt;p title=&quot;x&quot;&gt;&amp;&lt;/p&gt;"')

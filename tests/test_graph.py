@@ -31,8 +31,14 @@ def _kinds(graph: nx.DiGraph) -> Counter:
 
 
 def test_nodes_of_every_kind(graph):
-    assert _kinds(graph) == {"podcast": 2, "episode": 5, "topic": 5, "work": 8, "person": 5,
-                             "subject": 2}
+    assert _kinds(graph) == {
+        "podcast": 2,
+        "episode": 5,
+        "topic": 5,
+        "work": 8,
+        "person": 5,
+        "subject": 2,
+    }
 
 
 def test_every_node_has_the_attributes_a_viewer_needs(graph):
@@ -61,14 +67,24 @@ def test_work_node(graph):
         "mentions": 3,
         "status": "resolved",
         "citing": [
-            {"episode": "episode:1", "title": "Reward hacking with Ada Park",
-             "url": "https://papertrails.example/ep/1#measuring",
-             "topic": "Measuring reward hacking"},
-            {"episode": "episode:2", "title": "Debate and oversight with Ben Ode",
-             "url": "https://papertrails.example/ep/2#t=1200", "topic": "Oversight"},
-            {"episode": "episode:4", "title": "Optimization and its discontents",
-             "url": "https://other.example/episodes/optimization#mesa",
-             "topic": "Mesa-optimizers"},
+            {
+                "episode": "episode:1",
+                "title": "Reward hacking with Ada Park",
+                "url": "https://papertrails.example/ep/1#measuring",
+                "topic": "Measuring reward hacking",
+            },
+            {
+                "episode": "episode:2",
+                "title": "Debate and oversight with Ben Ode",
+                "url": "https://papertrails.example/ep/2#t=1200",
+                "topic": "Oversight",
+            },
+            {
+                "episode": "episode:4",
+                "title": "Optimization and its discontents",
+                "url": "https://other.example/episodes/optimization#mesa",
+                "topic": "Mesa-optimizers",
+            },
         ],
     }
 
@@ -76,33 +92,64 @@ def test_work_node(graph):
 def test_unresolved_work_takes_its_title_from_the_link_text(graph):
     survey = graph.nodes[SURVEY]
     assert (survey["title"], survey["status"], survey["year"], survey["authors"]) == (
-        "Scalable oversight: a survey", "pending", None, [])
+        "Scalable oversight: a survey",
+        "pending",
+        None,
+        [],
+    )
     assert graph.nodes[DEBATE]["citing"][1] == {
-        "episode": "episode:3", "title": "Mailbag", "url": "https://papertrails.example/ep/3",
-        "topic": None}
+        "episode": "episode:3",
+        "title": "Mailbag",
+        "url": "https://papertrails.example/ep/3",
+        "topic": None,
+    }
 
 
 def test_episode_topic_person_subject_podcast_nodes(graph):
     assert graph.nodes["episode:2"] == {
-        "kind": "episode", "label": "Debate and oversight with Ben Ode",
-        "title": "Debate and oversight with Ben Ode", "url": "https://papertrails.example/ep/2",
-        "year": 2023, "published": "2023-03-05", "podcast": "Paper Trails", "citations": 4}
+        "kind": "episode",
+        "label": "Debate and oversight with Ben Ode",
+        "title": "Debate and oversight with Ben Ode",
+        "url": "https://papertrails.example/ep/2",
+        "year": 2023,
+        "published": "2023-03-05",
+        "podcast": "Paper Trails",
+        "citations": 4,
+    }
     assert graph.nodes["topic:4"] == {
-        "kind": "topic", "label": "Oversight", "title": "Oversight",
-        "url": "https://papertrails.example/ep/2#t=1200", "year": 2023,
-        "start_seconds": 1200.5, "anchor": None, "episode": "episode:2"}
+        "kind": "topic",
+        "label": "Oversight",
+        "title": "Oversight",
+        "url": "https://papertrails.example/ep/2#t=1200",
+        "year": 2023,
+        "start_seconds": 1200.5,
+        "anchor": None,
+        "episode": "episode:2",
+    }
     assert graph.nodes["person:1"]["roles"] == ["author", "guest"]
     assert graph.nodes["person:2"]["roles"] == ["host"]
-    assert graph.nodes["subject:1"] == {"kind": "subject", "label": "cs.LG",
-                                        "title": "Machine Learning", "url": None, "year": None,
-                                        "scheme": "arxiv"}
+    assert graph.nodes["subject:1"] == {
+        "kind": "subject",
+        "label": "cs.LG",
+        "title": "Machine Learning",
+        "url": None,
+        "year": None,
+        "scheme": "arxiv",
+    }
     assert graph.nodes["podcast:1"]["url"] == "https://papertrails.example/"
 
 
 def test_edges_carry_relation_and_weight(graph):
     relations = Counter(relation for _, _, relation in graph.edges(data="relation"))
-    assert relations == {"has-episode": 5, "has-topic": 5, "cites": 13, "discusses": 7,
-                         "authored": 4, "appears-in": 6, "in-subject": 3}
+    assert relations == {
+        "has-episode": 5,
+        "has-topic": 5,
+        "cites": 13,
+        "discusses": 7,
+        "authored": 4,
+        "appears-in": 6,
+        "in-subject": 3,
+    }
     assert all(w >= 1 for _, _, w in graph.edges(data="weight"))
     assert graph.edges["episode:2", DEBATE] == {"relation": "cites", "weight": 2}
     assert graph.edges["topic:3", DEBATE] == {"relation": "discusses", "weight": 2}
@@ -122,8 +169,9 @@ def test_empty_store_gives_an_empty_graph(empty_store):
 
 def test_works_nothing_cites_are_left_out(sample_store):
     with sample_store.transaction() as conn:
-        conn.execute("INSERT INTO works (kind, title, status) VALUES ('paper', 'Orphan', "
-                     "'resolved')")
+        conn.execute(
+            "INSERT INTO works (kind, title, status) VALUES ('paper', 'Orphan', 'resolved')"
+        )
     assert "work:9" not in build_graph(sample_store)
 
 
@@ -135,6 +183,7 @@ def test_label_cuts_at_a_word():
 
 
 # ---- select -------------------------------------------------------------------------------
+
 
 def _nodes(selection: tuple[nx.DiGraph, int]) -> set[str]:
     return set(selection[0])
@@ -150,22 +199,45 @@ def test_select_everything_is_a_copy(graph):
 def test_select_around_a_work(graph):
     assert _nodes(select(graph, around=CODE)) == {CODE, "episode:4"}
     assert _nodes(select(graph, around=CODE, depth=2)) == {
-        CODE, "episode:4", "podcast:2", "topic:5", GOODHART, DEBATE, "person:1"}
+        CODE,
+        "episode:4",
+        "podcast:2",
+        "topic:5",
+        GOODHART,
+        DEBATE,
+        "person:1",
+    }
     assert _nodes(select(graph, around=CODE, depth=0)) == {CODE}
 
 
 def test_select_kinds_keeps_the_centre(graph):
     assert _nodes(select(graph, kinds={"work"})) == {f"work:{n}" for n in range(1, 9)}
-    assert _nodes(select(graph, around=CODE, depth=2, kinds={"work"})) == {
-        CODE, GOODHART, DEBATE}
+    assert _nodes(select(graph, around=CODE, depth=2, kinds={"work"})) == {CODE, GOODHART, DEBATE}
     assert _nodes(select(graph, around="episode:4", kinds={"work"})) == {
-        "episode:4", GOODHART, DEBATE, CODE}
+        "episode:4",
+        GOODHART,
+        DEBATE,
+        CODE,
+    }
 
 
 def test_select_podcast_keeps_what_its_episodes_reach(graph):
     nodes = _nodes(select(graph, podcast="other show"))
-    assert nodes == {"podcast:2", "episode:4", "episode:5", "topic:5", GOODHART, DEBATE, CODE,
-                     "person:1", "person:3", "person:4", "person:5", "subject:1", "subject:2"}
+    assert nodes == {
+        "podcast:2",
+        "episode:4",
+        "episode:5",
+        "topic:5",
+        GOODHART,
+        DEBATE,
+        CODE,
+        "person:1",
+        "person:3",
+        "person:4",
+        "person:5",
+        "subject:1",
+        "subject:2",
+    }
     assert _nodes(select(graph, podcast="podcast:2")) == nodes
     assert _nodes(select(graph, podcast="Other")) == nodes
 
@@ -183,7 +255,9 @@ def test_select_dates(graph):
     assert _nodes(select(graph, since="2024")) & episodes == {"episode:4", "episode:5"}
     assert _nodes(select(graph, until="2023-03")) & episodes == {"episode:1", "episode:2"}
     assert _nodes(select(graph, since="2023-03-05", until="2023-06-01")) & episodes == {
-        "episode:2", "episode:3"}
+        "episode:2",
+        "episode:3",
+    }
     assert BLOG not in _nodes(select(graph, since="2023-02"))
     with pytest.raises(ValueError, match="since"):
         select(graph, since="last week")
@@ -203,8 +277,9 @@ def test_select_max_nodes_keeps_the_most_cited(graph):
     subgraph, dropped = select(graph, max_nodes=4)
     assert dropped == graph.number_of_nodes() - 4
     kept_least = min(graph.nodes[n].get("citations") or 0 for n in subgraph)
-    assert all((graph.nodes[n].get("citations") or 0) <= kept_least
-               for n in graph if n not in subgraph)
+    assert all(
+        (graph.nodes[n].get("citations") or 0) <= kept_least for n in graph if n not in subgraph
+    )
     assert set(subgraph) == {"episode:2", GOODHART, DEBATE, "episode:1"}
     subgraph, dropped = select(graph, around=CODE, depth=2, max_nodes=2)
     assert (set(subgraph), dropped) == ({CODE, "episode:4"}, 5)
@@ -217,19 +292,23 @@ def test_select_unknown_centre(graph):
 
 # ---- references and paths -----------------------------------------------------------------
 
-@pytest.mark.parametrize("ref, node", [
-    ("work:4", DEBATE),
-    ("arxiv:1805.00899", DEBATE),
-    ("https://arxiv.org/pdf/1805.00899v2.pdf", DEBATE),
-    ("url:https://github.com/example/rewardlab", CODE),
-    ("Scalable oversight", SURVEY),
-    ("https://papertrails.example/ep/2", "episode:2"),
-    ("papertrails.example/ep/2", "episode:2"),
-    ("pt-3", "episode:3"),
-    ("Mailbag", "episode:3"),
-    ("  episode:5 ", "episode:5"),
-    ("person:1", "person:1"),
-])
+
+@pytest.mark.parametrize(
+    "ref, node",
+    [
+        ("work:4", DEBATE),
+        ("arxiv:1805.00899", DEBATE),
+        ("https://arxiv.org/pdf/1805.00899v2.pdf", DEBATE),
+        ("url:https://github.com/example/rewardlab", CODE),
+        ("Scalable oversight", SURVEY),
+        ("https://papertrails.example/ep/2", "episode:2"),
+        ("papertrails.example/ep/2", "episode:2"),
+        ("pt-3", "episode:3"),
+        ("Mailbag", "episode:3"),
+        ("  episode:5 ", "episode:5"),
+        ("person:1", "person:1"),
+    ],
+)
 def test_node_for_ref(sample_store, graph, ref, node):
     assert node_for_ref(sample_store, graph, ref) == node
 
@@ -238,7 +317,10 @@ def test_node_for_ref_ambiguous_across_works_and_episodes(sample_store, graph):
     with pytest.raises(RefError) as error:
         node_for_ref(sample_store, graph, "debate")
     assert {c["id"] for c in error.value.candidates} == {
-        "arxiv:1805.00899", "url:https://youtube.com/watch?v=abc123def45", "episode:2"}
+        "arxiv:1805.00899",
+        "url:https://youtube.com/watch?v=abc123def45",
+        "episode:2",
+    }
 
 
 def test_node_for_ref_digits_name_a_work_and_an_episode(sample_store, graph):

@@ -57,16 +57,19 @@ def test_arxiv_forms(text, expected_id, version):
     assert found.canonical_url == ARXIV_ABS.format(found.value)
 
 
-@pytest.mark.parametrize("text", [
-    "2303.1264",    # too few digits after 2015
-    "1412.69801",   # five digits before 2015
-    "0703.0001",    # before the new scheme began
-    "2313.12642",   # month 13
-    "2303.126423",  # a longer number is not a glued id
-    "foo/0309136",  # not an arXiv archive
-    "https://arxiv.org/abs/2303.126423",
-    "https://arxiv.org/list/cs.AI/recent",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2303.1264",  # too few digits after 2015
+        "1412.69801",  # five digits before 2015
+        "0703.0001",  # before the new scheme began
+        "2313.12642",  # month 13
+        "2303.126423",  # a longer number is not a glued id
+        "foo/0309136",  # not an arXiv archive
+        "https://arxiv.org/abs/2303.126423",
+        "https://arxiv.org/list/cs.AI/recent",
+    ],
+)
 def test_arxiv_lookalikes_are_not_ids(text):
     assert identify(text).scheme != "arxiv"
 
@@ -84,33 +87,50 @@ DOIS = [
     ("https://dl.acm.org/doi/abs/10.1145/1276958.1277158", "doi:10.1145/1276958.1277158"),
     ("https://dl.acm.org/doi/pdf/10.1145/3442188.3445922", "doi:10.1145/3442188.3445922"),
     ("https://dl.acm.org/doi/fullHtml/10.1145/3442188.3445922", "doi:10.1145/3442188.3445922"),
-    ("https://link.springer.com/article/10.1007/s10458-022-09574-6",
-     "doi:10.1007/s10458-022-09574-6"),
-    ("https://link.springer.com/chapter/10.1007/978-3-030-58539-6_5",
-     "doi:10.1007/978-3-030-58539-6_5"),
-    ("https://link.springer.com/content/pdf/10.1007/s10458-022-09574-6.pdf",
-     "doi:10.1007/s10458-022-09574-6"),
-    ("https://onlinelibrary.wiley.com/doi/10.1111/j.1468-0262.2006.00001.x",
-     "doi:10.1111/j.1468-0262.2006.00001.x"),
+    (
+        "https://link.springer.com/article/10.1007/s10458-022-09574-6",
+        "doi:10.1007/s10458-022-09574-6",
+    ),
+    (
+        "https://link.springer.com/chapter/10.1007/978-3-030-58539-6_5",
+        "doi:10.1007/978-3-030-58539-6_5",
+    ),
+    (
+        "https://link.springer.com/content/pdf/10.1007/s10458-022-09574-6.pdf",
+        "doi:10.1007/s10458-022-09574-6",
+    ),
+    (
+        "https://onlinelibrary.wiley.com/doi/10.1111/j.1468-0262.2006.00001.x",
+        "doi:10.1111/j.1468-0262.2006.00001.x",
+    ),
     ("https://onlinelibrary.wiley.com/doi/epdf/10.1002/asi.24750", "doi:10.1002/asi.24750"),
     ("https://onlinelibrary.wiley.com/doi/full/10.1002/asi.24750", "doi:10.1002/asi.24750"),
-    ("https://www.tandfonline.com/doi/abs/10.1080/01621459.2017.1285773?journalCode=uasa20",
-     "doi:10.1080/01621459.2017.1285773"),
-    ("https://www.tandfonline.com/doi/pdf/10.1080/01621459.2017.1285773",
-     "doi:10.1080/01621459.2017.1285773"),
-    ("https://journals.sagepub.com/doi/10.1177/0956797611417632",
-     "doi:10.1177/0956797611417632"),
+    (
+        "https://www.tandfonline.com/doi/abs/10.1080/01621459.2017.1285773?journalCode=uasa20",
+        "doi:10.1080/01621459.2017.1285773",
+    ),
+    (
+        "https://www.tandfonline.com/doi/pdf/10.1080/01621459.2017.1285773",
+        "doi:10.1080/01621459.2017.1285773",
+    ),
+    ("https://journals.sagepub.com/doi/10.1177/0956797611417632", "doi:10.1177/0956797611417632"),
     ("https://www.science.org/doi/10.1126/science.ade9097", "doi:10.1126/science.ade9097"),
     ("https://www.pnas.org/doi/10.1073/pnas.2105646118", "doi:10.1073/pnas.2105646118"),
     ("https://www.nature.com/articles/s41586-020-2649-2", "doi:10.1038/s41586-020-2649-2"),
     ("https://www.nature.com/articles/s41586-020-2649-2.pdf", "doi:10.1038/s41586-020-2649-2"),
     ("https://www.nature.com/articles/nature14539", "doi:10.1038/nature14539"),
-    ("https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0123456",
-     "doi:10.1371/journal.pone.0123456"),
-    ("https://www.frontiersin.org/articles/10.3389/fpsyg.2020.01234/full",
-     "doi:10.3389/fpsyg.2020.01234"),
-    ("https://www.degruyter.com/document/doi/10.7208/9780226613475-011/html",
-     "doi:10.7208/9780226613475-011"),
+    (
+        "https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0123456",
+        "doi:10.1371/journal.pone.0123456",
+    ),
+    (
+        "https://www.frontiersin.org/articles/10.3389/fpsyg.2020.01234/full",
+        "doi:10.3389/fpsyg.2020.01234",
+    ),
+    (
+        "https://www.degruyter.com/document/doi/10.7208/9780226613475-011/html",
+        "doi:10.7208/9780226613475-011",
+    ),
     ("https://example.org/viewer?doi=10.1000/xyz123", "doi:10.1000/xyz123"),
     ("https://doi.org/10.18653/v1/2020.acl-main.463", "acl:2020.acl-main.463"),
     ("https://doi.org/10.2139/ssrn.4596436", "ssrn:4596436"),
@@ -126,16 +146,28 @@ def test_doi_forms(text, expected_id):
         assert found.canonical_url == "https://doi.org/" + found.value
 
 
-@pytest.mark.parametrize(("text", "expected_id", "version"), [
-    ("https://www.biorxiv.org/content/10.1101/2020.01.01.123456v2",
-     "doi:10.1101/2020.01.01.123456", "2"),
-    ("https://www.biorxiv.org/content/10.1101/2020.01.01.123456v2.full.pdf",
-     "doi:10.1101/2020.01.01.123456", "2"),
-    ("https://www.medrxiv.org/content/10.1101/2021.03.04.21252900v1.full",
-     "doi:10.1101/2021.03.04.21252900", "1"),
-    ("https://www.biorxiv.org/content/10.1101/123456v1", "doi:10.1101/123456", "1"),
-    ("https://doi.org/10.1101/2020.01.01.123456", "doi:10.1101/2020.01.01.123456", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected_id", "version"),
+    [
+        (
+            "https://www.biorxiv.org/content/10.1101/2020.01.01.123456v2",
+            "doi:10.1101/2020.01.01.123456",
+            "2",
+        ),
+        (
+            "https://www.biorxiv.org/content/10.1101/2020.01.01.123456v2.full.pdf",
+            "doi:10.1101/2020.01.01.123456",
+            "2",
+        ),
+        (
+            "https://www.medrxiv.org/content/10.1101/2021.03.04.21252900v1.full",
+            "doi:10.1101/2021.03.04.21252900",
+            "1",
+        ),
+        ("https://www.biorxiv.org/content/10.1101/123456v1", "doi:10.1101/123456", "1"),
+        ("https://doi.org/10.1101/2020.01.01.123456", "doi:10.1101/2020.01.01.123456", None),
+    ],
+)
 def test_preprint_servers_keep_the_version_apart(text, expected_id, version):
     found = identify(text)
     assert (found.id, found.version) == (expected_id, version)
@@ -146,8 +178,10 @@ OTHER_IDS = [
     ("papers.ssrn.com/sol3/papers.cfm?abstract_id=4596436", "ssrn:4596436"),
     ("https://ssrn.com/abstract=4596436", "ssrn:4596436"),
     ("https://papers.ssrn.com/sol3/Delivery.cfm?abstractid=4596436", "ssrn:4596436"),
-    ("https://papers.ssrn.com/sol3/Delivery.cfm/SSRN_ID4596436_code5.pdf?abstractid=4596436&mirid=1",
-     "ssrn:4596436"),
+    (
+        "https://papers.ssrn.com/sol3/Delivery.cfm/SSRN_ID4596436_code5.pdf?abstractid=4596436&mirid=1",
+        "ssrn:4596436",
+    ),
     ("10.2139/ssrn.4596436", "ssrn:4596436"),
     ("ssrn:4596436", "ssrn:4596436"),
     ("https://openreview.net/forum?id=H1bIT1buWH", "openreview:H1bIT1buWH"),
@@ -208,10 +242,16 @@ CANONICAL = [
     ("https://example.com:8080/a", "https://example.com:8080/a", None),
     ("https://user:secret@example.com/a", "https://example.com/a", None),
     ("https://example.com./a", "https://example.com/a", None),
-    ("https://example.com/a?utm_source=x&utm_medium=y&b=2&fbclid=z&a=1",
-     "https://example.com/a?b=2&a=1", None),
-    ("https://example.com/a?gclid=1&mc_cid=2&mc_eid=3&ref_src=4&igshid=5",
-     "https://example.com/a", None),
+    (
+        "https://example.com/a?utm_source=x&utm_medium=y&b=2&fbclid=z&a=1",
+        "https://example.com/a?b=2&a=1",
+        None,
+    ),
+    (
+        "https://example.com/a?gclid=1&mc_cid=2&mc_eid=3&ref_src=4&igshid=5",
+        "https://example.com/a",
+        None,
+    ),
     ("https://example.com/a?&&x=1&", "https://example.com/a?x=1", None),
     ("https://example.com/a?", "https://example.com/a", None),
     ("https://example.com/a#Section-2", "https://example.com/a", "Section-2"),
@@ -219,26 +259,50 @@ CANONICAL = [
     ("https://example.com/%7Euser/%41b%2fc", "https://example.com/~user/Ab%2Fc", None),
     ("https://example.com/a b/ü", "https://example.com/a%20b/%C3%BC", None),
     ("https://example.com/100%", "https://example.com/100%25", None),
-    ("https://en.m.wikipedia.org/wiki/Bayes%27_theorem",
-     "https://en.wikipedia.org/wiki/Bayes%27_theorem", None),
-    ("https://mobile.twitter.com/ESYudkowsky/status/1070095112791715846?s=20&t=abc",
-     "https://twitter.com/ESYudkowsky/status/1070095112791715846", None),
-    ("https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk?si=abc123",
-     "https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk", None),
+    (
+        "https://en.m.wikipedia.org/wiki/Bayes%27_theorem",
+        "https://en.wikipedia.org/wiki/Bayes%27_theorem",
+        None,
+    ),
+    (
+        "https://mobile.twitter.com/ESYudkowsky/status/1070095112791715846?s=20&t=abc",
+        "https://twitter.com/ESYudkowsky/status/1070095112791715846",
+        None,
+    ),
+    (
+        "https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk?si=abc123",
+        "https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk",
+        None,
+    ),
     ("https://youtu.be/0JkaOAzDfgE", "https://youtube.com/watch?v=0JkaOAzDfgE", None),
     ("https://youtu.be/0JkaOAzDfgE?si=Xy", "https://youtube.com/watch?v=0JkaOAzDfgE", None),
-    ("https://www.youtube.com/watch?v=3L4czdIa8Tg&list=PLmjaTS1-AiDeqUu&index=12",
-     "https://youtube.com/watch?v=3L4czdIa8Tg", None),
-    ("https://m.youtube.com/watch?feature=share&v=3L4czdIa8Tg",
-     "https://youtube.com/watch?v=3L4czdIa8Tg", None),
-    ("https://www.youtube.com/embed/3L4czdIa8Tg?start=30",
-     "https://youtube.com/watch?v=3L4czdIa8Tg", None),
+    (
+        "https://www.youtube.com/watch?v=3L4czdIa8Tg&list=PLmjaTS1-AiDeqUu&index=12",
+        "https://youtube.com/watch?v=3L4czdIa8Tg",
+        None,
+    ),
+    (
+        "https://m.youtube.com/watch?feature=share&v=3L4czdIa8Tg",
+        "https://youtube.com/watch?v=3L4czdIa8Tg",
+        None,
+    ),
+    (
+        "https://www.youtube.com/embed/3L4czdIa8Tg?start=30",
+        "https://youtube.com/watch?v=3L4czdIa8Tg",
+        None,
+    ),
     ("https://youtube.com/shorts/3L4czdIa8Tg", "https://youtube.com/watch?v=3L4czdIa8Tg", None),
-    ("https://www.youtube-nocookie.com/embed/3L4czdIa8Tg",
-     "https://youtube.com/watch?v=3L4czdIa8Tg", None),
+    (
+        "https://www.youtube-nocookie.com/embed/3L4czdIa8Tg",
+        "https://youtube.com/watch?v=3L4czdIa8Tg",
+        None,
+    ),
     ("https://www.youtube.com/@hamishdoodles", "https://youtube.com/@hamishdoodles", None),
-    ("https://www.youtube.com/results?search_query=Scott+Aaronson",
-     "https://youtube.com/results?search_query=Scott+Aaronson", None),
+    (
+        "https://www.youtube.com/results?search_query=Scott+Aaronson",
+        "https://youtube.com/results?search_query=Scott+Aaronson",
+        None,
+    ),
     ("example.com/a?b=1", "https://example.com/a?b=1", None),
     ("//example.com/a", "https://example.com/a", None),
 ]
@@ -260,13 +324,19 @@ def test_canonical_urls_are_fixed_points(expected):
     assert canonical_url(expected) == (expected, None)
 
 
-@pytest.mark.parametrize("pair", [
-    ("http://example.com/page", "https://www.example.com/page/"),
-    ("https://lesswrong.com/posts/abc/title", "https://www.lesswrong.com/posts/abc/title#comments"),
-    ("https://example.com/%7Ea", "https://example.com/~a"),
-    ("https://example.com/a?utm_campaign=x", "https://example.com/a"),
-    ("https://youtu.be/0JkaOAzDfgE", "https://www.youtube.com/watch?v=0JkaOAzDfgE&t=42"),
-])
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("http://example.com/page", "https://www.example.com/page/"),
+        (
+            "https://lesswrong.com/posts/abc/title",
+            "https://www.lesswrong.com/posts/abc/title#comments",
+        ),
+        ("https://example.com/%7Ea", "https://example.com/~a"),
+        ("https://example.com/a?utm_campaign=x", "https://example.com/a"),
+        ("https://youtu.be/0JkaOAzDfgE", "https://www.youtube.com/watch?v=0JkaOAzDfgE&t=42"),
+    ],
+)
 def test_variants_of_one_link_share_a_canonical_url(pair):
     first, second = (identify(url).canonical_url for url in pair)
     assert first == second
@@ -277,30 +347,59 @@ def test_identified_work_keeps_the_fragment_of_its_link():
     assert (found.id, found.fragment) == ("arxiv:2303.12642", "S3")
 
 
-RSA_ARCHIVE = ("https://web.archive.org/web/20061209135708/"
-               "http://www.rsasecurity.com/rsalabs/node.asp?id=2093")
+RSA_ARCHIVE = (
+    "https://web.archive.org/web/20061209135708/http://www.rsasecurity.com/rsalabs/node.asp?id=2093"
+)
 
 
-@pytest.mark.parametrize(("url", "expected_id", "canonical", "fragment", "archive"), [
-    ("https://web.archive.org/web/20230201063146/https://www.redwoodresearch.org/remix",
-     None, "https://redwoodresearch.org/remix", None,
-     "https://web.archive.org/web/20230201063146/https://www.redwoodresearch.org/remix"),
-    (RSA_ARCHIVE + "#RSA2048",
-     None, "https://rsasecurity.com/rsalabs/node.asp?id=2093", "RSA2048", RSA_ARCHIVE),
-    ("https://web.archive.org/web/2023*/arxiv.org/abs/2303.12642v2",
-     "arxiv:2303.12642", "https://arxiv.org/abs/2303.12642", None,
-     "https://web.archive.org/web/2023*/arxiv.org/abs/2303.12642v2"),
-    ("http://web.archive.org/web/20200101000000id_/http:/example.com/paper",
-     None, "https://example.com/paper", None,
-     "https://web.archive.org/web/20200101000000id_/http:/example.com/paper"),
-    ("web.archive.org/web/https://example.com/a?b=1",
-     None, "https://example.com/a?b=1", None,
-     "https://web.archive.org/web/https://example.com/a?b=1"),
-])
+@pytest.mark.parametrize(
+    ("url", "expected_id", "canonical", "fragment", "archive"),
+    [
+        (
+            "https://web.archive.org/web/20230201063146/https://www.redwoodresearch.org/remix",
+            None,
+            "https://redwoodresearch.org/remix",
+            None,
+            "https://web.archive.org/web/20230201063146/https://www.redwoodresearch.org/remix",
+        ),
+        (
+            RSA_ARCHIVE + "#RSA2048",
+            None,
+            "https://rsasecurity.com/rsalabs/node.asp?id=2093",
+            "RSA2048",
+            RSA_ARCHIVE,
+        ),
+        (
+            "https://web.archive.org/web/2023*/arxiv.org/abs/2303.12642v2",
+            "arxiv:2303.12642",
+            "https://arxiv.org/abs/2303.12642",
+            None,
+            "https://web.archive.org/web/2023*/arxiv.org/abs/2303.12642v2",
+        ),
+        (
+            "http://web.archive.org/web/20200101000000id_/http:/example.com/paper",
+            None,
+            "https://example.com/paper",
+            None,
+            "https://web.archive.org/web/20200101000000id_/http:/example.com/paper",
+        ),
+        (
+            "web.archive.org/web/https://example.com/a?b=1",
+            None,
+            "https://example.com/a?b=1",
+            None,
+            "https://web.archive.org/web/https://example.com/a?b=1",
+        ),
+    ],
+)
 def test_wayback_links_identify_the_archived_url(url, expected_id, canonical, fragment, archive):
     found = identify(url)
     assert (found.id, found.canonical_url, found.fragment, found.archived_from) == (
-        expected_id, canonical, fragment, archive)
+        expected_id,
+        canonical,
+        fragment,
+        archive,
+    )
     assert found.input == url
 
 
@@ -311,8 +410,9 @@ def test_wayback_link_takes_the_kind_and_version_of_the_archived_url():
 
 
 def test_archive_of_an_archive_names_the_innermost_url():
-    found = identify("https://web.archive.org/web/2020/https://web.archive.org/web/2019/"
-                     "https://example.com/a")
+    found = identify(
+        "https://web.archive.org/web/2020/https://web.archive.org/web/2019/https://example.com/a"
+    )
     assert found.canonical_url == "https://example.com/a"
     assert found.archived_from.startswith("https://web.archive.org/web/2020/")
 
@@ -331,8 +431,10 @@ KINDS_BY_URL = [
     ("https://example.com/pubs/2021/paper.pdf", "paper"),
     ("https://example.com/publications/paper.pdf", "paper"),
     ("https://proceedings.mlr.press/v119/frankle20a", "paper"),
-    ("https://papers.nips.cc/paper/2018/hash/5b8e4fd39d9786228649a8a8bec4e008-Abstract.html",
-     "paper"),
+    (
+        "https://papers.nips.cc/paper/2018/hash/5b8e4fd39d9786228649a8a8bec4e008-Abstract.html",
+        "paper",
+    ),
     ("https://www.semanticscholar.org/paper/abc123", "paper"),
     ("https://www.jstor.org/stable/2999445", "paper"),
     ("https://openaccess.thecvf.com/content_cvpr_2018/html/Kim_CVPR_2018_paper.html", "paper"),
@@ -378,8 +480,10 @@ KINDS_BY_URL = [
     ("https://github.com/sponsors/someone", "support"),
     ("https://example.org/donate", "support"),
     ("https://axrp.net/supporting-the-podcast/", "support"),
-    ("https://axrp.net/episode/2023/11/26/episode-26-ai-governance-elizabeth-seger.html",
-     "podcast"),
+    (
+        "https://axrp.net/episode/2023/11/26/episode-26-ai-governance-elizabeth-seger.html",
+        "podcast",
+    ),
     ("https://podcasts.apple.com/us/podcast/axrp/id1531236547", "podcast"),
     ("https://open.spotify.com/show/4rOoJ6Egrf8K2IrywzwOMk", "podcast"),
     ("https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk", "podcast"),
@@ -436,7 +540,12 @@ NOT_LINKS = [
 def test_non_links_are_unidentified_sites(text):
     found = identify(text)
     assert (found.id, found.scheme, found.version, found.kind, found.canonical_url) == (
-        None, None, None, "site", None)
+        None,
+        None,
+        None,
+        "site",
+        None,
+    )
     assert found.input == text
 
 
@@ -446,15 +555,18 @@ def test_canonical_url_rejects_non_links(text):
         canonical_url(text)
 
 
-@pytest.mark.parametrize("text", [
-    "https://example.com/\ud800",
-    "https://bücher.example/straße",
-    "https://a.b/" + "%" * 50,
-    "https://example.com/?" + "&" * 1000,
-    "ssrn:" + "9" * 5000,
-    "https://web.archive.org/web/1/" * 500 + "https://example.com/",
-    "https://doi.org/10.1234/" + "/full" * 2000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://example.com/\ud800",
+        "https://bücher.example/straße",
+        "https://a.b/" + "%" * 50,
+        "https://example.com/?" + "&" * 1000,
+        "ssrn:" + "9" * 5000,
+        "https://web.archive.org/web/1/" * 500 + "https://example.com/",
+        "https://doi.org/10.1234/" + "/full" * 2000,
+    ],
+)
 def test_odd_inputs_do_not_raise(text):
     found = identify(text)
     assert found.kind in LINK_KINDS
@@ -478,4 +590,5 @@ def test_urls_with_any_path_get_a_stable_canonical_form(tail):
 
 def test_identify_is_cached():
     assert identify("https://arxiv.org/abs/2303.12642") is identify(
-        "https://arxiv.org/abs/2303.12642")
+        "https://arxiv.org/abs/2303.12642"
+    )

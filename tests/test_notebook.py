@@ -26,12 +26,17 @@ def outputs_text(notebook) -> str:
 
 def test_explore_notebook_runs(tmp_path):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(notebook, timeout=180, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=180,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
     client.execute()  # raises CellExecutionError naming the failing cell
     text = outputs_text(notebook)
     assert "Attention Is All You Need" in text  # the top works
-    assert "image/png" in {k for c in notebook.cells for o in c.get("outputs", [])
-                           for k in o.get("data", {})}  # the plot
+    assert "image/png" in {
+        k for c in notebook.cells for o in c.get("outputs", []) for k in o.get("data", {})
+    }  # the plot
     assert "<iframe srcdoc=" in text  # the map
     assert list(tmp_path.iterdir()) == []  # nothing written beside it

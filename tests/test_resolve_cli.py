@@ -22,12 +22,47 @@ from linkgraph.resolve import Options, resolve
 from linkgraph.store import Store
 
 ATOM = "application/atom+xml"
-SUMMARY_KEYS = {"offline", "network", "works", "resolved", "partial", "failed", "pending",
-                "merged", "requests", "cached", "seconds", "sources", "failures"}
-SOURCE_KEYS = {"works", "resolved", "partial", "failed", "passed_on", "pending", "requests",
-               "cached"}
-SHOW_KEYS = ["id", "kind", "title", "authors", "published", "abstract", "venue", "identifiers",
-             "subjects", "url", "status", "error", "sources", "mentions"]
+SUMMARY_KEYS = {
+    "offline",
+    "network",
+    "works",
+    "resolved",
+    "partial",
+    "failed",
+    "pending",
+    "merged",
+    "requests",
+    "cached",
+    "seconds",
+    "sources",
+    "failures",
+}
+SOURCE_KEYS = {
+    "works",
+    "resolved",
+    "partial",
+    "failed",
+    "passed_on",
+    "pending",
+    "requests",
+    "cached",
+}
+SHOW_KEYS = [
+    "id",
+    "kind",
+    "title",
+    "authors",
+    "published",
+    "abstract",
+    "venue",
+    "identifiers",
+    "subjects",
+    "url",
+    "status",
+    "error",
+    "sources",
+    "mentions",
+]
 
 
 @pytest.fixture
@@ -36,19 +71,26 @@ def base(httpserver):
 
 
 def _run(db, *args, env=None):
-    result = CliRunner().invoke(app, ["--db", str(db), *args], env=env or {},
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        app, ["--db", str(db), *args], env=env or {}, catch_exceptions=False
+    )
     return result
 
 
 def _serve_arxiv(httpserver):
-    httpserver.expect_request("/api/query").respond_with_data(fixture("arxiv_two.xml"),
-                                                              content_type=ATOM)
+    httpserver.expect_request("/api/query").respond_with_data(
+        fixture("arxiv_two.xml"), content_type=ATOM
+    )
 
 
 def _two_papers(tmp_path):
-    make_store(tmp_path / "t.db", [("https://arxiv.org/abs/1706.03762", "Attention paper"),
-                                   ("https://arxiv.org/abs/2303.12642", "Open models")]).close()
+    make_store(
+        tmp_path / "t.db",
+        [
+            ("https://arxiv.org/abs/1706.03762", "Attention paper"),
+            ("https://arxiv.org/abs/2303.12642", "Open models"),
+        ],
+    ).close()
     return tmp_path / "t.db"
 
 
@@ -70,9 +112,19 @@ def test_resolve_json_summary_and_show_json(tmp_path, httpserver, base):
     assert work["sources"]["title"]["source"] == "arxiv" and work["status"] == "resolved"
     (mention,) = work["mentions"]
     assert mention["episode_title"] == "Episode 1" and mention["anchor_text"] == "Attention paper"
-    assert set(mention) == {"episode_title", "episode_url", "published", "podcast", "url",
-                            "anchor_text", "topic", "topic_anchor", "start_seconds", "section",
-                            "context"}
+    assert set(mention) == {
+        "episode_title",
+        "episode_url",
+        "published",
+        "podcast",
+        "url",
+        "anchor_text",
+        "topic",
+        "topic_anchor",
+        "start_seconds",
+        "section",
+        "context",
+    }
 
 
 def test_resolve_text_output_and_show_text(tmp_path, httpserver, base):
@@ -111,8 +163,9 @@ def test_no_network_at_all_is_not_a_failure(tmp_path, monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
     db = _two_papers(tmp_path)
-    make_store(db, [("https://blog.example.org/post", "A blog post")],
-               url="https://pod.example.org/2").close()
+    make_store(
+        db, [("https://blog.example.org/post", "A blog post")], url="https://pod.example.org/2"
+    ).close()
     result = _run(db, "resolve", env={"LINKGRAPH_RETRIES": "0", "LINKGRAPH_CACHE": "0"})
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("no network: nothing fetched") and result.stderr == ""
@@ -121,13 +174,15 @@ def test_no_network_at_all_is_not_a_failure(tmp_path, monkeypatch):
             assert row["status"] == "pending" and row["attempts"] == 0 and row["title"]
 
 
-def test_second_run_is_answered_by_the_cache_and_refresh_revalidates(tmp_path, httpserver,
-                                                                    base):
+def test_second_run_is_answered_by_the_cache_and_refresh_revalidates(tmp_path, httpserver, base):
     def page(request):
         if request.headers.get("If-None-Match") == '"v1"':
             return Response(status=304, headers={"ETag": '"v1"'})
-        return Response(b"<html><head><title>Cached Page</title></head></html>",
-                        content_type="text/html", headers={"ETag": '"v1"'})
+        return Response(
+            b"<html><head><title>Cached Page</title></head></html>",
+            content_type="text/html",
+            headers={"ETag": '"v1"'},
+        )
 
     httpserver.expect_request("/page").respond_with_handler(page)
     _serve_arxiv(httpserver)
@@ -143,8 +198,9 @@ def test_second_run_is_answered_by_the_cache_and_refresh_revalidates(tmp_path, h
     assert third.resolved == 2 and third.requests == 2
     revalidation = [r for r, _ in httpserver.log if r.path == "/page"][-1]
     assert revalidation.headers.get("If-None-Match") == '"v1"'
-    assert work_row(store, f"url:{base.replace('http://', 'https://')}/page")["title"] == \
-        "Cached Page"
+    assert (
+        work_row(store, f"url:{base.replace('http://', 'https://')}/page")["title"] == "Cached Page"
+    )
 
 
 def test_cache_file_lives_next_to_the_database(tmp_path, httpserver, base):
@@ -159,8 +215,7 @@ def test_source_and_limit(tmp_path, httpserver, base):
     _serve_arxiv(httpserver)
     db = _two_papers(tmp_path)
     make_store(db, [(f"{base}/not-fetched", "page")], url="https://pod.example.org/2").close()
-    result = _run(db, "resolve", "--json", "--source", "arxiv", "--limit", "1",
-                  env=env_for(base))
+    result = _run(db, "resolve", "--json", "--source", "arxiv", "--limit", "1", env=env_for(base))
     summary = json.loads(result.stdout)
     assert summary["works"] == 1 and list(summary["sources"]) == ["arxiv"]
     assert _run(db, "resolve", "--source", "nope").exit_code == 2
@@ -168,9 +223,11 @@ def test_source_and_limit(tmp_path, httpserver, base):
 
 def test_config_file_next_to_the_database_and_environment(tmp_path):
     (tmp_path / "linkgraph.toml").write_text(
-        'mailto = "me@example.org"\n[resolve]\nworkers = 3\narxiv_batch = 50\n')
-    config = load_config(tmp_path / "x.db", environ={"LINKGRAPH_WORKERS": "5",
-                                                    "GITHUB_TOKEN": "abc"})
+        'mailto = "me@example.org"\n[resolve]\nworkers = 3\narxiv_batch = 50\n'
+    )
+    config = load_config(
+        tmp_path / "x.db", environ={"LINKGRAPH_WORKERS": "5", "GITHUB_TOKEN": "abc"}
+    )
     assert (config.mailto, config.workers, config.arxiv_batch) == ("me@example.org", 5, 50)
     assert config.github_token == "abc"
     with pytest.raises(ConfigError, match="LINKGRAPH_WORKERS"):
@@ -184,14 +241,18 @@ def test_config_file_next_to_the_database_and_environment(tmp_path):
 
 def test_allow_private_network_flag(tmp_path, httpserver, base):
     httpserver.expect_request("/pdf").respond_with_data(
-        pdf_bytes("A Local Report", "Ann Lee", ["A Local Report"]),
-        content_type="application/pdf")
+        pdf_bytes("A Local Report", "Ann Lee", ["A Local Report"]), content_type="application/pdf"
+    )
     db = tmp_path / "t.db"
     make_store(db, [(f"{base}/pdf", "report")]).close()
     env = {**env_for(base), "LINKGRAPH_ALLOW_PRIVATE_NETWORK": "false"}
     assert _run(db, "resolve", "--quiet", env=env).exit_code == 1
-    assert _run(db, "resolve", "--quiet", "--retry-failed", "--allow-private-network",
-                env=env).exit_code == 0
+    assert (
+        _run(
+            db, "resolve", "--quiet", "--retry-failed", "--allow-private-network", env=env
+        ).exit_code
+        == 0
+    )
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
@@ -201,15 +262,24 @@ def test_interrupted_run_finishes_on_the_next_with_nothing_lost(tmp_path, how):
     try:
         base = server.url_for("").rstrip("/")
         server.expect_request("/page").respond_with_handler(
-            lambda request: time.sleep(0.05) or Response(
-                f"<html><title>Page {request.args['n']}</title></html>", content_type="text/html"))
+            lambda request: (
+                time.sleep(0.05)
+                or Response(
+                    f"<html><title>Page {request.args['n']}</title></html>",
+                    content_type="text/html",
+                )
+            )
+        )
         links = [(f"{base}/page?n={i}", f"link {i}") for i in range(60)]
         db = tmp_path / "t.db"
         make_store(db, links).close()
         env = {**os.environ, **env_for(base, workers=2, host_concurrency=2)}
-        child = subprocess.Popen([sys.executable, "-m", "linkgraph", "--db", str(db), "resolve",
-                                  "--quiet"], env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "linkgraph", "--db", str(db), "resolve", "--quiet"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         with Store(db) as store:
             deadline = time.monotonic() + 30
             while store.scalar("SELECT count(*) FROM works WHERE status = 'resolved'") < 10:

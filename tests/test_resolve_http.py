@@ -54,14 +54,16 @@ def _assert_only_bad_failed(store, base, bad_url, reason):
 
 def test_time_out(tmp_path, server, base):
     server.expect_request("/slow").respond_with_handler(
-        lambda request: time.sleep(1.5) or Response(PAGE, content_type="text/html"))
+        lambda request: time.sleep(1.5) or Response(PAGE, content_type="text/html")
+    )
     store = _with_good_page(server, base, tmp_path, f"{base}/slow")
     resolve(store, config_for(base, read_timeout=0.3, retries=1))
     _assert_only_bad_failed(store, base, f"{base}/slow", "timed out")
 
 
-@pytest.mark.parametrize("mode, reason", [("reset", "reset"), ("truncate", "truncated"),
-                                          ("silent", "timed out")])
+@pytest.mark.parametrize(
+    "mode, reason", [("reset", "reset"), ("truncate", "truncated"), ("silent", "timed out")]
+)
 def test_connection_faults(tmp_path, server, base, mode, reason):
     faulty = FaultServer(mode)
     try:
@@ -91,7 +93,8 @@ def test_429_with_retry_after_is_honoured(tmp_path, server, base):
 
 def test_retry_after_longer_than_allowed_fails_at_once(tmp_path, server, base):
     server.expect_request("/later").respond_with_data(
-        "come back tomorrow", status=503, headers={"Retry-After": "86400"})
+        "come back tomorrow", status=503, headers={"Retry-After": "86400"}
+    )
     store = _with_good_page(server, base, tmp_path, f"{base}/later")
     resolve(store, config_for(base))
     _assert_only_bad_failed(store, base, f"{base}/later", "asked to wait 86400 s")
@@ -109,7 +112,8 @@ def test_500_is_retried_with_back_off_then_fails(tmp_path, server, base):
 def test_truncated_xml_from_arxiv_fails_the_batch_with_the_reason(tmp_path, server, base):
     body = fixture("arxiv_two.xml")
     server.expect_request("/api/query").respond_with_data(
-        body[: len(body) // 2], content_type="application/atom+xml")
+        body[: len(body) // 2], content_type="application/atom+xml"
+    )
     store = make_store(tmp_path / "t.db", [("https://arxiv.org/abs/1706.03762", "attention")])
     resolve(store, config_for(base))
     work = work_row(store, "arxiv:1706.03762")
@@ -119,14 +123,16 @@ def test_truncated_xml_from_arxiv_fails_the_batch_with_the_reason(tmp_path, serv
 
 def test_oversize_body_declared_and_streamed(tmp_path, server, base, monkeypatch):
     server.expect_request("/huge").respond_with_data(
-        b"<html><title>x</title>" + b" " * (5 * 2**20 + 10), content_type="text/html")
+        b"<html><title>x</title>" + b" " * (5 * 2**20 + 10), content_type="text/html"
+    )
     store = _with_good_page(server, base, tmp_path, f"{base}/huge")
     resolve(store, config_for(base))
     _assert_only_bad_failed(store, base, f"{base}/huge", "over the 5,242,880 byte limit")
 
     monkeypatch.setitem(webpage.LIMITS, "text/html", 1000)
-    server.expect_request("/chunked").respond_with_response(Response(
-        (b"<p>" + b"x" * 400 for _ in range(10)), content_type="text/html"))
+    server.expect_request("/chunked").respond_with_response(
+        Response((b"<p>" + b"x" * 400 for _ in range(10)), content_type="text/html")
+    )
     store = _with_good_page(server, base, tmp_path / "..", f"{base}/chunked")
     resolve(store, config_for(base))
     bad = work_row(store, _https(f"{base}/chunked"))
@@ -135,11 +141,18 @@ def test_oversize_body_declared_and_streamed(tmp_path, server, base, monkeypatch
 
 def test_wrong_content_type_and_malformed_json(tmp_path, server, base):
     server.expect_request("/crossref/works").respond_with_data(
-        "<html><body>Service temporarily unavailable</body></html>", content_type="text/html")
+        "<html><body>Service temporarily unavailable</body></html>", content_type="text/html"
+    )
     server.expect_request("/github/repos/example-org/repo").respond_with_data(
-        '{"name": "repo", "full_name": ', content_type="application/json")
-    store = make_store(tmp_path / "t.db", [("https://doi.org/10.5555/test.2023.001", "doi"),
-                                           ("https://github.com/example-org/repo", "code")])
+        '{"name": "repo", "full_name": ', content_type="application/json"
+    )
+    store = make_store(
+        tmp_path / "t.db",
+        [
+            ("https://doi.org/10.5555/test.2023.001", "doi"),
+            ("https://github.com/example-org/repo", "code"),
+        ],
+    )
     resolve(store, config_for(base))
     doi = work_row(store, "doi:10.5555/test.2023.001")
     assert doi["status"] == "failed" and "unexpected content type text/html" in doi["error"]
@@ -186,19 +199,32 @@ def test_every_redirect_hop_is_checked(tmp_path, server, base, monkeypatch):
 
     monkeypatch.setattr(http_module, "check_url", only_first_host_is_public)
     server.expect_request("/hop").respond_with_data(
-        "", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+        "", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+    )
     store = make_store(tmp_path / "t.db", [(f"{base}/hop", "hop")])
     resolve(store, config_for(base, allow_private_network=False))
     work = work_row(store, _https(f"{base}/hop"))
     assert work["status"] == "failed" and "169.254.169.254" in work["error"]
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1/", "http://10.1.2.3/x", "http://192.168.1.1/", "http://172.16.0.9/",
-    "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://[fe80::1]/",
-    "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/", "http://localhost:8080/",
-    "http://api.localhost/", "file:///etc/passwd", "ftp://example.org/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/",
+        "http://10.1.2.3/x",
+        "http://192.168.1.1/",
+        "http://172.16.0.9/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "http://[fe80::1]/",
+        "http://0.0.0.0/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://localhost:8080/",
+        "http://api.localhost/",
+        "file:///etc/passwd",
+        "ftp://example.org/",
+    ],
+)
 def test_guard_refuses(url):
     with pytest.raises(BlockedURL):
         check_url(url, allow_private=False)
@@ -206,8 +232,9 @@ def test_guard_refuses(url):
 
 def test_guard_resolves_names_but_leaves_them_to_a_proxy(monkeypatch):
     check_url("http://93.184.216.34/", allow_private=False)  # a public literal: no lookup
-    monkeypatch.setattr(socket, "getaddrinfo",
-                        lambda *a, **k: [(socket.AF_INET, 1, 6, "", ("10.0.0.5", 80))])
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *a, **k: [(socket.AF_INET, 1, 6, "", ("10.0.0.5", 80))]
+    )
     with pytest.raises(BlockedURL, match="resolves to 10.0.0.5"):
         check_url("http://intranet.example.org/", allow_private=False)
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.org:3128")

@@ -23,14 +23,19 @@ def _totals(store):
 
 
 def test_preprint_and_published_version_become_one_work(tmp_path, httpserver, base):
-    httpserver.expect_request("/api/query").respond_with_data(fixture("arxiv_two.xml"),
-                                                              content_type=ATOM)
+    httpserver.expect_request("/api/query").respond_with_data(
+        fixture("arxiv_two.xml"), content_type=ATOM
+    )
     httpserver.expect_request("/crossref/works").respond_with_data(
-        fixture("crossref_works.json"), content_type=JSON)
-    store = make_store(tmp_path / "t.db", [
-        ("https://arxiv.org/abs/2303.12642", "the preprint"),
-        ("https://doi.org/10.5555/test.2023.001", "the published paper"),
-    ])
+        fixture("crossref_works.json"), content_type=JSON
+    )
+    store = make_store(
+        tmp_path / "t.db",
+        [
+            ("https://arxiv.org/abs/2303.12642", "the preprint"),
+            ("https://doi.org/10.5555/test.2023.001", "the published paper"),
+        ],
+    )
     before = _totals(store)
     summary = resolve(store, config_for(base))
     work = work_row(store, "arxiv:2303.12642")
@@ -45,13 +50,18 @@ def test_preprint_and_published_version_become_one_work(tmp_path, httpserver, ba
 
 def test_page_with_citation_doi_merges_with_the_doi_work(tmp_path, httpserver, base):
     httpserver.expect_request("/site/paper").respond_with_data(
-        fixture("page_citation.html"), content_type="text/html")
+        fixture("page_citation.html"), content_type="text/html"
+    )
     httpserver.expect_request("/crossref/works").respond_with_data(
-        fixture("crossref_works.json"), content_type=JSON)
-    store = make_store(tmp_path / "t.db", [
-        (f"{base}/site/paper", "landing page"),
-        ("https://doi.org/10.5555/test.2023.001", "doi link"),
-    ])
+        fixture("crossref_works.json"), content_type=JSON
+    )
+    store = make_store(
+        tmp_path / "t.db",
+        [
+            (f"{base}/site/paper", "landing page"),
+            ("https://doi.org/10.5555/test.2023.001", "doi link"),
+        ],
+    )
     resolve(store, config_for(base))
     assert store.scalar("SELECT count(*) FROM works") == 1
     work = work_row(store, "doi:10.5555/test.2023.001")
@@ -61,19 +71,25 @@ def test_page_with_citation_doi_merges_with_the_doi_work(tmp_path, httpserver, b
 
 
 def _page(title: str, author: str) -> bytes:
-    return (f'<html><head><title>{title}</title><meta name="citation_title" content="{title}">'
-            f'<meta name="citation_author" content="{author}"></head></html>').encode()
+    return (
+        f'<html><head><title>{title}</title><meta name="citation_title" content="{title}">'
+        f'<meta name="citation_author" content="{author}"></head></html>'
+    ).encode()
 
 
 def test_same_title_and_a_shared_surname_merge(tmp_path, httpserver, base):
     httpserver.expect_request("/a").respond_with_data(
-        _page("Open Models and the Commons", "Park, Ada"), content_type="text/html")
+        _page("Open Models and the Commons", "Park, Ada"), content_type="text/html"
+    )
     httpserver.expect_request("/b").respond_with_data(
-        _page("OPEN MODELS AND THE COMMONS!", "A. Park"), content_type="text/html")
+        _page("OPEN MODELS AND THE COMMONS!", "A. Park"), content_type="text/html"
+    )
     httpserver.expect_request("/c").respond_with_data(
-        _page("Open models and the commons", "Zed Young"), content_type="text/html")
-    store = make_store(tmp_path / "t.db", [(f"{base}/a", "a"), (f"{base}/b", "b"),
-                                           (f"{base}/c", "c")])
+        _page("Open models and the commons", "Zed Young"), content_type="text/html"
+    )
+    store = make_store(
+        tmp_path / "t.db", [(f"{base}/a", "a"), (f"{base}/b", "b"), (f"{base}/c", "c")]
+    )
     summary = resolve(store, config_for(base))
     assert summary.merged == 1
     assert store.scalar("SELECT count(*) FROM works") == 2
@@ -87,12 +103,16 @@ def test_title_and_surname_helpers():
 
 
 def test_link_rel_to_arxiv_joins_the_arxiv_work(tmp_path, httpserver, base):
-    httpserver.expect_request("/mirror").respond_with_data(fixture("page_linkrel.html"),
-                                                           content_type="text/html")
-    httpserver.expect_request("/api/query").respond_with_data(fixture("arxiv_two.xml"),
-                                                              content_type=ATOM)
-    store = make_store(tmp_path / "t.db", [(f"{base}/mirror", "a mirror"),
-                                           ("https://arxiv.org/abs/1706.03762", "arXiv")])
+    httpserver.expect_request("/mirror").respond_with_data(
+        fixture("page_linkrel.html"), content_type="text/html"
+    )
+    httpserver.expect_request("/api/query").respond_with_data(
+        fixture("arxiv_two.xml"), content_type=ATOM
+    )
+    store = make_store(
+        tmp_path / "t.db",
+        [(f"{base}/mirror", "a mirror"), ("https://arxiv.org/abs/1706.03762", "arXiv")],
+    )
     resolve(store, config_for(base))
     assert store.scalar("SELECT count(*) FROM works") == 1
     work = work_row(store, "arxiv:1706.03762")

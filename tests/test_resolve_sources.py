@@ -21,21 +21,35 @@ def base(httpserver):
 
 
 def _queries(httpserver, path):
-    return [parse_qs(request.query_string.decode()) for request, _ in httpserver.log
-            if request.path == path]
+    return [
+        parse_qs(request.query_string.decode())
+        for request, _ in httpserver.log
+        if request.path == path
+    ]
 
 
 def _subjects(store, work_id):
-    return [r["name"] for r in store.query(
-        "SELECT s.name FROM work_subjects ws JOIN subjects s ON s.id = ws.subject_id "
-        "WHERE ws.work_id = ? ORDER BY s.name", (work_id,))]
+    return [
+        r["name"]
+        for r in store.query(
+            "SELECT s.name FROM work_subjects ws JOIN subjects s ON s.id = ws.subject_id "
+            "WHERE ws.work_id = ? ORDER BY s.name",
+            (work_id,),
+        )
+    ]
 
 
 def test_arxiv_batch_in_one_request_with_every_field(tmp_path, httpserver, base):
-    httpserver.expect_request("/api/query").respond_with_data(fixture("arxiv_two.xml"),
-                                                              content_type=ATOM)
-    store = make_store(tmp_path / "t.db", [("https://arxiv.org/abs/1706.03762", "attention"),
-                                           ("https://arxiv.org/pdf/2303.12642v1", "Open models")])
+    httpserver.expect_request("/api/query").respond_with_data(
+        fixture("arxiv_two.xml"), content_type=ATOM
+    )
+    store = make_store(
+        tmp_path / "t.db",
+        [
+            ("https://arxiv.org/abs/1706.03762", "attention"),
+            ("https://arxiv.org/pdf/2303.12642v1", "Open models"),
+        ],
+    )
     summary = resolve(store, config_for(base))
     queries = _queries(httpserver, "/api/query")
     assert len(queries) == 1
@@ -59,12 +73,18 @@ def test_arxiv_batch_in_one_request_with_every_field(tmp_path, httpserver, base)
     assert summary.resolved == 2 and summary.requests == 1
 
 
-@pytest.mark.parametrize("feed", ["arxiv_unknown_empty_entry.xml", "arxiv_empty_new.xml",
-                                  "arxiv_error.xml"])
+@pytest.mark.parametrize(
+    "feed", ["arxiv_unknown_empty_entry.xml", "arxiv_empty_new.xml", "arxiv_error.xml"]
+)
 def test_arxiv_unknown_id_fails_that_work_only(tmp_path, httpserver, base, feed):
     httpserver.expect_request("/api/query").respond_with_data(fixture(feed), content_type=ATOM)
-    store = make_store(tmp_path / "t.db", [("https://arxiv.org/abs/1706.03762", "attention"),
-                                           ("https://arxiv.org/abs/2208.05394", "Missing paper")])
+    store = make_store(
+        tmp_path / "t.db",
+        [
+            ("https://arxiv.org/abs/1706.03762", "attention"),
+            ("https://arxiv.org/abs/2208.05394", "Missing paper"),
+        ],
+    )
     summary = resolve(store, config_for(base))
     assert len(httpserver.log) == 1  # no second page is asked for
     missing = work_row(store, "arxiv:2208.05394")
@@ -79,20 +99,27 @@ def test_arxiv_unknown_id_fails_that_work_only(tmp_path, httpserver, base, feed)
 
 def test_crossref_batches_dois_and_ssrn_with_mailto(tmp_path, httpserver, base):
     httpserver.expect_request("/crossref/works").respond_with_data(
-        fixture("crossref_works.json"), content_type=JSON)
-    store = make_store(tmp_path / "t.db", [
-        ("https://doi.org/10.5555/test.2023.001", "the paper"),
-        ("https://papers.ssrn.com/sol3/papers.cfm?abstract_id=4596436", "the SSRN paper"),
-    ])
+        fixture("crossref_works.json"), content_type=JSON
+    )
+    store = make_store(
+        tmp_path / "t.db",
+        [
+            ("https://doi.org/10.5555/test.2023.001", "the paper"),
+            ("https://papers.ssrn.com/sol3/papers.cfm?abstract_id=4596436", "the SSRN paper"),
+        ],
+    )
     resolve(store, config_for(base))
     (query,) = _queries(httpserver, "/crossref/works")
-    assert sorted(query["filter"][0].split(",")) == ["doi:10.2139/ssrn.4596436",
-                                                     "doi:10.5555/test.2023.001"]
+    assert sorted(query["filter"][0].split(",")) == [
+        "doi:10.2139/ssrn.4596436",
+        "doi:10.5555/test.2023.001",
+    ]
     assert query["rows"] == ["2"] and query["mailto"] == ["tests@example.org"]
     paper = work_row(store, "doi:10.5555/test.2023.001")
     assert paper["title"] == "Open Models and the Commons: A Test Paper for Linkgraph"
-    assert paper["abstract"] == ("We study how openly released models change who can build "
-                                 "with them.")
+    assert paper["abstract"] == (
+        "We study how openly released models change who can build with them."
+    )
     assert paper["published"] == "2023-06-01" and paper["kind"] == "paper"
     assert paper["venue"] == "Proceedings of the Example Conference 2023"
     assert work_authors(store, paper["id"]) == ["Ada Park", "Bo Chen"]
@@ -105,15 +132,21 @@ def test_crossref_batches_dois_and_ssrn_with_mailto(tmp_path, httpserver, base):
 
 def test_openreview_api2_then_api1(tmp_path, httpserver, base):
     httpserver.expect_request("/or2/notes", query_string="id=AbCdEf123").respond_with_data(
-        fixture("openreview_v2.json"), content_type=JSON)
+        fixture("openreview_v2.json"), content_type=JSON
+    )
     httpserver.expect_request("/or2/notes", query_string="id=rJl0r3R9KX").respond_with_data(
-        fixture("openreview_v2_empty.json"), content_type=JSON)
+        fixture("openreview_v2_empty.json"), content_type=JSON
+    )
     httpserver.expect_request("/or1/notes", query_string="id=rJl0r3R9KX").respond_with_data(
-        fixture("openreview_v1.json"), content_type=JSON)
-    store = make_store(tmp_path / "t.db", [
-        ("https://openreview.net/forum?id=AbCdEf123", "reward models"),
-        ("https://openreview.net/pdf?id=rJl0r3R9KX", "older paper"),
-    ])
+        fixture("openreview_v1.json"), content_type=JSON
+    )
+    store = make_store(
+        tmp_path / "t.db",
+        [
+            ("https://openreview.net/forum?id=AbCdEf123", "reward models"),
+            ("https://openreview.net/pdf?id=rJl0r3R9KX", "older paper"),
+        ],
+    )
     resolve(store, config_for(base))
     new = work_row(store, "openreview:AbCdEf123")
     assert new["title"] == "Reward Models Under Test: A Linkgraph Fixture"
@@ -127,13 +160,18 @@ def test_openreview_api2_then_api1(tmp_path, httpserver, base):
 
 def test_wikipedia_summary_and_missing_article(tmp_path, httpserver, base):
     httpserver.expect_request("/wiki/en/page/summary/Reinforcement_learning").respond_with_data(
-        fixture("wikipedia_summary.json"), content_type=JSON)
+        fixture("wikipedia_summary.json"), content_type=JSON
+    )
     httpserver.expect_request("/wiki/de/page/summary/No_such_article_here").respond_with_data(
-        fixture("wikipedia_not_found.json"), status=404, content_type=JSON)
-    store = make_store(tmp_path / "t.db", [
-        ("https://en.wikipedia.org/wiki/Reinforcement_learning", "RL"),
-        ("https://de.wikipedia.org/wiki/No_such_article_here", "nothing"),
-    ])
+        fixture("wikipedia_not_found.json"), status=404, content_type=JSON
+    )
+    store = make_store(
+        tmp_path / "t.db",
+        [
+            ("https://en.wikipedia.org/wiki/Reinforcement_learning", "RL"),
+            ("https://de.wikipedia.org/wiki/No_such_article_here", "nothing"),
+        ],
+    )
     resolve(store, config_for(base))
     article = work_row(store, "url:https://en.wikipedia.org/wiki/Reinforcement_learning")
     assert article["title"] == "Reinforcement learning" and article["kind"] == "encyclopedia"
@@ -145,11 +183,15 @@ def test_wikipedia_summary_and_missing_article(tmp_path, httpserver, base):
 
 def test_youtube_and_vimeo_oembed(tmp_path, httpserver, base):
     httpserver.expect_request("/youtube/oembed").respond_with_data(
-        fixture("youtube_oembed.json"), content_type=JSON)
+        fixture("youtube_oembed.json"), content_type=JSON
+    )
     httpserver.expect_request("/vimeo/oembed.json").respond_with_data(
-        fixture("vimeo_oembed.json"), content_type=JSON)
-    store = make_store(tmp_path / "t.db", [("https://youtu.be/abcdefghijk", "the talk"),
-                                           ("https://vimeo.com/76979871", "keynote")])
+        fixture("vimeo_oembed.json"), content_type=JSON
+    )
+    store = make_store(
+        tmp_path / "t.db",
+        [("https://youtu.be/abcdefghijk", "the talk"), ("https://vimeo.com/76979871", "keynote")],
+    )
     resolve(store, config_for(base))
     (youtube,) = _queries(httpserver, "/youtube/oembed")
     assert youtube["url"] == ["https://youtube.com/watch?v=abcdefghijk"]
@@ -168,8 +210,10 @@ def test_github_repository_with_token(tmp_path, httpserver, base):
         "/github/repos/example-org/linkgraph-fixture",
         headers={"Authorization": "Bearer t0ken", "Accept": "application/vnd.github+json"},
     ).respond_with_data(fixture("github_repo.json"), content_type=JSON)
-    store = make_store(tmp_path / "t.db", [
-        ("https://github.com/example-org/linkgraph-fixture/tree/main/src", "the code")])
+    store = make_store(
+        tmp_path / "t.db",
+        [("https://github.com/example-org/linkgraph-fixture/tree/main/src", "the code")],
+    )
     resolve(store, config_for(base, github_token="t0ken"))
     repo = work_row(store, "url:https://github.com/example-org/linkgraph-fixture/tree/main/src")
     assert repo["title"] == "example-org/linkgraph-fixture" and repo["kind"] == "code"
@@ -181,12 +225,21 @@ def test_github_repository_with_token(tmp_path, httpserver, base):
 
 
 PAGES = {
-    "page_jsonld.html": ("Why Evals Matter", ["Hana Ito"], "2024-02-03", "post",
-                         "webpage:json-ld"),
-    "page_dublincore.html": ("Learning Curves of Small Models", ["Ken Kato", "Lia Lopez"],
-                             "2021-09-14", "site", "webpage:dublin-core"),
-    "page_opengraph.html": ("Labs Agree on Shared Safety Tests", [], "2024-03-01", "post",
-                            "webpage:open-graph"),
+    "page_jsonld.html": ("Why Evals Matter", ["Hana Ito"], "2024-02-03", "post", "webpage:json-ld"),
+    "page_dublincore.html": (
+        "Learning Curves of Small Models",
+        ["Ken Kato", "Lia Lopez"],
+        "2021-09-14",
+        "site",
+        "webpage:dublin-core",
+    ),
+    "page_opengraph.html": (
+        "Labs Agree on Shared Safety Tests",
+        [],
+        "2024-03-01",
+        "post",
+        "webpage:open-graph",
+    ),
     "page_title.html": ("Nora Quinn — Home page", [], None, "site", "webpage:html"),
 }
 
@@ -194,7 +247,8 @@ PAGES = {
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_web_page_metadata_of_each_kind(tmp_path, httpserver, base, name):
     httpserver.expect_request(f"/site/{name}").respond_with_data(
-        fixture(name), content_type="text/html; charset=utf-8")
+        fixture(name), content_type="text/html; charset=utf-8"
+    )
     url = f"{base}/site/{name}"
     store = make_store(tmp_path / "t.db", [(url, "a page")])
     resolve(store, config_for(base))
@@ -208,9 +262,11 @@ def test_web_page_metadata_of_each_kind(tmp_path, httpserver, base, name):
 
 def test_citation_meta_tags_upgrade_the_page_to_its_doi(tmp_path, httpserver, base):
     httpserver.expect_request("/site/paper").respond_with_data(
-        fixture("page_citation.html"), content_type="text/html")
+        fixture("page_citation.html"), content_type="text/html"
+    )
     httpserver.expect_request("/crossref/works").respond_with_data(
-        fixture("crossref_works.json"), content_type=JSON)
+        fixture("crossref_works.json"), content_type=JSON
+    )
     store = make_store(tmp_path / "t.db", [(f"{base}/site/paper", "the paper page")])
     resolve(store, config_for(base))
     work = work_row(store, "doi:10.5555/test.2023.001")
@@ -223,15 +279,28 @@ def test_citation_meta_tags_upgrade_the_page_to_its_doi(tmp_path, httpserver, ba
 
 def test_scholarly_json_ld_names_a_doi_and_makes_a_paper(tmp_path, httpserver, base):
     httpserver.expect_request("/site/report").respond_with_data(
-        fixture("page_scholarly_jsonld.html"), content_type="text/html")
+        fixture("page_scholarly_jsonld.html"), content_type="text/html"
+    )
     httpserver.expect_request("/crossref/works").respond_with_data(
-        json.dumps({"status": "ok", "message-type": "work-list", "message-version": "1.0.0",
-                    "message": {"facets": {}, "total-results": 0, "items": [],
-                                "items-per-page": 1, "query": {"start-index": 0,
-                                                               "search-terms": None}}}),
-        content_type=JSON)
+        json.dumps(
+            {
+                "status": "ok",
+                "message-type": "work-list",
+                "message-version": "1.0.0",
+                "message": {
+                    "facets": {},
+                    "total-results": 0,
+                    "items": [],
+                    "items-per-page": 1,
+                    "query": {"start-index": 0, "search-terms": None},
+                },
+            }
+        ),
+        content_type=JSON,
+    )
     httpserver.expect_request("/doi/10.5555/report.42").respond_with_data(
-        fixture("page_scholarly_jsonld.html"), content_type="text/html")
+        fixture("page_scholarly_jsonld.html"), content_type="text/html"
+    )
     store = make_store(tmp_path / "t.db", [(f"{base}/site/report", "report")])
     resolve(store, config_for(base))
     work = work_row(store, "doi:10.5555/report.42")
@@ -242,18 +311,29 @@ def test_scholarly_json_ld_names_a_doi_and_makes_a_paper(tmp_path, httpserver, b
 
 
 def test_pdf_title_authors_and_printed_arxiv_id(tmp_path, httpserver, base):
-    body = pdf_bytes("Scaling Laws for Test Fixtures", "Omar Pike; Pia Reyes",
-                     ["Scaling Laws for Test Fixtures", "Omar Pike and Pia Reyes",
-                      "arXiv:1706.03762v7 [cs.CL] 2 Aug 2023"])
+    body = pdf_bytes(
+        "Scaling Laws for Test Fixtures",
+        "Omar Pike; Pia Reyes",
+        [
+            "Scaling Laws for Test Fixtures",
+            "Omar Pike and Pia Reyes",
+            "arXiv:1706.03762v7 [cs.CL] 2 Aug 2023",
+        ],
+    )
     httpserver.expect_request("/files/paper.pdf").respond_with_data(
-        body, content_type="application/pdf")
-    httpserver.expect_request("/api/query").respond_with_data(fixture("arxiv_two.xml"),
-                                                              content_type=ATOM)
+        body, content_type="application/pdf"
+    )
+    httpserver.expect_request("/api/query").respond_with_data(
+        fixture("arxiv_two.xml"), content_type=ATOM
+    )
     plain = pdf_bytes(None, None, ["Notes on a Workshop Discussion", "Some text."])
     httpserver.expect_request("/files/notes.pdf").respond_with_data(
-        plain, content_type="application/pdf")
-    store = make_store(tmp_path / "t.db", [(f"{base}/files/paper.pdf", "pdf"),
-                                           (f"{base}/files/notes.pdf", "notes")])
+        plain, content_type="application/pdf"
+    )
+    store = make_store(
+        tmp_path / "t.db",
+        [(f"{base}/files/paper.pdf", "pdf"), (f"{base}/files/notes.pdf", "notes")],
+    )
     resolve(store, config_for(base))
     paper = work_row(store, "arxiv:1706.03762")  # the printed id joined the PDF's work
     assert paper["title"] == "Attention Is All You Need"
@@ -266,10 +346,24 @@ def test_pdf_title_authors_and_printed_arxiv_id(tmp_path, httpserver, base):
 def test_dublin_core_identifiers_and_citation_names():
     from linkgraph.resolve.webpage import dublin_core_layer, person
 
-    layer = dublin_core_layer([{"elements": [
-        {"name": "DC.identifier", "content": "info:doi/10.5555/thesis.7",
-         "URI": "http://purl.org/dc/elements/1.1/identifier"},
-        {"name": "DC.identifier", "content": "urn:isbn:0451450523",
-         "URI": "http://purl.org/dc/elements/1.1/identifier"}], "terms": []}])
+    layer = dublin_core_layer(
+        [
+            {
+                "elements": [
+                    {
+                        "name": "DC.identifier",
+                        "content": "info:doi/10.5555/thesis.7",
+                        "URI": "http://purl.org/dc/elements/1.1/identifier",
+                    },
+                    {
+                        "name": "DC.identifier",
+                        "content": "urn:isbn:0451450523",
+                        "URI": "http://purl.org/dc/elements/1.1/identifier",
+                    },
+                ],
+                "terms": [],
+            }
+        ]
+    )
     assert layer.identifiers == ["doi:10.5555/thesis.7"]
     assert person("Park, Ada") == "Ada Park" and person("King, Jr.") == "King, Jr."

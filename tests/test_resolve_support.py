@@ -23,27 +23,54 @@ def fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-def make_store(path: Path, links: list[tuple[str, str]], title: str = "Episode 1",
-               url: str = "https://pod.example.org/1") -> Store:
+def make_store(
+    path: Path,
+    links: list[tuple[str, str]],
+    title: str = "Episode 1",
+    url: str = "https://pod.example.org/1",
+) -> Store:
     """A store holding one episode that mentions each (url, anchor text)."""
     store = Store(path)
-    store.save_episodes([Episode(
-        title=title, source=url, url=url, podcast="Test Pod",
-        mentions=[Mention(link, anchor, f"We talk about {anchor}.") for link, anchor in links],
-    )])
+    store.save_episodes(
+        [
+            Episode(
+                title=title,
+                source=url,
+                url=url,
+                podcast="Test Pod",
+                mentions=[
+                    Mention(link, anchor, f"We talk about {anchor}.") for link, anchor in links
+                ],
+            )
+        ]
+    )
     return store
 
 
 def config_for(base: str, **overrides) -> Config:
     """Settings pointing every API at a loopback server, with no waiting between requests."""
     values = dict(
-        arxiv_url=f"{base}/api/query", crossref_url=f"{base}/crossref",
-        openreview_url=f"{base}/or2", openreview_v1_url=f"{base}/or1",
-        wikipedia_url=f"{base}/wiki/{{lang}}", youtube_oembed_url=f"{base}/youtube/oembed",
-        vimeo_oembed_url=f"{base}/vimeo/oembed.json", github_url=f"{base}/github",
-        doi_url=f"{base}/doi", host_interval=0.0, arxiv_interval=0.0, crossref_interval=0.0,
-        api_interval=0.0, host_concurrency=8, backoff=0.01, retries=2, connect_timeout=2.0,
-        read_timeout=2.0, allow_private_network=True, cache=False, failure_backoff=3600.0,
+        arxiv_url=f"{base}/api/query",
+        crossref_url=f"{base}/crossref",
+        openreview_url=f"{base}/or2",
+        openreview_v1_url=f"{base}/or1",
+        wikipedia_url=f"{base}/wiki/{{lang}}",
+        youtube_oembed_url=f"{base}/youtube/oembed",
+        vimeo_oembed_url=f"{base}/vimeo/oembed.json",
+        github_url=f"{base}/github",
+        doi_url=f"{base}/doi",
+        host_interval=0.0,
+        arxiv_interval=0.0,
+        crossref_interval=0.0,
+        api_interval=0.0,
+        host_concurrency=8,
+        backoff=0.01,
+        retries=2,
+        connect_timeout=2.0,
+        read_timeout=2.0,
+        allow_private_network=True,
+        cache=False,
+        failure_backoff=3600.0,
         mailto="tests@example.org",
     )
     values.update(overrides)
@@ -53,14 +80,19 @@ def config_for(base: str, **overrides) -> Config:
 def work_row(store: Store, standard_id: str) -> dict:
     """The works row of the work holding a standard id."""
     scheme, value = standard_id.split(":", 1)
-    return store.query("SELECT w.* FROM works w JOIN identifiers i ON i.work_id = w.id "
-                       "WHERE i.scheme = ? AND i.value = ?", (scheme, value))[0]
+    return store.query(
+        "SELECT w.* FROM works w JOIN identifiers i ON i.work_id = w.id "
+        "WHERE i.scheme = ? AND i.value = ?",
+        (scheme, value),
+    )[0]
 
 
 def ids_of(store: Store, work_id: int) -> set[str]:
     """The standard ids a work holds."""
-    return {f"{r['scheme']}:{r['value']}" for r in store.query(
-        "SELECT scheme, value FROM identifiers WHERE work_id = ?", (work_id,))}
+    return {
+        f"{r['scheme']}:{r['value']}"
+        for r in store.query("SELECT scheme, value FROM identifiers WHERE work_id = ?", (work_id,))
+    }
 
 
 class FaultServer:
@@ -95,8 +127,10 @@ class FaultServer:
             if self.mode == "reset":
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             elif self.mode == "truncate":
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                             b"Content-Length: 5000\r\n\r\n<html><head><title>Cut")
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                    b"Content-Length: 5000\r\n\r\n<html><head><title>Cut"
+                )
             elif self.mode == "silent":
                 self._stop.wait(5)
         finally:
@@ -110,9 +144,14 @@ class FaultServer:
 
 def pdf_bytes(title: str | None, author: str | None, first_page: list[str]) -> bytes:
     """A small valid PDF: document information and lines of text on page 1."""
-    text = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(
-        "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '"
-        for line in first_page) + " ET"
+    text = (
+        "BT /F1 12 Tf 72 720 Td 14 TL "
+        + " ".join(
+            "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '"
+            for line in first_page
+        )
+        + " ET"
+    )
     stream = zlib.compress(text.encode("latin-1"))
     info = " ".join(f"/{k} ({v})" for k, v in (("Title", title), ("Author", author)) if v)
     objects = [
@@ -120,8 +159,7 @@ def pdf_bytes(title: str | None, author: str | None, first_page: list[str]) -> b
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream
-        + b"\nendstream",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         f"<< {info} >>".encode("latin-1"),
     ]
@@ -133,17 +171,38 @@ def pdf_bytes(title: str | None, author: str | None, first_page: list[str]) -> b
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += (b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-            % (len(objects) + 1, len(objects), xref))
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        len(objects),
+        xref,
+    )
     return bytes(out)
 
 
 def env_for(base: str, **overrides) -> dict[str, str]:
     """LINKGRAPH_* variables that point the command line at a loopback server."""
     config = config_for(base, **overrides)
-    keys = ("arxiv_url", "crossref_url", "openreview_url", "openreview_v1_url", "wikipedia_url",
-            "youtube_oembed_url", "vimeo_oembed_url", "github_url", "doi_url", "host_interval",
-            "arxiv_interval", "crossref_interval", "api_interval", "host_concurrency", "backoff",
-            "retries", "connect_timeout", "read_timeout", "allow_private_network", "cache",
-            "mailto")
+    keys = (
+        "arxiv_url",
+        "crossref_url",
+        "openreview_url",
+        "openreview_v1_url",
+        "wikipedia_url",
+        "youtube_oembed_url",
+        "vimeo_oembed_url",
+        "github_url",
+        "doi_url",
+        "host_interval",
+        "arxiv_interval",
+        "crossref_interval",
+        "api_interval",
+        "host_concurrency",
+        "backoff",
+        "retries",
+        "connect_timeout",
+        "read_timeout",
+        "allow_private_network",
+        "cache",
+        "mailto",
+    )
     return {f"LINKGRAPH_{k.upper()}": str(getattr(config, k)) for k in keys}

@@ -24,7 +24,9 @@ def read_feed(name: str, source: str | None = None):
 def test_channel_fields_and_the_self_link_as_feed_url():
     episodes = read_feed("podcast_rss2.xml")
     assert [e.title for e in episodes] == [
-        "12 - Reward Hacking with Ada Park", "11 - Debate with Ben Ode", "10 - Mailbag",
+        "12 - Reward Hacking with Ada Park",
+        "11 - Debate with Ben Ode",
+        "10 - Mailbag",
     ]
     for episode in episodes:
         assert episode.podcast == "Paper Trails"
@@ -67,8 +69,12 @@ def test_links_after_a_list_of_chapters_belong_to_no_chapter():
     episode = read_feed("podcast_rss2.xml")[0]
     assert [(m.url, m.anchor_text, m.topic, m.section) for m in episode.mentions] == [
         ("https://www.patreon.com/papertrails", "patreon.com/papertrails", None, None),
-        ("https://papertrails.example/episode/2024/01/15/reward-hacking.html",
-         "papertrails.example/episode/2024/01/15/reward-hacking.html", None, None),
+        (
+            "https://papertrails.example/episode/2024/01/15/reward-hacking.html",
+            "papertrails.example/episode/2024/01/15/reward-hacking.html",
+            None,
+            None,
+        ),
         ("https://arxiv.org/abs/2401.01234", "arxiv.org/abs/2401.01234", None, "Main papers"),
         ("https://patpainter.net", "patpainter.net", None, None),
     ]
@@ -84,10 +90,16 @@ def test_links_that_follow_timestamp_lines_belong_to_them():
     ]
     assert [(m.url, m.topic, m.context) for m in episode.mentions] == [
         ("https://arxiv.org/abs/1805.00899", 1, "(05:30) The debate paper: AI safety via debate"),
-        ("https://arxiv.org/pdf/1805.00899v2.pdf", 1,
-         "Its pdf: https://arxiv.org/pdf/1805.00899v2.pdf"),
-        ("https://papertrails.example/episode/2023/12/01/notes/oversight.html", 2,
-         "[1:02:03] Oversight, see the notes"),  # relative to the item's link
+        (
+            "https://arxiv.org/pdf/1805.00899v2.pdf",
+            1,
+            "Its pdf: https://arxiv.org/pdf/1805.00899v2.pdf",
+        ),
+        (
+            "https://papertrails.example/episode/2023/12/01/notes/oversight.html",
+            2,
+            "[1:02:03] Oversight, see the notes",
+        ),  # relative to the item's link
         ("https://doi.org/10.1000/xyz123", 2, "Scalable oversight: a survey"),
     ]
     # no podcast:person on the item: the channel's people stand in
@@ -119,8 +131,12 @@ def test_atom_feed():
     assert episode.description == "Mesa-optimizers and Goodhart."
     assert episode.topics == [Topic("Mesa-optimizers", anchor="mesa")]
     assert [(m.url, m.anchor_text, m.context, m.topic) for m in episode.mentions] == [
-        ("https://arxiv.org/abs/1906.01820", "Risks from Learned Optimization",
-         "We start from Risks from Learned Optimization.", 0),
+        (
+            "https://arxiv.org/abs/1906.01820",
+            "Risks from Learned Optimization",
+            "We start from Risks from Learned Optimization.",
+            0,
+        ),
         ("https://github.com/example/rewardlab", "rewardlab", "The code is in rewardlab.", 0),
     ]
     assert episode.people == [Person("Ada Park", role="guest"), Person("Cy Dee", role="author")]
@@ -209,8 +225,10 @@ def test_chapter_urls_are_mentions_of_their_chapter():
 
 
 def test_chapters_are_put_in_start_time_order():
-    data = b'{"version": "1.2.0", "chapters": [{"startTime": 60, "title": "B"},' \
-           b' {"startTime": "0", "title": "A"}, {"title": "no start"}]}'
+    data = (
+        b'{"version": "1.2.0", "chapters": [{"startTime": 60, "title": "B"},'
+        b' {"startTime": "0", "title": "A"}, {"title": "no start"}]}'
+    )
     assert read_chapters(data)[0] == [Topic("A", start_seconds=0), Topic("B", start_seconds=60)]
 
 

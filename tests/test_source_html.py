@@ -47,18 +47,42 @@ def test_every_http_link_and_bare_url_is_a_mention_with_text_context_and_topic()
     episode = read_fixture("transcript_page.html")
     assert [(m.url, m.anchor_text, m.context, m.topic) for m in episode.mentions] == [
         ("https://youtu.be/rewardhack12", "YouTube link", "YouTube link", 0),
-        ("https://arxiv.org/abs/2401.01234", "Goodhart in Practice",
-         "She wrote Goodhart in Practice last year.", 0),
-        ("https://en.wikipedia.org/wiki/Goodhart%27s_law", "Goodhart's law",
-         "Some call it Goodhart's law in action.", 1),
-        ("https://papertrails.example/episode/2023/06/01/mailbag.html", "an earlier episode",
-         "We covered this in an earlier episode.", 2),
-        ("https://github.com/example/rewardlab", "",
-         "The code is at https://github.com/example/rewardlab, if you want it.", 2),
-        ("https://example-blog.com/posts/reward-bench", "RewardBench",
-         "The benchmark is RewardBench.", 3),
-        ("https://adapark.example.org/", "adapark.example.org",
-         "Ada is at adapark.example.org.", 4),
+        (
+            "https://arxiv.org/abs/2401.01234",
+            "Goodhart in Practice",
+            "She wrote Goodhart in Practice last year.",
+            0,
+        ),
+        (
+            "https://en.wikipedia.org/wiki/Goodhart%27s_law",
+            "Goodhart's law",
+            "Some call it Goodhart's law in action.",
+            1,
+        ),
+        (
+            "https://papertrails.example/episode/2023/06/01/mailbag.html",
+            "an earlier episode",
+            "We covered this in an earlier episode.",
+            2,
+        ),
+        (
+            "https://github.com/example/rewardlab",
+            "",
+            "The code is at https://github.com/example/rewardlab, if you want it.",
+            2,
+        ),
+        (
+            "https://example-blog.com/posts/reward-bench",
+            "RewardBench",
+            "The benchmark is RewardBench.",
+            3,
+        ),
+        (
+            "https://adapark.example.org/",
+            "adapark.example.org",
+            "Ada is at adapark.example.org.",
+            4,
+        ),
     ]
     assert all(m.section is None for m in episode.mentions)
 
@@ -76,10 +100,16 @@ def test_relative_links_need_a_page_url():
 def test_scripts_navigation_furniture_and_comments_are_not_content():
     episode = read_fixture("page_furniture.html")
     assert [(m.url, m.anchor_text, m.context) for m in episode.mentions] == [
-        ("https://www.youtube.com/watch?v=abc123def45", "a talk on debate",
-         "A listener sent a talk on debate."),
-        ("https://arxiv.org/abs/1805.00899", "",
-         "And the debate paper again: https://arxiv.org/abs/1805.00899."),
+        (
+            "https://www.youtube.com/watch?v=abc123def45",
+            "a talk on debate",
+            "A listener sent a talk on debate.",
+        ),
+        (
+            "https://arxiv.org/abs/1805.00899",
+            "",
+            "And the debate paper again: https://arxiv.org/abs/1805.00899.",
+        ),
     ]
     assert episode.topics == [Topic("Mailbag")]
 
@@ -89,14 +119,26 @@ def test_a_label_line_before_a_list_names_the_section_of_its_links():
     assert [(m.url, m.section, m.context) for m in episode.mentions] == [
         ("https://www.patreon.com/papertrails", None, "Patreon: patreon.com/papertrails"),
         ("https://adapark.example.org", "Links for Ada", "Personal website: adapark.example.org"),
-        ("https://arxiv.org/abs/2401.01234", "Main papers",
-         "Goodhart in Practice: arxiv.org/abs/2401.01234"),
-        ("https://papers.ssrn.com/sol3/papers.cfm?abstract_id=1234567", "Main papers",
-         "Proxy objectives: papers.ssrn.com"),
-        ("https://example-blog.com/posts/reward-is-not-enough", "Other research we discuss",
-         "Reward is not enough (blog post): example-blog.com"),
-        ("https://deepmind.example.com/spec-gaming", "Other research we discuss",
-         "Specification gaming: deepmind.example.com"),
+        (
+            "https://arxiv.org/abs/2401.01234",
+            "Main papers",
+            "Goodhart in Practice: arxiv.org/abs/2401.01234",
+        ),
+        (
+            "https://papers.ssrn.com/sol3/papers.cfm?abstract_id=1234567",
+            "Main papers",
+            "Proxy objectives: papers.ssrn.com",
+        ),
+        (
+            "https://example-blog.com/posts/reward-is-not-enough",
+            "Other research we discuss",
+            "Reward is not enough (blog post): example-blog.com",
+        ),
+        (
+            "https://deepmind.example.com/spec-gaming",
+            "Other research we discuss",
+            "Specification gaming: deepmind.example.com",
+        ),
         ("https://patpainter.net", None, "Episode art by Pat Painter: patpainter.net"),
         ("https://lightspeedgrants.org/", None, "Thanks to Lightspeed Grants for support."),
     ]
@@ -197,9 +239,11 @@ def test_iso_datetime(written, iso):
 
 
 def test_malformed_urls_are_no_urls_not_errors():
-    page = (b'<base href="http://example.org/abs/2303.12642">'
-            b'<link rel="canonical" href="http://[/abs/2303.12642">'
-            b'<a href="//[broken/path">broken</a> <a href="/ok">fine</a>')
+    page = (
+        b'<base href="http://example.org/abs/2303.12642">'
+        b'<link rel="canonical" href="http://[/abs/2303.12642">'
+        b'<a href="//[broken/path">broken</a> <a href="/ok">fine</a>'
+    )
     (episode,) = read(page, "notes")
     assert episode.url is None
     assert [m.url for m in episode.mentions] == ["http://example.org/ok"]

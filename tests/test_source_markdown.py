@@ -46,8 +46,11 @@ def test_inline_reference_autolink_html_and_image_links_are_mentions_in_order():
         ("https://youtu.be/rewardhack12", "YouTube link", None),
         ("https://arxiv.org/abs/2401.01234", "her paper", None),
         ("https://en.wikipedia.org/wiki/Goodhart%27s_law", "Goodhart's law", 0),  # [text][ref]
-        ("https://deepmind.example.com/spec-gaming",
-         "https://deepmind.example.com/spec-gaming", 0),  # <autolink>
+        (
+            "https://deepmind.example.com/spec-gaming",
+            "https://deepmind.example.com/spec-gaming",
+            0,
+        ),  # <autolink>
         ("https://en.wikipedia.org/wiki/Goodhart%27s_law", "", 0),  # (text)[url] is no link
         ("https://github.com/example/rewardlab", "rewardlab", 1),  # raw <a href>
         ("https://arxiv.org/abs/1906.01820the", "", 1),  # bare, as written
@@ -96,17 +99,25 @@ def test_kramdown_heading_ids_permalink_and_category_list():
         Topic("Follow-ups", anchor="follow-ups", level=2, parent=0),
     ]
     assert [(m.url, m.context, m.topic) for m in episode.mentions] == [
-        ("https://arxiv.org/abs/1805.00899",
-         "The original is AI safety via debate; a local copy is kept.", 1),
-        ("https://papertrails.example/notes/files/debate.pdf",  # relative to the permalink
-         "The original is AI safety via debate; a local copy is kept.", 1),
+        (
+            "https://arxiv.org/abs/1805.00899",
+            "The original is AI safety via debate; a local copy is kept.",
+            1,
+        ),
+        (
+            "https://papertrails.example/notes/files/debate.pdf",  # relative to the permalink
+            "The original is AI safety via debate; a local copy is kept.",
+            1,
+        ),
         ("https://doi.org/10.1000/xyz123", "Scalable oversight | doi", 2),  # a table row
     ]
 
 
 def test_a_post_without_a_date_is_dated_by_its_file_name():
-    [episode] = read(b"Some notes on [debate](https://arxiv.org/abs/1805.00899).\n",
-                     "_posts/2023-06-01-mailbag.md")
+    [episode] = read(
+        b"Some notes on [debate](https://arxiv.org/abs/1805.00899).\n",
+        "_posts/2023-06-01-mailbag.md",
+    )
     assert episode.published == "2023-06-01"
     assert episode.title == "2023-06-01-mailbag"
     assert episode.topics == []

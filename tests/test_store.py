@@ -16,13 +16,20 @@ def _episode(**overrides) -> Episode:
         source="/notes/one.md",
         url="https://pod.example.org/1",
         podcast="Example Pod",
-        topics=[Topic("Intro", anchor="intro"),
-                Topic("Papers", anchor="papers", level=2, parent=0)],
+        topics=[
+            Topic("Intro", anchor="intro"),
+            Topic("Papers", anchor="papers", level=2, parent=0),
+        ],
         mentions=[
             Mention("https://arxiv.org/abs/2303.12642", "Democratizing AI", "We read it.", 1),
             Mention("https://arxiv.org/pdf/2303.12642v2.pdf", "the pdf", "Again.", 1),
-            Mention("https://www.example.org/post?utm_source=x#part", "A post", "See.", 0,
-                    section="Links"),
+            Mention(
+                "https://www.example.org/post?utm_source=x#part",
+                "A post",
+                "See.",
+                0,
+                section="Links",
+            ),
         ],
         people=[Person("Ada Park", "guest")],
     )
@@ -47,13 +54,16 @@ def test_schema_has_foreign_keys_wal_and_fts(store):
     fks = {row["table"] for row in store.query("PRAGMA foreign_key_list(mentions)")}
     assert fks == {"episodes", "topics", "links"}
     assert {"works_fts", "episodes_fts", "topics_fts", "mentions_fts"} <= set(
-        store.db.table_names())
+        store.db.table_names()
+    )
 
 
 def test_one_work_for_every_url_form_of_an_arxiv_id(store):
     assert store.save_episodes([_episode()]) == ["added"]
-    works = store.query("SELECT w.id, w.kind, w.title FROM works w JOIN identifiers i "
-                        "ON i.work_id = w.id WHERE i.scheme = 'arxiv' AND i.value = '2303.12642'")
+    works = store.query(
+        "SELECT w.id, w.kind, w.title FROM works w JOIN identifiers i "
+        "ON i.work_id = w.id WHERE i.scheme = 'arxiv' AND i.value = '2303.12642'"
+    )
     assert len(works) == 1
     assert works[0]["kind"] == "paper"
     assert works[0]["title"] == "Democratizing AI"  # from the first informative anchor text
@@ -86,25 +96,39 @@ def test_edited_episode_is_updated_in_place_and_keeps_resolved_metadata(store):
     store.save_episodes([_episode()])
     episode_id = store.scalar("SELECT id FROM episodes")
     with store.transaction() as conn:
-        conn.execute("UPDATE works SET title = 'Resolved title', status = 'resolved' "
-                     "WHERE id = (SELECT work_id FROM identifiers WHERE scheme = 'arxiv')")
+        conn.execute(
+            "UPDATE works SET title = 'Resolved title', status = 'resolved' "
+            "WHERE id = (SELECT work_id FROM identifiers WHERE scheme = 'arxiv')"
+        )
     edited = _episode(title="Episode one (edited)")
     edited.mentions = edited.mentions[:1] + [
-        Mention("https://doi.org/10.1145/3442188.3445922", "Stochastic Parrots", "New.", None)]
+        Mention("https://doi.org/10.1145/3442188.3445922", "Stochastic Parrots", "New.", None)
+    ]
     assert store.save_episodes([edited]) == ["updated"]
     assert store.scalar("SELECT id FROM episodes") == episode_id
     assert store.scalar("SELECT title FROM episodes") == "Episode one (edited)"
     assert _count(store, "mentions") == 2
-    assert store.scalar("SELECT title FROM works w JOIN identifiers i ON i.work_id = w.id "
-                        "WHERE i.scheme = 'arxiv'") == "Resolved title"
+    assert (
+        store.scalar(
+            "SELECT title FROM works w JOIN identifiers i ON i.work_id = w.id "
+            "WHERE i.scheme = 'arxiv'"
+        )
+        == "Resolved title"
+    )
     # the post is no longer cited: its unresolved work and link are gone
     assert store.scalar("SELECT count(*) FROM links WHERE url_canonical LIKE '%example.org%'") == 0
     assert _count(store, "works") == 2
 
 
 def test_people_are_matched_by_normalized_name(store):
-    store.save_episodes([_episode(), _episode(source="/notes/two.md", url="https://pod/2",
-                                              people=[Person("ADA  PARK", "guest")])])
+    store.save_episodes(
+        [
+            _episode(),
+            _episode(
+                source="/notes/two.md", url="https://pod/2", people=[Person("ADA  PARK", "guest")]
+            ),
+        ]
+    )
     assert _count(store, "people") == 1
     assert _count(store, "appearances") == 2
 
@@ -122,7 +146,8 @@ def test_failed_save_leaves_nothing_half_written(store):
 def test_full_text_search_over_mentions_and_topics(store):
     store.save_episodes([_episode()])
     hits = store.query(
-        "SELECT anchor_text FROM mentions_fts WHERE mentions_fts MATCH 'democratizing'")
+        "SELECT anchor_text FROM mentions_fts WHERE mentions_fts MATCH 'democratizing'"
+    )
     assert [h["anchor_text"] for h in hits] == ["Democratizing AI"]
     assert store.query("SELECT title FROM topics_fts WHERE topics_fts MATCH 'papers'")
 
@@ -140,13 +165,16 @@ def test_not_a_database_is_reported(tmp_path):
         Store(path)
 
 
-@pytest.mark.parametrize(("text", "title"), [
-    ("Democratizing AI", "Democratizing AI"),
-    ("here", None),
-    ("arxiv.org/abs/2303.12642", None),
-    ("https://x.org", None),
-    ("  A   spaced\ttitle ", "A spaced title"),
-])
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Democratizing AI", "Democratizing AI"),
+        ("here", None),
+        ("arxiv.org/abs/2303.12642", None),
+        ("https://x.org", None),
+        ("  A   spaced\ttitle ", "A spaced title"),
+    ],
+)
 def test_anchor_title(text, title):
     assert anchor_title(text) == title
 
@@ -159,12 +187,25 @@ def test_work_title_takes_the_most_title_like_anchor_until_resolved(store):
     casual = _episode(mentions=[Mention("https://arxiv.org/abs/2201.05159", "talked about")])
     store.save_episodes([casual])
     assert store.scalar("SELECT title FROM works") == "talked about"
-    labelled = _episode(source="/notes/two.md", mentions=[Mention(
-        "arxiv.org/abs/2201.05159", "Structured access: an emerging paradigm")])
+    labelled = _episode(
+        source="/notes/two.md",
+        mentions=[Mention("arxiv.org/abs/2201.05159", "Structured access: an emerging paradigm")],
+    )
     store.save_episodes([labelled])
     assert store.scalar("SELECT title FROM works") == "Structured access: an emerging paradigm"
     with store.transaction() as conn:
         conn.execute("UPDATE works SET title = 'Resolved', status = 'resolved'")
-    store.save_episodes([_episode(source="/notes/three.md", mentions=[Mention(
-        "https://arxiv.org/pdf/2201.05159", "Structured access: an emerging paradigm for AI")])])
+    store.save_episodes(
+        [
+            _episode(
+                source="/notes/three.md",
+                mentions=[
+                    Mention(
+                        "https://arxiv.org/pdf/2201.05159",
+                        "Structured access: an emerging paradigm for AI",
+                    )
+                ],
+            )
+        ]
+    )
     assert store.scalar("SELECT title FROM works") == "Resolved"

@@ -14,8 +14,17 @@ from linkgraph.cli import app
 from linkgraph.resolve import http as http_module
 from linkgraph.store import Store
 
-FEED_KEYS = ["url", "podcast", "episodes", "added_at", "last_polled_at", "last_status",
-             "last_error", "etag", "last_modified"]
+FEED_KEYS = [
+    "url",
+    "podcast",
+    "episodes",
+    "added_at",
+    "last_polled_at",
+    "last_status",
+    "last_error",
+    "etag",
+    "last_modified",
+]
 REPORT_KEYS = ["url", "podcast", "status", "episodes", "added", "updated", "unchanged", "error"]
 ATTENTION = ("https://arxiv.org/abs/1706.03762", "Attention Is All You Need")
 
@@ -59,9 +68,14 @@ def v1(web: Web) -> list:
 
 def mentions_of(db, guid: str) -> list[str]:
     with Store(db) as store:
-        return [r["url"] for r in store.query(
-            "SELECT m.url FROM mentions m JOIN episodes e ON e.id = m.episode_id "
-            "WHERE e.guid = ? ORDER BY m.position", (guid,))]
+        return [
+            r["url"]
+            for r in store.query(
+                "SELECT m.url FROM mentions m JOIN episodes e ON e.id = m.episode_id "
+                "WHERE e.guid = ? ORDER BY m.position",
+                (guid,),
+            )
+        ]
 
 
 def test_a_feed_ingested_by_url_is_remembered_and_listed(db, web, tmp_path):
@@ -82,8 +96,9 @@ def test_only_feeds_read_by_url_are_remembered(db, web, tmp_path):
     local = tmp_path / "local.xml"
     local.write_bytes(rss("Local", v1(web)))
     web.pages["page.html"] = b"<html><body><a href='https://example.org/x'>x</a></body></html>"
-    result = run(db, web, "ingest", str(local), web.page_url("page.html"),
-                 web.feed_url("missing.xml"))
+    result = run(
+        db, web, "ingest", str(local), web.page_url("page.html"), web.feed_url("missing.xml")
+    )
     assert result.exit_code == 1  # the missing feed failed; the others were ingested
     assert json.loads(run(db, web, "feeds", "--json").stdout) == []
     assert "no feeds remembered" in run(db, web, "feeds").stdout
@@ -117,13 +132,20 @@ def test_update_ingests_new_and_changed_episodes_in_place(db, web):
     assert first["resolve"]["resolved"] == 3 and first["resolve"]["failures"] == []
     with Store(db) as store:
         ids_before = {r["guid"]: r["id"] for r in store.query("SELECT id, guid FROM episodes")}
-    changed = [("ep-1", "One (edited)", [ATTENTION, (web.page_url("d"), "Post D")]),
-               v1(web)[1], ("ep-3", "Three", [ATTENTION])]
+    changed = [
+        ("ep-1", "One (edited)", [ATTENTION, (web.page_url("d"), "Post D")]),
+        v1(web)[1],
+        ("ep-3", "Three", [ATTENTION]),
+    ]
     web.feeds["show.xml"] = rss("Loopback Show", changed)
     result, second = run_json(db, web, "update", "--no-resolve")
     report = second["feeds"][0]
     assert (report["status"], report["added"], report["updated"], report["unchanged"]) == (
-        "changed", 1, 1, 1)
+        "changed",
+        1,
+        1,
+        1,
+    )
     assert second["resolve"] is None
     assert mentions_of(db, "ep-1") == [ATTENTION[0], web.page_url("d")]
     with Store(db) as store:
@@ -131,8 +153,10 @@ def test_update_ingests_new_and_changed_episodes_in_place(db, web):
         assert {g: ids_after[g] for g in ids_before} == ids_before  # updated in place
         assert store.scalar("SELECT title FROM episodes WHERE guid = 'ep-1'") == "One (edited)"
         assert store.scalar("SELECT count(*) FROM mentions") == 4  # nothing duplicated
-        kept = store.query("SELECT w.title, w.status FROM works w JOIN identifiers i ON "
-                           "i.work_id = w.id WHERE i.scheme = 'arxiv'")
+        kept = store.query(
+            "SELECT w.title, w.status FROM works w JOIN identifiers i ON "
+            "i.work_id = w.id WHERE i.scheme = 'arxiv'"
+        )
         assert kept == [{"title": "Paper number 1706.03762", "status": "resolved"}]
         pending = store.query("SELECT url FROM works WHERE status = 'pending'")
         assert [r["url"] for r in pending] == [web.page_url("d").replace("http:", "https:")]
@@ -140,15 +164,16 @@ def test_update_ingests_new_and_changed_episodes_in_place(db, web):
     result, third = run_json(db, web, "update")
     assert third["feeds"][0]["status"] == "not-modified"
     assert third["resolve"]["works"] == 1 and third["resolve"]["resolved"] == 1
-    assert web.paths("/pages/")[len(resolved_pages):] == ["/pages/d"]  # only the new work
+    assert web.paths("/pages/")[len(resolved_pages) :] == ["/pages/d"]  # only the new work
 
 
 def test_one_failing_feed_does_not_stop_the_others(db, web):
     for name in ("good.xml", "broken.xml", "gone.xml"):
         web.feeds[name] = rss(f"Show {name}", [(f"{name}-1", "One", [ATTENTION])])
     run(db, web, "ingest", *(web.feed_url(n) for n in ("good.xml", "broken.xml", "gone.xml")))
-    web.feeds["good.xml"] = rss("Show good.xml", [(f"good.xml-{n}", "Ep", [ATTENTION])
-                                                  for n in (1, 2)])
+    web.feeds["good.xml"] = rss(
+        "Show good.xml", [(f"good.xml-{n}", "Ep", [ATTENTION]) for n in (1, 2)]
+    )
     web.feeds["broken.xml"] = b"<rss><channel><item><title>cut off"
     del web.feeds["gone.xml"]
     result = run(db, web, "update", "--no-resolve")
@@ -156,8 +181,9 @@ def test_one_failing_feed_does_not_stop_the_others(db, web):
     assert f"{web.feed_url('gone.xml')}: cannot be fetched: HTTP 404" in result.stderr
     assert f"{web.feed_url('broken.xml')}: is not a well-formed feed" in result.stderr
     assert "1 changed, 0 unchanged, 0 not modified, 2 failed" in result.stdout
-    status = {f["url"].rsplit("/", 1)[1]: f for f in
-              json.loads(run(db, web, "feeds", "--json").stdout)}
+    status = {
+        f["url"].rsplit("/", 1)[1]: f for f in json.loads(run(db, web, "feeds", "--json").stdout)
+    }
     assert status["good.xml"]["last_status"] == "changed" and status["good.xml"]["episodes"] == 2
     assert status["gone.xml"]["last_status"] == "failed"
     assert status["gone.xml"]["last_error"] == "cannot be fetched: HTTP 404"
@@ -195,8 +221,10 @@ def test_feeds_remove(db, web):
     assert json.loads(run(db, web, "feeds", "--json").stdout) == []
     again = run(db, web, "feeds", "remove", web.feed_url("show.xml"))
     assert again.exit_code == 2
-    assert again.stderr.strip() == (f"linkgraph: feeds remove: {web.feed_url('show.xml')} is "
-                                    "not a remembered feed (see `linkgraph feeds`)")
+    assert again.stderr.strip() == (
+        f"linkgraph: feeds remove: {web.feed_url('show.xml')} is "
+        "not a remembered feed (see `linkgraph feeds`)"
+    )
     polled = len(web.paths("/feeds/"))
     _, summary = run_json(db, web, "update", "--no-resolve")
     assert summary["feeds"] == [] and len(web.paths("/feeds/")) == polled

@@ -74,20 +74,26 @@ def arxiv_atom(ids: list[str]) -> bytes:
 def page_html(title: str, arxiv_id: str | None = None) -> bytes:
     """A web page with scholarly meta tags (and an arXiv id when given)."""
     extra = f'<meta name="citation_arxiv_id" content="{arxiv_id}">' if arxiv_id else ""
-    return (f"<!doctype html><html><head><title>{html.escape(title)} | Site</title>"
-            f'<meta name="citation_title" content="{html.escape(title)}">'
-            f'<meta name="citation_author" content="Cy Writer">'
-            f'<meta name="citation_publication_date" content="2022/03/04">{extra}'
-            f"</head><body><p>{html.escape(title)}</p></body></html>").encode()
+    return (
+        f"<!doctype html><html><head><title>{html.escape(title)} | Site</title>"
+        f'<meta name="citation_title" content="{html.escape(title)}">'
+        f'<meta name="citation_author" content="Cy Writer">'
+        f'<meta name="citation_publication_date" content="2022/03/04">{extra}'
+        f"</head><body><p>{html.escape(title)}</p></body></html>"
+    ).encode()
 
 
-def rss(title: str, items: list[tuple[str, str, list[tuple[str, str]]]],
-        link: str = "https://pod.example.org/") -> bytes:
+def rss(
+    title: str,
+    items: list[tuple[str, str, list[tuple[str, str]]]],
+    link: str = "https://pod.example.org/",
+) -> bytes:
     """An RSS 2.0 podcast feed: items of (guid, title, [(url, anchor text)]) as show notes."""
     entries = []
     for number, (guid, item_title, links) in enumerate(items):
-        notes = "".join(f'<li><a href="{html.escape(u)}">{html.escape(a)}</a></li>'
-                        for u, a in links)
+        notes = "".join(
+            f'<li><a href="{html.escape(u)}">{html.escape(a)}</a></li>' for u, a in links
+        )
         entries.append(f"""
     <item>
       <title>{html.escape(item_title)}</title>
@@ -102,7 +108,7 @@ def rss(title: str, items: list[tuple[str, str, list[tuple[str, str]]]],
   <channel>
     <title>{html.escape(title)}</title>
     <link>{html.escape(link)}</link>
-    <description>A podcast on loopback.</description>{''.join(entries)}
+    <description>A podcast on loopback.</description>{"".join(entries)}
   </channel>
 </rss>
 """.encode()
@@ -111,7 +117,7 @@ def rss(title: str, items: list[tuple[str, str, list[tuple[str, str]]]],
 def markdown_notes(title: str, links: list[tuple[str, str]]) -> bytes:
     """Show notes in markdown with front matter, a heading and a list of links."""
     lines = "".join(f"- [{a}]({u}) comes up here.\n" for u, a in links)
-    return f"---\ntitle: \"{title}\"\ndate: 2023-05-06\n---\n\n## Links\n\n{lines}".encode()
+    return f'---\ntitle: "{title}"\ndate: 2023-05-06\n---\n\n## Links\n\n{lines}'.encode()
 
 
 class Web:
@@ -127,10 +133,8 @@ class Web:
         self.requests: list[tuple[str, dict]] = []
         self._lock = threading.Lock()
         server.expect_request("/api/query").respond_with_handler(self._arxiv)
-        server.expect_request(re.compile(r"/feeds/.*")).respond_with_handler(
-            self._feed)
-        server.expect_request(re.compile(r"/pages/.*")).respond_with_handler(
-            self._page)
+        server.expect_request(re.compile(r"/feeds/.*")).respond_with_handler(self._feed)
+        server.expect_request(re.compile(r"/pages/.*")).respond_with_handler(self._page)
 
     def env(self, **overrides) -> dict[str, str]:
         """LINKGRAPH_* settings pointing the APIs here, private network allowed."""
@@ -160,8 +164,9 @@ class Web:
         self.log(request)
         body = self.pages.get(request.path.removeprefix("/pages/"))
         if body is None:
-            return Response("<html><title>Not found</title></html>", status=404,
-                            content_type="text/html")
+            return Response(
+                "<html><title>Not found</title></html>", status=404, content_type="text/html"
+            )
         return Response(body, content_type="text/html; charset=utf-8")
 
     def _feed(self, request: Request) -> Response:
@@ -172,16 +177,18 @@ class Web:
         digest = hashlib.sha256(body).hexdigest()
         etag = f'"{digest[:16]}"'
         modified = format_datetime(
-            datetime.fromtimestamp(1_700_000_000 + int(digest[:6], 16), timezone.utc),
-            usegmt=True)
+            datetime.fromtimestamp(1_700_000_000 + int(digest[:6], 16), timezone.utc), usegmt=True
+        )
         headers = {}
         if self.validators["etag"]:
             headers["ETag"] = etag
         if self.validators["last_modified"]:
             headers["Last-Modified"] = modified
         if (self.validators["etag"] and request.headers.get("If-None-Match") == etag) or (
-                not self.validators["etag"] and self.validators["last_modified"]
-                and request.headers.get("If-Modified-Since") == modified):
+            not self.validators["etag"]
+            and self.validators["last_modified"]
+            and request.headers.get("If-Modified-Since") == modified
+        ):
             return Response(status=304, headers=headers)
         return Response(body, content_type=RSS, headers=headers)
 
@@ -208,8 +215,9 @@ def write_corpus(folder, web: Web, name: str, files: int, links: int, seed: int)
             web.pages[page] = page_html(f"Page {page}")
 
     def some_links() -> list[tuple[str, str]]:
-        chosen = [(f"https://arxiv.org/abs/{p}", f"Paper {p}")
-                  for p in rng.sample(papers, links // 2)]
+        chosen = [
+            (f"https://arxiv.org/abs/{p}", f"Paper {p}") for p in rng.sample(papers, links // 2)
+        ]
         chosen += [(web.page_url(p), f"Post {p}") for p in rng.sample(pages, links - links // 2)]
         rng.shuffle(chosen)
         return chosen
@@ -223,6 +231,8 @@ def write_corpus(folder, web: Web, name: str, files: int, links: int, seed: int)
             body = "".join(f'<li><a href="{u}">{a}</a> in context.</li>' for u, a in some_links())
             (folder / f"{stem}.html").write_text(
                 f"<html><head><title>{stem}</title></head><body><h1>{stem}</h1><ul>{body}</ul>"
-                "</body></html>", encoding="utf-8")
+                "</body></html>",
+                encoding="utf-8",
+            )
         else:
             (folder / f"{stem}.md").write_bytes(markdown_notes(stem, some_links()))

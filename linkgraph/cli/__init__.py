@@ -34,8 +34,14 @@ def _global_options(
 
 
 # In the order `linkgraph --help` lists their commands: the flow from sources to exports.
-_COMMAND_MODULES = ("ingest_cmd", "query_cmd", "resolve_cmd", "graph_cmd", "export_cmd",
-                    "update_cmd")
+_COMMAND_MODULES = (
+    "ingest_cmd",
+    "query_cmd",
+    "resolve_cmd",
+    "graph_cmd",
+    "export_cmd",
+    "update_cmd",
+)
 
 
 def _register() -> None:

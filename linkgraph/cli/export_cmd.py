@@ -20,20 +20,30 @@ def export(
     ctx: typer.Context,
     fmt: str = typer.Argument(..., metavar="FORMAT", help=FORMAT_HELP),
     output: str = typer.Option(..., "-o", "--output", help="The file to write, or - for stdout."),
-    around: str = typer.Option(None, "--around", help="Only the neighbourhood of this work, "
-                               "episode or node id (ego graph)."),
+    around: str = typer.Option(
+        None,
+        "--around",
+        help="Only the neighbourhood of this work, episode or node id (ego graph).",
+    ),
     depth: int = typer.Option(None, "--depth", min=0, help="Steps from --around [default: 1]."),
-    kind: list[str] = typer.Option(None, "--kind", help=f"Only nodes of these kinds "
-                                   f"({', '.join(KINDS)}); repeat for several."),
+    kind: list[str] = typer.Option(
+        None, "--kind", help=f"Only nodes of these kinds ({', '.join(KINDS)}); repeat for several."
+    ),
     podcast: str = typer.Option(None, "--podcast", help="Only episodes of this podcast."),
-    since: str = typer.Option(None, "--since", help="Only episodes published on or after "
-                              "this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
-    until: str = typer.Option(None, "--until", help="Only episodes published on or before "
-                              "this date."),
-    min_citations: int = typer.Option(0, "--min-citations", min=0,
-                                      help="Only works cited by at least N episodes."),
-    max_nodes: int = typer.Option(None, "--max-nodes", min=1,
-                                  help="At most N nodes, the most cited."),
+    since: str = typer.Option(
+        None,
+        "--since",
+        help="Only episodes published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+    ),
+    until: str = typer.Option(
+        None, "--until", help="Only episodes published on or before this date."
+    ),
+    min_citations: int = typer.Option(
+        0, "--min-citations", min=0, help="Only works cited by at least N episodes."
+    ),
+    max_nodes: int = typer.Option(
+        None, "--max-nodes", min=1, help="At most N nodes, the most cited."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Say nothing on success."),
 ) -> None:
     """Export the graph or a selection of it: html, graphml, gexf, json, csv, bibtex, csl-json."""
@@ -51,9 +61,16 @@ def export(
         graph = build_graph(store)
         centre = node_for_ref(store, graph, around) if around is not None else None
         selected, dropped = select(
-            graph, around=centre, depth=1 if depth is None else depth,
-            kinds=set(kind) if kind else None, podcast=podcast, since=since, until=until,
-            min_citations=min_citations, max_nodes=max_nodes)
+            graph,
+            around=centre,
+            depth=1 if depth is None else depth,
+            kinds=set(kind) if kind else None,
+            podcast=podcast,
+            since=since,
+            until=until,
+            min_citations=min_citations,
+            max_nodes=max_nodes,
+        )
         return selected, dropped, render(fmt, selected, store)
 
     try:
@@ -70,11 +87,12 @@ def export(
             fail(f"{output}: cannot write: {error.strerror or error}")
     if not quiet:
         where = "stdout" if output == "-" else output
-        _say(f"wrote {where}: {fmt}, {selected.number_of_nodes()} nodes, "
-             f"{selected.number_of_edges()} edges, {_size(size)}")
+        _say(
+            f"wrote {where}: {fmt}, {selected.number_of_nodes()} nodes, "
+            f"{selected.number_of_edges()} edges, {_size(size)}"
+        )
         if dropped:
-            _say(f"--max-nodes {max_nodes} dropped {dropped} nodes "
-                 "(the least cited ones)")
+            _say(f"--max-nodes {max_nodes} dropped {dropped} nodes (the least cited ones)")
 
 
 def _check_target(path: Path) -> None:

@@ -31,23 +31,44 @@ def _display(source: str) -> str:
 
 
 def _summary_rows(reports: list[SourceReport]) -> list[list]:
-    return [[_display(r.source), r.format, r.episodes, r.added, r.updated, r.unchanged,
-             r.topics, r.mentions] for r in reports if not r.error]
+    return [
+        [
+            _display(r.source),
+            r.format,
+            r.episodes,
+            r.added,
+            r.updated,
+            r.unchanged,
+            r.topics,
+            r.mentions,
+        ]
+        for r in reports
+        if not r.error
+    ]
 
 
 @app.command()
 def ingest(
     ctx: typer.Context,
     sources: list[str] = typer.Argument(
-        None, help="Files, folders (read recursively), - for standard input, or http(s) URLs."),
-    format: str = typer.Option(None, "--format", "-f", help=f"One of {', '.join(FORMATS)}; "
-                               "detected from content and extension when not given."),
+        None, help="Files, folders (read recursively), - for standard input, or http(s) URLs."
+    ),
+    format: str = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help=f"One of {', '.join(FORMATS)}; detected from content and extension when not given.",
+    ),
     podcast: str = typer.Option(None, help="The podcast these episodes belong to."),
     title: str = typer.Option(None, help="Episode title, for a source with one episode."),
     url: str = typer.Option(None, help="Episode URL, for a source with one episode."),
     date: str = typer.Option(None, help="Publication date (YYYY-MM-DD), for one episode."),
-    site_url: str = typer.Option(None, "--site-url", help="Base URL of a Jekyll site: markdown "
-                                 "posts get the page URL its default permalinks give them."),
+    site_url: str = typer.Option(
+        None,
+        "--site-url",
+        help="Base URL of a Jekyll site: markdown "
+        "posts get the page URL its default permalinks give them.",
+    ),
     example: bool = typer.Option(False, "--example", help="Ingest the bundled example podcast."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
     json: bool = typer.Option(False, "--json", help="Print one JSON report per source."),
@@ -69,8 +90,9 @@ def ingest(
         fail("ingest: --title and --url name one episode, but several sources were given")
     if not expanded:
         fail(f"ingest: no readable files under {', '.join(sources)}")
-    options = IngestOptions(format=format, podcast=podcast, title=title, url=url, date=date,
-                            site_url=site_url)
+    options = IngestOptions(
+        format=format, podcast=podcast, title=title, url=url, date=date, site_url=site_url
+    )
     reports: list[SourceReport] = []
     with open_store(ctx) as store, progress(quiet or json) as bar:
         task = bar.add_task("ingesting", total=len(expanded))
@@ -92,11 +114,15 @@ def _print_summary(reports: list[SourceReport]) -> None:
     rows = _summary_rows(reports)
     if len(rows) > 12:
         totals = [sum(r[i] for r in rows) for i in range(2, 8)]
-        table(["sources", "episodes", "added", "updated", "unchanged", "topics", "mentions"],
-              [[len(rows), *totals]])
+        table(
+            ["sources", "episodes", "added", "updated", "unchanged", "topics", "mentions"],
+            [[len(rows), *totals]],
+        )
     elif rows:
-        table(["source", "format", "episodes", "added", "updated", "unchanged", "topics",
-               "mentions"], rows)
+        table(
+            ["source", "format", "episodes", "added", "updated", "unchanged", "topics", "mentions"],
+            rows,
+        )
     failed = sum(1 for r in reports if r.error)
     if failed:
         console.print(f"{failed} of {len(reports)} sources failed", highlight=False)

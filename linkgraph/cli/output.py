@@ -88,8 +88,13 @@ def table(columns: list[str], rows: Iterable[Iterable[Any]], title: str | None =
 def progress(quiet: bool):
     """A rich progress display on stderr, silent with --quiet or when not a terminal."""
     bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=errors, disable=quiet, transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        disable=quiet,
+        transient=False,
     )
     with bar:
         yield bar

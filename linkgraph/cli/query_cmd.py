@@ -20,16 +20,22 @@ def identify(
     found = [identify_text(text) for text in inputs]
     if json:
         print_json_lines(
-            {k: getattr(f, k) for k in ("input", "id", "scheme", "version", "kind",
-                                        "canonical_url")}
+            {
+                k: getattr(f, k)
+                for k in ("input", "id", "scheme", "version", "kind", "canonical_url")
+            }
             for f in found
         )
         return
     for f in found:
         version = f" (version {f.version})" if f.version else ""
-        console.print(f"{f.input}\n  id: {f.id or '-'}{version}\n  kind: {f.kind}\n"
-                      f"  canonical: {f.canonical_url or '- (not an http(s) link)'}",
-                      markup=False, highlight=False, soft_wrap=True)
+        console.print(
+            f"{f.input}\n  id: {f.id or '-'}{version}\n  kind: {f.kind}\n"
+            f"  canonical: {f.canonical_url or '- (not an http(s) link)'}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -64,19 +70,27 @@ def cites(
         print_json(episodes)
         return
     authors = ", ".join(work["authors"])
-    console.print(f"[bold]{_escape(work['title'] or work['id'])}[/bold]  [dim]{work['kind']} "
-                  f"{_escape(work['id'])}[/dim]" + (f"\n{_escape(authors)}" if authors else ""),
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"[bold]{_escape(work['title'] or work['id'])}[/bold]  [dim]{work['kind']} "
+        f"{_escape(work['id'])}[/dim]" + (f"\n{_escape(authors)}" if authors else ""),
+        highlight=False,
+        soft_wrap=True,
+    )
     console.print(f"cited by {_count(len(episodes), 'episode')}:\n", highlight=False)
     for episode in episodes:
         date = (episode["published"] or "")[:10]
-        console.print(f"[bold]{_escape(episode['episode_title'])}[/bold]"
-                      + (f"  ({date})" if date else ""), highlight=False)
+        console.print(
+            f"[bold]{_escape(episode['episode_title'])}[/bold]" + (f"  ({date})" if date else ""),
+            highlight=False,
+        )
         if episode["episode_url"]:
             console.print(f"  {episode['episode_url']}", highlight=False, soft_wrap=True)
         for mention in episode["mentions"]:
-            console.print(f"  - {_escape(_when(mention) or '(no topic)')}: "
-                          f"\"{_escape(mention['anchor_text'])}\"", highlight=False)
+            console.print(
+                f"  - {_escape(_when(mention) or '(no topic)')}: "
+                f'"{_escape(mention["anchor_text"])}"',
+                highlight=False,
+            )
 
 
 def _work_and_citing_episodes(store, ref: str) -> tuple[dict, list[dict]]:
@@ -107,8 +121,12 @@ def cited_by(
             if work["id"] in seen:
                 continue
             seen.add(work["id"])
-            console.print(f"  {_escape(work['title'] or '(untitled)')}  [dim]{work['kind']} "
-                          f"{_escape(work['id'])}[/dim]", highlight=False, soft_wrap=True)
+            console.print(
+                f"  {_escape(work['title'] or '(untitled)')}  [dim]{work['kind']} "
+                f"{_escape(work['id'])}[/dim]",
+                highlight=False,
+                soft_wrap=True,
+            )
     console.print(f"{_count(len(works), 'work')} cited", highlight=False)
 
 
@@ -118,6 +136,3 @@ def _count(number: int, noun: str) -> str:
 
 def _escape(text: str | None) -> str:
     return escape(text or "")
-
-
-

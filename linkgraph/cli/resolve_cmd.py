@@ -27,20 +27,49 @@ from .output import (
 
 
 def _describe(source: str, counts: SourceCounts) -> str:
-    return (f"{source:<10} resolved {counts.resolved}  partial {counts.partial}  "
-            f"failed {counts.failed}  pending {counts.pending}")
+    return (
+        f"{source:<10} resolved {counts.resolved}  partial {counts.partial}  "
+        f"failed {counts.failed}  pending {counts.pending}"
+    )
 
 
 def _print_summary(summary: Summary) -> None:
-    rows = [[name, c.works, c.resolved, c.partial, c.failed, c.passed_on, c.pending,
-             c.requests, c.cached] for name, c in summary.sources.items()]
-    table(["source", "works", "resolved", "partial", "failed", "passed on", "pending",
-           "requests", "from cache"], rows)
+    rows = [
+        [
+            name,
+            c.works,
+            c.resolved,
+            c.partial,
+            c.failed,
+            c.passed_on,
+            c.pending,
+            c.requests,
+            c.cached,
+        ]
+        for name, c in summary.sources.items()
+    ]
+    table(
+        [
+            "source",
+            "works",
+            "resolved",
+            "partial",
+            "failed",
+            "passed on",
+            "pending",
+            "requests",
+            "from cache",
+        ],
+        rows,
+    )
     console.print(
         f"{summary.works} works: {summary.resolved} resolved, {summary.partial} partial, "
         f"{summary.failed} failed, {summary.pending} pending; {summary.merged} merged; "
         f"{summary.requests} requests, {summary.cached} answered from the cache; "
-        f"{summary.seconds:.1f} s", highlight=False, soft_wrap=True)
+        f"{summary.seconds:.1f} s",
+        highlight=False,
+        soft_wrap=True,
+    )
     for failure in summary.failures[:20]:
         warn(f"{failure['id']}: {failure['error']}")
     if len(summary.failures) > 20:
@@ -52,16 +81,22 @@ def resolve_command(
     ctx: typer.Context,
     offline: bool = typer.Option(False, "--offline", help="Fetch nothing; say so and exit 0."),
     refresh: bool = typer.Option(
-        False, "--refresh", help="Resolve resolved works again and revalidate the HTTP cache."),
+        False, "--refresh", help="Resolve resolved works again and revalidate the HTTP cache."
+    ),
     retry_failed: bool = typer.Option(
-        False, "--retry-failed", help="Retry failed works now, before their back-off ends."),
+        False, "--retry-failed", help="Retry failed works now, before their back-off ends."
+    ),
     allow_private_network: bool = typer.Option(
-        False, "--allow-private-network",
-        help="Fetch URLs on loopback, private and link-local addresses too."),
+        False,
+        "--allow-private-network",
+        help="Fetch URLs on loopback, private and link-local addresses too.",
+    ),
     source: Optional[str] = typer.Option(  # noqa: UP045 (typer reads the annotation)
-        None, "--source", help=f"Only this source: {', '.join(SOURCES)}."),
+        None, "--source", help=f"Only this source: {', '.join(SOURCES)}."
+    ),
     limit: Optional[int] = typer.Option(  # noqa: UP045
-        None, "--limit", min=1, help="Resolve at most this many works."),
+        None, "--limit", min=1, help="Resolve at most this many works."
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
     json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
@@ -75,16 +110,21 @@ def resolve_command(
             fail(str(error))
         if allow_private_network:
             config = config.with_options(allow_private_network=True)
-        options = Options(refresh=refresh, retry_failed=retry_failed, offline=offline,
-                          source=source, limit=limit)
+        options = Options(
+            refresh=refresh, retry_failed=retry_failed, offline=offline, source=source, limit=limit
+        )
         with progress(quiet or json or not sys.stderr.isatty()) as bar:
             tasks: dict[str, int] = {}
 
             def report(name: str, counts: SourceCounts) -> None:
                 if name not in tasks:
                     tasks[name] = bar.add_task(name, total=0)
-                bar.update(tasks[name], total=counts.works, description=_describe(name, counts),
-                           completed=counts.works - counts.pending)
+                bar.update(
+                    tasks[name],
+                    total=counts.works,
+                    description=_describe(name, counts),
+                    completed=counts.works - counts.pending,
+                )
 
             summary = resolve(store, config, options, progress=report)
             if not summary.network:  # the one line below says it all
@@ -93,11 +133,19 @@ def resolve_command(
     if json:
         print_json(summary.to_json())
     elif summary.offline:
-        console.print(f"offline: nothing fetched; {summary.works} works wait to be resolved "
-                      "and keep their titles from link text", highlight=False, soft_wrap=True)
+        console.print(
+            f"offline: nothing fetched; {summary.works} works wait to be resolved "
+            "and keep their titles from link text",
+            highlight=False,
+            soft_wrap=True,
+        )
     elif not summary.network:
-        console.print(f"no network: nothing fetched; {summary.works} works left as they were "
-                      "(titles from link text kept)", highlight=False, soft_wrap=True)
+        console.print(
+            f"no network: nothing fetched; {summary.works} works left as they were "
+            "(titles from link text kept)",
+            highlight=False,
+            soft_wrap=True,
+        )
     elif not quiet or summary.failures:
         _print_summary(summary)
     raise typer.Exit(EXIT_PARTIAL if summary.failures else EXIT_OK)
@@ -106,10 +154,15 @@ def resolve_command(
 def _print_work(work: dict) -> None:
     console.print(f"[bold]{escape(work['title'] or '(no title)')}[/bold]")
     lines = [
-        ("id", work["id"]), ("kind", work["kind"]), ("status", work["status"]),
-        ("authors", ", ".join(work["authors"])), ("published", work["published"]),
-        ("venue", work["venue"]), ("identifiers", " ".join(work["identifiers"])),
-        ("subjects", ", ".join(work["subjects"])), ("url", work["url"]),
+        ("id", work["id"]),
+        ("kind", work["kind"]),
+        ("status", work["status"]),
+        ("authors", ", ".join(work["authors"])),
+        ("published", work["published"]),
+        ("venue", work["venue"]),
+        ("identifiers", " ".join(work["identifiers"])),
+        ("subjects", ", ".join(work["subjects"])),
+        ("url", work["url"]),
         ("error", work["error"]),
     ]
     for name, value in lines:
@@ -118,14 +171,21 @@ def _print_work(work: dict) -> None:
     if work["abstract"]:
         console.print(f"\n{escape(work['abstract'])}\n", highlight=False)
     if work["sources"]:
-        table(["field", "source", "at", "value"],
-              [[name, entry.get("source"), entry.get("at"), entry.get("value")]
-               for name, entry in sorted(work["sources"].items())])
+        table(
+            ["field", "source", "at", "value"],
+            [
+                [name, entry.get("source"), entry.get("at"), entry.get("value")]
+                for name, entry in sorted(work["sources"].items())
+            ],
+        )
     for mention in work["mentions"]:
         where = mention["topic"] or mention["section"] or ""
-        console.print(f"  - {escape(mention['episode_title'] or '')}"
-                      f"{'  [' + escape(where) + ']' if where else ''}: "
-                      f"{escape(mention['anchor_text'] or mention['url'])}", highlight=False)
+        console.print(
+            f"  - {escape(mention['episode_title'] or '')}"
+            f"{'  [' + escape(where) + ']' if where else ''}: "
+            f"{escape(mention['anchor_text'] or mention['url'])}",
+            highlight=False,
+        )
     console.print(f"{len(work['mentions'])} mentions", highlight=False)
 
 

@@ -23,8 +23,11 @@ from .output import (
     warn,
 )
 
-feeds_app = typer.Typer(help="List the remembered feeds, or forget one.",
-                        invoke_without_command=True, no_args_is_help=False)
+feeds_app = typer.Typer(
+    help="List the remembered feeds, or forget one.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
 app.add_typer(feeds_app, name="feeds")
 
 
@@ -60,17 +63,20 @@ def update(
                 if not resolving:
                     resolving.append(bar.add_task("resolving works", total=0))
                 works = sum(c.works for c in counts.values())
-                bar.update(resolving[0], total=works,
-                           completed=works - sum(c.pending for c in counts.values()))
+                bar.update(
+                    resolving[0],
+                    total=works,
+                    completed=works - sum(c.pending for c in counts.values()),
+                )
 
-            summary = update_feeds(store, config, resolve_works=not no_resolve,
-                                   on_polled=polled, progress=resolved)
+            summary = update_feeds(
+                store, config, resolve_works=not no_resolve, on_polled=polled, progress=resolved
+            )
     if json:
         print_json(summary.to_json())
     elif not quiet:
         _print_summary(summary)
-    raise typer.Exit(EXIT_PARTIAL if any(r.status == "failed" for r in summary.feeds)
-                     else EXIT_OK)
+    raise typer.Exit(EXIT_PARTIAL if any(r.status == "failed" for r in summary.feeds) else EXIT_OK)
 
 
 NO_FEEDS = "no feeds remembered: `linkgraph ingest URL` remembers a feed read from its URL"
@@ -78,9 +84,10 @@ NO_FEEDS = "no feeds remembered: `linkgraph ingest URL` remembers a feed read fr
 
 def _print_summary(summary: UpdateSummary) -> None:
     if summary.feeds:
-        table(["feed", "podcast", "status", "episodes", "added", "updated"],
-              [[r.url, r.podcast, r.status, r.episodes, r.added, r.updated]
-               for r in summary.feeds])
+        table(
+            ["feed", "podcast", "status", "episodes", "added", "updated"],
+            [[r.url, r.podcast, r.status, r.episodes, r.added, r.updated] for r in summary.feeds],
+        )
     for line in (_feeds_line(summary.feeds), _resolve_line(summary)):
         if line:
             console.print(line, highlight=False, soft_wrap=True)
@@ -90,10 +97,14 @@ def _feeds_line(reports: list[PollReport]) -> str:
     if not reports:
         return NO_FEEDS
     statuses = [r.status for r in reports]
-    counts = ", ".join(f"{statuses.count(s)} {s.replace('-', ' ')}"
-                       for s in ("changed", "unchanged", "not-modified", "failed"))
-    return (f"{len(reports)} feeds: {counts}; episodes: {sum(r.added for r in reports)} "
-            f"added, {sum(r.updated for r in reports)} updated")
+    counts = ", ".join(
+        f"{statuses.count(s)} {s.replace('-', ' ')}"
+        for s in ("changed", "unchanged", "not-modified", "failed")
+    )
+    return (
+        f"{len(reports)} feeds: {counts}; episodes: {sum(r.added for r in reports)} "
+        f"added, {sum(r.updated for r in reports)} updated"
+    )
 
 
 def _resolve_line(summary: UpdateSummary) -> str | None:
@@ -104,9 +115,11 @@ def _resolve_line(summary: UpdateSummary) -> str | None:
         return None
     if not result.network:
         return f"no network: {result.works} works left to resolve"
-    return (f"resolve: {result.works} works: {result.resolved} resolved, {result.partial} "
-            f"partial, {result.failed} failed, {result.pending} pending; {result.requests} "
-            f"requests, {result.cached} from the cache")
+    return (
+        f"resolve: {result.works} works: {result.resolved} resolved, {result.partial} "
+        f"partial, {result.failed} failed, {result.pending} pending; {result.requests} "
+        f"requests, {result.cached} from the cache"
+    )
 
 
 @feeds_app.callback()
@@ -125,9 +138,20 @@ def feeds(
     if not rows:
         console.print(NO_FEEDS, highlight=False, soft_wrap=True)
         return
-    table(["feed", "podcast", "episodes", "last polled", "status", "error"],
-          [[r["url"], r["podcast"], r["episodes"], r["last_polled_at"], r["last_status"],
-            r["last_error"]] for r in rows])
+    table(
+        ["feed", "podcast", "episodes", "last polled", "status", "error"],
+        [
+            [
+                r["url"],
+                r["podcast"],
+                r["episodes"],
+                r["last_polled_at"],
+                r["last_status"],
+                r["last_error"],
+            ]
+            for r in rows
+        ],
+    )
 
 
 @feeds_app.command("remove")
@@ -139,5 +163,6 @@ def remove(
     with open_store(ctx) as store:
         if not forget(store, url):
             fail(f"feeds remove: {url} is not a remembered feed (see `linkgraph feeds`)")
-    console.print(f"removed {url.strip()}; its episodes stay in the database",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"removed {url.strip()}; its episodes stay in the database", highlight=False, soft_wrap=True
+    )

@@ -38,17 +38,22 @@ class Format:
         return getattr(module, self.function)(graph, store)
 
 
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("html", ".html", "interactive map, one self-contained page", "html", "render_html"),
-    Format("graphml", ".graphml", "GraphML for Gephi, Cytoscape, yEd", "formats",
-           "render_graphml"),
-    Format("gexf", ".gexf", "GEXF 1.2 for Gephi", "formats", "render_gexf"),
-    Format("json", ".json", "networkx node-link JSON", "formats", "render_json"),
-    Format("csv", ".csv", "one row per mention", "formats", "render_csv"),
-    Format("bibtex", ".bib", "BibTeX entries of the works", "bib", "render_bibtex"),
-    Format("csl-json", ".json", "CSL-JSON items of the works (Zotero)", "bib",
-           "render_csl_json"),
-)}
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("html", ".html", "interactive map, one self-contained page", "html", "render_html"),
+        Format(
+            "graphml", ".graphml", "GraphML for Gephi, Cytoscape, yEd", "formats", "render_graphml"
+        ),
+        Format("gexf", ".gexf", "GEXF 1.2 for Gephi", "formats", "render_gexf"),
+        Format("json", ".json", "networkx node-link JSON", "formats", "render_json"),
+        Format("csv", ".csv", "one row per mention", "formats", "render_csv"),
+        Format("bibtex", ".bib", "BibTeX entries of the works", "bib", "render_bibtex"),
+        Format(
+            "csl-json", ".json", "CSL-JSON items of the works (Zotero)", "bib", "render_csl_json"
+        ),
+    )
+}
 
 
 def render(name: str, graph: nx.DiGraph, store: Any = None) -> str:

@@ -19,13 +19,33 @@ NOT_REFERENCES = {"support", "podcast"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _ARXIV_DATE = re.compile(r"(?:[a-z-]+(?:\.[A-Z]{2})?/)?(\d{2})(\d{2})[.\d]")  # new and old ids
-_CSL_TYPES = {"post": "post-weblog", "video": "motion_picture", "code": "software",
-              "dataset": "dataset", "encyclopedia": "entry-encyclopedia", "social": "post"}
-_BIB_NOTES = {"post": "Blog post", "video": "Video", "code": "Software", "dataset": "Dataset",
-              "encyclopedia": "Encyclopedia entry", "social": "Social media post"}
+_CSL_TYPES = {
+    "post": "post-weblog",
+    "video": "motion_picture",
+    "code": "software",
+    "dataset": "dataset",
+    "encyclopedia": "entry-encyclopedia",
+    "social": "post",
+}
+_BIB_NOTES = {
+    "post": "Blog post",
+    "video": "Video",
+    "code": "Software",
+    "dataset": "Dataset",
+    "encyclopedia": "Encyclopedia entry",
+    "social": "Social media post",
+}
 _TEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "#": r"\#", "$": r"\$", "%": r"\%",
-    "&": r"\&", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "#": r"\#",
+    "$": r"\$",
+    "%": r"\%",
+    "&": r"\&",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 _TEX_PATTERN = re.compile("|".join(re.escape(c) for c in _TEX_SPECIAL))
 
@@ -64,21 +84,32 @@ class Reference:
 
 def references(graph: nx.DiGraph, store: Any = None) -> list[Reference]:
     """The works of a graph as references, most cited first; store rows add dates and venues."""
-    works = [(n, d) for n, d in graph.nodes(data=True)
-             if d.get("kind") == "work" and d.get("work_kind") not in NOT_REFERENCES]
+    works = [
+        (n, d)
+        for n, d in graph.nodes(data=True)
+        if d.get("kind") == "work" and d.get("work_kind") not in NOT_REFERENCES
+    ]
     extra = _work_rows(store, [int(n.split(":", 1)[1]) for n, _ in works]) if store else {}
     refs = []
     for node, data in works:
         row = extra.get(int(node.split(":", 1)[1]), {})
-        refs.append(Reference(
-            node=node, kind=data.get("work_kind") or "site", title=data.get("title"),
-            authors=list(data.get("authors") or []),
-            date=parse_date(row.get("published")) or parse_date(str(data.get("year") or ""))
-            or arxiv_date(data.get("identifiers") or []),
-            url=data.get("url"), venue=row.get("venue"), abstract=row.get("abstract"),
-            identifiers=list(data.get("identifiers") or []),
-            citations=int(data.get("citations") or 0), mentions=int(data.get("mentions") or 0),
-        ))
+        refs.append(
+            Reference(
+                node=node,
+                kind=data.get("work_kind") or "site",
+                title=data.get("title"),
+                authors=list(data.get("authors") or []),
+                date=parse_date(row.get("published"))
+                or parse_date(str(data.get("year") or ""))
+                or arxiv_date(data.get("identifiers") or []),
+                url=data.get("url"),
+                venue=row.get("venue"),
+                abstract=row.get("abstract"),
+                identifiers=list(data.get("identifiers") or []),
+                citations=int(data.get("citations") or 0),
+                mentions=int(data.get("mentions") or 0),
+            )
+        )
     refs.sort(key=lambda r: (-r.citations, -r.mentions, (r.title or "").lower(), r.node))
     return refs
 
@@ -86,10 +117,15 @@ def references(graph: nx.DiGraph, store: Any = None) -> list[Reference]:
 def _work_rows(store: Any, ids: list[int]) -> dict[int, dict]:
     rows: dict[int, dict] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        rows.update((r["id"], r) for r in store.query(
-            f"SELECT id, published, venue, abstract FROM works WHERE id IN "
-            f"({', '.join('?' * len(chunk))})", tuple(chunk)))
+        chunk = ids[start : start + 500]
+        rows.update(
+            (r["id"], r)
+            for r in store.query(
+                f"SELECT id, published, venue, abstract FROM works WHERE id IN "
+                f"({', '.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+        )
     return rows
 
 
@@ -129,6 +165,7 @@ def split_name(name: str) -> tuple[str | None, str]:
 
 # ---- CSL-JSON -------------------------------------------------------------------------------
 
+
 def render_csl_json(graph: nx.DiGraph, store: Any = None) -> str:
     """CSL-JSON: an array of items, as Zotero and citeproc read them."""
     items = [csl_item(ref) for ref in references(graph, store)]
@@ -144,23 +181,35 @@ def csl_item(ref: Reference) -> dict:
         item["author"] = [_csl_name(name) for name in ref.authors]
     if ref.date:
         item["issued"] = {"date-parts": [list(ref.date)]}
-    for key, value in (("URL", ref.url), ("abstract", ref.abstract),
-                       ("DOI", next(iter(ref.ids("doi")), None))):
+    for key, value in (
+        ("URL", ref.url),
+        ("abstract", ref.abstract),
+        ("DOI", next(iter(ref.ids("doi")), None)),
+    ):
         if value:
             item[key] = value
     if ref.venue and not ref.is_preprint:
         item["container-title"] = ref.venue
     if ref.is_preprint:
         item.update(publisher="arXiv", number=f"arXiv:{ref.ids('arxiv')[0]}")
-    item["custom"] = {"linkgraph": {"node": ref.node, "identifiers": ref.identifiers,
-                                    "citing_episodes": ref.citations, "mentions": ref.mentions}}
+    item["custom"] = {
+        "linkgraph": {
+            "node": ref.node,
+            "identifiers": ref.identifiers,
+            "citing_episodes": ref.citations,
+            "mentions": ref.mentions,
+        }
+    }
     return item
 
 
 def _csl_type(ref: Reference) -> str:
     if ref.kind == "paper":
-        return "article" if ref.is_preprint or not (ref.venue or ref.ids("doi")) else (
-            "article-journal")
+        return (
+            "article"
+            if ref.is_preprint or not (ref.venue or ref.ids("doi"))
+            else ("article-journal")
+        )
     return _CSL_TYPES.get(ref.kind, "webpage")
 
 
@@ -170,6 +219,7 @@ def _csl_name(name: str) -> dict:
 
 
 # ---- BibTeX ---------------------------------------------------------------------------------
+
 
 def render_bibtex(graph: nx.DiGraph, store: Any = None) -> str:
     """BibTeX entries (UTF-8), special characters escaped, unique ASCII keys."""
@@ -188,8 +238,9 @@ def bibtex_entry(ref: Reference, key: str) -> str:
         fields.append(("author", " and ".join(_bib_name(n) for n in ref.authors)))
     if ref.date:
         fields.append(("year", str(ref.date[0])))
-        fields.append(("date", "-".join(f"{p:02d}" if i else str(p)
-                                        for i, p in enumerate(ref.date))))
+        fields.append(
+            ("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(ref.date)))
+        )
     if entry_type == "article":
         fields.append(("journal", tex(ref.venue or "")))
     for doi in ref.ids("doi")[:1]:
@@ -198,8 +249,17 @@ def bibtex_entry(ref: Reference, key: str) -> str:
         fields += [("eprint", bib_url(arxiv)), ("archiveprefix", "arXiv")]
     if ref.url:
         fields.append(("url", bib_url(ref.url)))
-    note = "; ".join(filter(None, [_BIB_NOTES.get(ref.kind), ", ".join(
-        i for i in ref.identifiers if i.split(":", 1)[0] not in ("doi", "arxiv", "url"))]))
+    note = "; ".join(
+        filter(
+            None,
+            [
+                _BIB_NOTES.get(ref.kind),
+                ", ".join(
+                    i for i in ref.identifiers if i.split(":", 1)[0] not in ("doi", "arxiv", "url")
+                ),
+            ],
+        )
+    )
     if note:
         fields.append(("note", tex(note)))
     if ref.abstract:

@@ -19,22 +19,45 @@ _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = [
-    "mention_id", "podcast", "episode", "episode_title", "episode_url", "published", "topic",
-    "topic_url", "start_seconds", "section", "position", "anchor_text", "context", "url",
-    "url_canonical", "link_kind", "work", "work_kind", "work_title", "status",
+    "mention_id",
+    "podcast",
+    "episode",
+    "episode_title",
+    "episode_url",
+    "published",
+    "topic",
+    "topic_url",
+    "start_seconds",
+    "section",
+    "position",
+    "anchor_text",
+    "context",
+    "url",
+    "url_canonical",
+    "link_kind",
+    "work",
+    "work_kind",
+    "work_title",
+    "status",
 ]
 
 
 def render_graphml(graph: nx.DiGraph, store: Any = None) -> str:
     """GraphML; lists and dicts become JSON strings, empty values are left out."""
-    return _XML_DECLARATION + "\n".join(nx.generate_graphml(
-        flat_graph(graph), encoding="utf-8", prettyprint=True)) + "\n"
+    return (
+        _XML_DECLARATION
+        + "\n".join(nx.generate_graphml(flat_graph(graph), encoding="utf-8", prettyprint=True))
+        + "\n"
+    )
 
 
 def render_gexf(graph: nx.DiGraph, store: Any = None) -> str:
     """GEXF 1.2; lists and dicts become JSON strings, empty values are left out."""
-    return _XML_DECLARATION + "\n".join(nx.generate_gexf(
-        flat_graph(graph), encoding="utf-8", prettyprint=True)) + "\n"
+    return (
+        _XML_DECLARATION
+        + "\n".join(nx.generate_gexf(flat_graph(graph), encoding="utf-8", prettyprint=True))
+        + "\n"
+    )
 
 
 def render_json(graph: nx.DiGraph, store: Any = None) -> str:
@@ -63,8 +86,9 @@ def mention_rows(graph: nx.DiGraph, store: Any) -> list[dict]:
         raise ValueError("the csv export reads mentions from the store; none was given")
     kinds = {kind for _, kind in graph.nodes(data="kind")}
     rows = []
-    for row in store.query("SELECT * FROM mention_details ORDER BY published, episode_id, "
-                           "position, mention_id"):
+    for row in store.query(
+        "SELECT * FROM mention_details ORDER BY published, episode_id, position, mention_id"
+    ):
         episode = f"episode:{row['episode_id']}"
         work = f"work:{row['work_id']}" if row["work_id"] is not None else None
         if "episode" in kinds and episode not in graph:
@@ -73,11 +97,18 @@ def mention_rows(graph: nx.DiGraph, store: Any) -> list[dict]:
             continue
         if not kinds & {"episode", "work"}:
             continue
-        rows.append({
-            **row, "episode": episode, "work": work,
-            "topic_url": topic_url(row["episode_url"], row["topic_anchor"], row["start_seconds"])
-            if row["topic"] is not None else None,
-        })
+        rows.append(
+            {
+                **row,
+                "episode": episode,
+                "work": work,
+                "topic_url": topic_url(
+                    row["episode_url"], row["topic_anchor"], row["start_seconds"]
+                )
+                if row["topic"] is not None
+                else None,
+            }
+        )
     return rows
 
 
@@ -103,8 +134,9 @@ def _flat_attrs(attrs: dict) -> dict:
         if value is None:
             continue
         if isinstance(value, (list, tuple, dict, set)):
-            value = json.dumps(sorted(value) if isinstance(value, set) else value,
-                               ensure_ascii=False)
+            value = json.dumps(
+                sorted(value) if isinstance(value, set) else value, ensure_ascii=False
+            )
         if isinstance(value, str):
             value = _XML_ILLEGAL.sub("\ufffd", value)
         flat[str(key)] = value

@@ -43,8 +43,13 @@ KINDS: dict[str, tuple[str, str, str, str]] = {
 }
 _OTHER = ("Other", "#888888", "dot", "\u25cf")
 RELATION_COLOURS = {
-    "cites": "#e6550d", "discusses": "#f4a582", "has-episode": "#6a3d9a",
-    "has-topic": "#8fbcd9", "authored": "#33a02c", "appears-in": "#74c476", "in-subject": "#b8860b",
+    "cites": "#e6550d",
+    "discusses": "#f4a582",
+    "has-episode": "#6a3d9a",
+    "has-topic": "#8fbcd9",
+    "authored": "#33a02c",
+    "appears-in": "#74c476",
+    "in-subject": "#b8860b",
 }
 
 
@@ -59,11 +64,20 @@ def render_html(graph: nx.DiGraph, store: Any = None, *, title: str = "linkgraph
         "physics": not large,
         "kinds": legend(graph),
     }
-    return _environment().get_template("map.html.j2").render(
-        title=title, data=data, nonce=secrets.token_urlsafe(16),
-        node_count=graph.number_of_nodes(), edge_count=graph.number_of_edges(),
-        vis_css=_asset("vis-network.css"), vis_js=_asset("vis-network.min.js"),
-        app_css=_template_text("map.css"), app_js=_template_text("map.js"),
+    return (
+        _environment()
+        .get_template("map.html.j2")
+        .render(
+            title=title,
+            data=data,
+            nonce=secrets.token_urlsafe(16),
+            node_count=graph.number_of_nodes(),
+            edge_count=graph.number_of_edges(),
+            vis_css=_asset("vis-network.css"),
+            vis_js=_asset("vis-network.min.js"),
+            app_css=_template_text("map.css"),
+            app_js=_template_text("map.js"),
+        )
     )
 
 
@@ -87,8 +101,13 @@ def node_style(attrs: dict) -> dict:
     label = str(attrs.get("label") or attrs.get("title") or "")
     if len(label) > LABEL_LENGTH:
         label = label[: LABEL_LENGTH - 1] + "\u2026"
-    return {"label": label or " ", "color": colour, "shape": shape, "kind": kind,
-            "size": node_size(attrs)}
+    return {
+        "label": label or " ",
+        "color": colour,
+        "shape": shape,
+        "kind": kind,
+        "size": node_size(attrs),
+    }
 
 
 def node_size(attrs: dict) -> float:
@@ -108,9 +127,11 @@ def edge_style(attrs: dict) -> dict:
     """Colour, width and hover text of an edge from its relation and weight."""
     relation = str(attrs.get("relation") or "")
     weight = attrs.get("weight") or 1
-    return {"color": RELATION_COLOURS.get(relation, "#aaaaaa"),
-            "width": round(1 + math.log(max(float(weight), 1.0)), 2),
-            "title": f"{relation} ({weight})" if weight != 1 else relation}
+    return {
+        "color": RELATION_COLOURS.get(relation, "#aaaaaa"),
+        "width": round(1 + math.log(max(float(weight), 1.0)), 2),
+        "title": f"{relation} ({weight})" if weight != 1 else relation,
+    }
 
 
 class _IdList(list):
@@ -134,9 +155,15 @@ def tooltip_info(attrs: dict, selected: Any = ()) -> dict:
     Works list at most CITING_LIMIT citing episodes, those in ``selected`` first.
     """
     citing = attrs.get("citing") or []
-    citing = list(islice(chain((c for c in citing if c.get("episode") in selected),
-                               (c for c in citing if c.get("episode") not in selected)),
-                         CITING_LIMIT))
+    citing = list(
+        islice(
+            chain(
+                (c for c in citing if c.get("episode") in selected),
+                (c for c in citing if c.get("episode") not in selected),
+            ),
+            CITING_LIMIT,
+        )
+    )
     info = {
         "kind": attrs.get("kind"),
         "title": attrs.get("title") or attrs.get("label"),
@@ -153,8 +180,12 @@ def tooltip_info(attrs: dict, selected: Any = ()) -> dict:
         "citations": attrs.get("citations"),
         "mentions": attrs.get("mentions"),
         "status": attrs.get("status"),
-        "citing": [_present({"title": c.get("title"), "url": safe_url(c.get("url")),
-                             "topic": c.get("topic")}) for c in citing],
+        "citing": [
+            _present(
+                {"title": c.get("title"), "url": safe_url(c.get("url")), "topic": c.get("topic")}
+            )
+            for c in citing
+        ],
     }
     return _present(info)
 
@@ -171,8 +202,11 @@ def legend(graph: nx.DiGraph) -> list[dict]:
         counts[kind or "other"] = counts.get(kind or "other", 0) + 1
     order = [k for k in KINDS if k in counts] + sorted(k for k in counts if k not in KINDS)
     return [
-        dict(zip(("label", "color", "shape", "symbol"), KINDS.get(kind, _OTHER), strict=True),
-             kind=kind, count=counts[kind])
+        dict(
+            zip(("label", "color", "shape", "symbol"), KINDS.get(kind, _OTHER), strict=True),
+            kind=kind,
+            count=counts[kind],
+        )
         for kind in order
     ]
 
@@ -182,20 +216,34 @@ def vis_options(large: bool) -> dict:
     physics: dict[str, Any] = {"enabled": False}
     if not large:
         physics = {
-            "enabled": True, "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 90,
-                                 "avoidOverlap": 0.4},
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60,
+                "springLength": 90,
+                "avoidOverlap": 0.4,
+            },
             "stabilization": {"enabled": True, "iterations": 250, "updateInterval": 50},
         }
     return {
         "autoResize": True,
-        "nodes": {"borderWidth": 1, "font": {"size": 13, "face": "sans-serif"},
-                  "scaling": {"label": {"drawThreshold": 7}}},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
-                  "smooth": False if large else {"type": "continuous"},
-                  "color": {"inherit": False, "opacity": 0.55}},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large,
-                        "hideEdgesOnZoom": large, "navigationButtons": False},
+        "nodes": {
+            "borderWidth": 1,
+            "font": {"size": 13, "face": "sans-serif"},
+            "scaling": {"label": {"drawThreshold": 7}},
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
+            "smooth": False if large else {"type": "continuous"},
+            "color": {"inherit": False, "opacity": 0.55},
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "navigationButtons": False,
+        },
         "layout": {"improvedLayout": False},  # nodes come with positions
         "physics": physics,
     }
@@ -210,9 +258,11 @@ def safe_url(url: Any) -> str | None:
 
 def map_iframe(page: str, height: int = 600) -> str:
     """An iframe element that shows a rendered map inline, e.g. in a notebook."""
-    return (f'<iframe srcdoc="{html.escape(page, quote=True)}" width="100%" height="{height}" '
-            'style="border:1px solid #ddd" '
-            'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>')
+    return (
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" width="100%" height="{height}" '
+        'style="border:1px solid #ddd" '
+        'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
+    )
 
 
 def _clock(seconds: Any) -> str | None:
@@ -241,5 +291,6 @@ def _template_text(name: str) -> str:
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+    )

@@ -18,8 +18,9 @@ CORE_SIZE = 300  # hubs laid out by force; networkx's dense spring layout is fas
 SPACING = 60.0  # pixels between neighbouring leaves
 
 
-def hub_layout(graph: nx.Graph, *, core_size: int = CORE_SIZE,
-               seed: int = 7) -> dict[str, tuple[float, float]]:
+def hub_layout(
+    graph: nx.Graph, *, core_size: int = CORE_SIZE, seed: int = 7
+) -> dict[str, tuple[float, float]]:
     """Pixel positions for every node: hubs by force, the others in rings around them."""
     undirected = graph.to_undirected(as_view=True)
     if not len(undirected):
@@ -28,8 +29,9 @@ def hub_layout(graph: nx.Graph, *, core_size: int = CORE_SIZE,
     ranked = sorted(undirected, key=lambda n: (-degree[n], str(n)))
     core = [n for n in ranked[:core_size] if degree[n] > 1] or ranked[:1]
     scale = SPACING * math.sqrt(len(undirected))
-    spring = nx.spring_layout(undirected.subgraph(core), seed=seed, iterations=60,
-                              scale=scale)  # dense force layout below 500 nodes
+    spring = nx.spring_layout(
+        undirected.subgraph(core), seed=seed, iterations=60, scale=scale
+    )  # dense force layout below 500 nodes
     positions = {n: (float(x), float(y)) for n, (x, y) in spring.items()}
     _place_rest(undirected, positions, ranked, scale)
     return positions

@@ -29,9 +29,18 @@ from .base import Metadata, NotFound, Resolver, Target
 from .http import Cancelled, Http, HTTPStatusError, NetworkDown, tagged
 from .merge import TitleIndex
 
-REGISTRY: dict[str, Resolver] = {r.name: r for r in (
-    arxiv.RESOLVER, crossref.RESOLVER, openreview.RESOLVER, oembed.RESOLVER, github.RESOLVER,
-    wikipedia.RESOLVER, webpage.RESOLVER)}
+REGISTRY: dict[str, Resolver] = {
+    r.name: r
+    for r in (
+        arxiv.RESOLVER,
+        crossref.RESOLVER,
+        openreview.RESOLVER,
+        oembed.RESOLVER,
+        github.RESOLVER,
+        wikipedia.RESOLVER,
+        webpage.RESOLVER,
+    )
+}
 SOURCES = tuple(REGISTRY)
 _SCHEME_ORDER = ("arxiv", "doi", "ssrn", "openreview", "acl", "pmid", "pmcid", "url")
 _PASS_ON_STATUSES = {400, 401, 403, 404, 410}
@@ -90,8 +99,10 @@ class Summary:
         """The documented JSON shape of ``resolve --json``."""
         data = asdict(self)
         data["seconds"] = round(self.seconds, 3)
-        data["sources"] = {name: {**asdict(counts), "pending": counts.pending}
-                           for name, counts in self.sources.items()}
+        data["sources"] = {
+            name: {**asdict(counts), "pending": counts.pending}
+            for name, counts in self.sources.items()
+        }
         return data
 
 
@@ -107,9 +118,10 @@ def _targets(store: Store, works: list[dict]) -> list[Target | None]:
     """Each work's target: its best identifier and, for a URL, the URL as first written."""
     ids: dict[int, list[tuple[str, str]]] = {}
     for work_id, scheme, value in store.conn.execute(
-            "SELECT work_id, scheme, value FROM identifiers WHERE work_id IN "
-            "(SELECT value FROM json_each(?)) ORDER BY work_id, id",
-            (json.dumps([w["id"] for w in works]),)):
+        "SELECT work_id, scheme, value FROM identifiers WHERE work_id IN "
+        "(SELECT value FROM json_each(?)) ORDER BY work_id, id",
+        (json.dumps([w["id"] for w in works]),),
+    ):
         ids.setdefault(work_id, []).append((scheme, value))
     best = {work_id: min(found, key=_scheme_rank) for work_id, found in ids.items()}
     written = _first_written(store, [w for w, (scheme, _) in best.items() if scheme == "url"])
@@ -125,9 +137,10 @@ def _first_written(store: Store, work_ids: list[int]) -> dict[int, str]:
     """The URL of each work's first mention, as the episode wrote it."""
     found: dict[int, str] = {}
     for work_id, url in store.conn.execute(
-            "SELECT l.work_id, m.url FROM mentions m JOIN links l ON l.id = m.link_id "
-            "WHERE l.work_id IN (SELECT value FROM json_each(?)) ORDER BY m.id",
-            (json.dumps(work_ids),)):
+        "SELECT l.work_id, m.url FROM mentions m JOIN links l ON l.id = m.link_id "
+        "WHERE l.work_id IN (SELECT value FROM json_each(?)) ORDER BY m.id",
+        (json.dumps(work_ids),),
+    ):
         found.setdefault(work_id, url)
     return found
 
@@ -149,10 +162,11 @@ def select(store: Store, options: Options) -> list[Target]:
         "SELECT id, kind, url FROM works WHERE status = 'pending' OR ? OR "
         "(status IN ('failed', 'partial') AND (? OR next_attempt_at IS NULL "
         " OR next_attempt_at <= ?)) ORDER BY id",
-        (options.refresh, options.retry_failed, now_iso()))
+        (options.refresh, options.retry_failed, now_iso()),
+    )
     targets = []
     for start in range(0, len(rows), _SELECT_CHUNK):
-        for target in _targets(store, rows[start:start + _SELECT_CHUNK]):
+        for target in _targets(store, rows[start : start + _SELECT_CHUNK]):
             if target and (options.source is None or options.source in chain(target)[:1]):
                 targets.append(target)
             if options.limit is not None and len(targets) >= options.limit:
@@ -165,7 +179,8 @@ def _interleaved(items: list[tuple[Resolver, Target]]) -> list[tuple[Resolver, T
     groups: dict[str, list[tuple[Resolver, Target]]] = defaultdict(list)
     for resolver, target in items:
         groups[resolver.name if resolver.name != "webpage" else target.host].append(
-            (resolver, target))
+            (resolver, target)
+        )
     ordered: list[tuple[Resolver, Target]] = []
     lists = list(groups.values())
     for index in range(max((len(g) for g in lists), default=0)):
@@ -176,8 +191,9 @@ def _interleaved(items: list[tuple[Resolver, Target]]) -> list[tuple[Resolver, T
 class _Run:
     """One resolve run: rounds of fetching, applying each answer as it arrives."""
 
-    def __init__(self, store: Store, config: Config, http: Http, options: Options,
-                 progress: Progress | None):
+    def __init__(
+        self, store: Store, config: Config, http: Http, options: Options, progress: Progress | None
+    ):
         self.store, self.config, self.http, self.options = store, config, http, options
         self.progress = progress or (lambda source, counts: None)
         self.summary = Summary()
@@ -219,8 +235,7 @@ class _Run:
             if not self.http.network_down:
                 record_failure(self.store, target, reason, self.config)
                 self.counts(reason.split(":", 1)[0]).failed += 1
-                self.summary.failures.append({"id": target.key, "url": target.url,
-                                              "error": reason})
+                self.summary.failures.append({"id": target.key, "url": target.url, "error": reason})
 
     def without_answered(self, jobs: dict[str, list[Target]]) -> dict[str, list[Target]]:
         """Follow-ups whose work an API has answered meanwhile (through a merge) are dropped."""
@@ -228,8 +243,11 @@ class _Run:
         for source, targets in jobs.items():
             for target in targets:
                 work_id = work_of(self.store, target)
-                if source in API_FOR_SCHEME.values() and work_id and api_resolved(
-                        self.store, work_id):
+                if (
+                    source in API_FOR_SCHEME.values()
+                    and work_id
+                    and api_resolved(self.store, work_id)
+                ):
                     self.counts(source).works -= 1
                 else:
                     kept[source].append(target)
@@ -246,11 +264,12 @@ class _Run:
             for name in batched:
                 resolver = REGISTRY[name]
                 size = resolver.batch_size(self.config)
-                chunks = [jobs[name][i:i + size] for i in range(0, len(jobs[name]), size)]
+                chunks = [jobs[name][i : i + size] for i in range(0, len(jobs[name]), size)]
                 expected += len(chunks)
                 batchers.submit(self._batches, resolver, chunks, answers)
-            singles = _interleaved([(REGISTRY[name], t) for name in jobs if name not in batched
-                                    for t in jobs[name]])
+            singles = _interleaved(
+                [(REGISTRY[name], t) for name in jobs if name not in batched for t in jobs[name]]
+            )
             for resolver, target in singles:
                 fetchers.submit(self._fetch, resolver, [target], answers)
             expected += len(singles)
@@ -265,8 +284,9 @@ class _Run:
             fetchers.shutdown(wait=True, cancel_futures=True)
             batchers.shutdown(wait=True, cancel_futures=True)
 
-    def _batches(self, resolver: Resolver, chunks: list[list[Target]], answers: queue.Queue
-                 ) -> None:
+    def _batches(
+        self, resolver: Resolver, chunks: list[list[Target]], answers: queue.Queue
+    ) -> None:
         for chunk in chunks:
             self._fetch(resolver, chunk, answers)
 
@@ -291,8 +311,11 @@ class _Run:
                 setattr(counts, applied.status, getattr(counts, applied.status) + 1)
             for standard in applied.followups:
                 scheme, value = standard.split(":", 1)
-                self.plan(self.next_jobs, API_FOR_SCHEME[scheme],
-                          Target(scheme, value, identify(standard).canonical_url, "paper"))
+                self.plan(
+                    self.next_jobs,
+                    API_FOR_SCHEME[scheme],
+                    Target(scheme, value, identify(standard).canonical_url, "paper"),
+                )
         elif isinstance(outcome, Cancelled):
             pass
         elif isinstance(outcome, NetworkDown):
@@ -310,11 +333,12 @@ class _Run:
     @staticmethod
     def _passes_on(outcome: Any) -> bool:
         return isinstance(outcome, NotFound) or (
-            isinstance(outcome, HTTPStatusError) and outcome.status in _PASS_ON_STATUSES)
+            isinstance(outcome, HTTPStatusError) and outcome.status in _PASS_ON_STATUSES
+        )
 
     def _next_source(self, resolver: Resolver, target: Target) -> str | None:
         sources = chain(target)
-        later = sources[sources.index(resolver.name) + 1:] if resolver.name in sources else []
+        later = sources[sources.index(resolver.name) + 1 :] if resolver.name in sources else []
         return next((s for s in later if (target.key, s) not in self.attempted), None)
 
     def finish(self, targets: list[Target]) -> None:
@@ -335,20 +359,33 @@ class _Run:
 def _statuses(store: Store, targets: list[Target]) -> list[str]:
     """The status of each work that holds one of the targets' identifiers now."""
     keys = json.dumps([[t.scheme, t.value] for t in targets])
-    return [status for (status,) in store.conn.execute(
-        "SELECT status FROM works WHERE id IN (SELECT i.work_id FROM identifiers i JOIN "
-        "json_each(?) j ON i.scheme = json_extract(j.value, '$[0]') "
-        "AND i.value = json_extract(j.value, '$[1]'))", (keys,))]
+    return [
+        status
+        for (status,) in store.conn.execute(
+            "SELECT status FROM works WHERE id IN (SELECT i.work_id FROM identifiers i JOIN "
+            "json_each(?) j ON i.scheme = json_extract(j.value, '$[0]') "
+            "AND i.value = json_extract(j.value, '$[1]'))",
+            (keys,),
+        )
+    ]
 
 
 def _reason(error: BaseException) -> str:
     text = str(error) or type(error).__name__
-    return text if not type(error).__module__.startswith("builtins") else \
-        f"{type(error).__name__}: {text}"
+    return (
+        text
+        if not type(error).__module__.startswith("builtins")
+        else f"{type(error).__name__}: {text}"
+    )
 
 
-def resolve(store: Store, config: Config | None = None, options: Options | None = None,
-            progress: Progress | None = None, http: Http | None = None) -> Summary:
+def resolve(
+    store: Store,
+    config: Config | None = None,
+    options: Options | None = None,
+    progress: Progress | None = None,
+    http: Http | None = None,
+) -> Summary:
     """Resolve the works of a store; return what happened. Safe to interrupt and run again."""
     started = time.monotonic()
     options = options or Options()
@@ -357,8 +394,11 @@ def resolve(store: Store, config: Config | None = None, options: Options | None 
     if options.offline:
         return Summary(offline=True, works=len(targets), pending=len(targets))
     own = http is None
-    http = http or Http(config, cache_path_for(config, None if store.path == ":memory:"
-                                               else Path(store.path)), refresh=options.refresh)
+    http = http or Http(
+        config,
+        cache_path_for(config, None if store.path == ":memory:" else Path(store.path)),
+        refresh=options.refresh,
+    )
     try:
         run = _Run(store, config, http, options, progress)
         run.run(targets)

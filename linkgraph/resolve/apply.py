@@ -20,17 +20,30 @@ from .merge import TitleIndex, keeper
 
 # How much each source is believed; a field moves only to an equal or more trusted source.
 TRUST = {
-    "crossref": 90, "arxiv": 85, "openreview": 85,  # a published version's record wins
-    "github": 80, "oembed": 80, "wikipedia": 80,
-    "webpage:citation": 70, "webpage:json-ld": 60, "webpage:microdata": 60,
-    "webpage:dublin-core": 50, "pdf": 45, "webpage:open-graph": 40,
-    "arxiv:preprint": 30, "webpage:html": 20,
+    "crossref": 90,
+    "arxiv": 85,
+    "openreview": 85,  # a published version's record wins
+    "github": 80,
+    "oembed": 80,
+    "wikipedia": 80,
+    "webpage:citation": 70,
+    "webpage:json-ld": 60,
+    "webpage:microdata": 60,
+    "webpage:dublin-core": 50,
+    "pdf": 45,
+    "webpage:open-graph": 40,
+    "arxiv:preprint": 30,
+    "webpage:html": 20,
 }
 _COLUMNS = ("title", "published", "abstract", "venue", "url")
 # The API that knows the works of each scheme best; a page that reveals such an id is only
 # partly resolved until that API has answered.
-API_FOR_SCHEME = {"arxiv": "arxiv", "doi": "crossref", "ssrn": "crossref",
-                  "openreview": "openreview"}
+API_FOR_SCHEME = {
+    "arxiv": "arxiv",
+    "doi": "crossref",
+    "ssrn": "crossref",
+    "openreview": "openreview",
+}
 _RESOLVED = "resolved"
 
 
@@ -52,8 +65,10 @@ def trust(source: str | None) -> int:
 
 def work_of(store: Store, target: Target) -> int | None:
     """The work that holds a target's identifier now (merges move identifiers)."""
-    return store.scalar("SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
-                        (target.scheme, target.value))
+    return store.scalar(
+        "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
+        (target.scheme, target.value),
+    )
 
 
 def standard_ids(raw: list[str]) -> list[str]:
@@ -68,8 +83,9 @@ def standard_ids(raw: list[str]) -> list[str]:
 
 def api_resolved(store: Store, work_id: int) -> bool:
     """True when one of the scholarly APIs has already given fields of this work."""
-    return _from_api(json.loads(store.scalar("SELECT sources FROM works WHERE id = ?",
-                                             (work_id,)) or "{}"))
+    return _from_api(
+        json.loads(store.scalar("SELECT sources FROM works WHERE id = ?", (work_id,)) or "{}")
+    )
 
 
 def _from_api(sources: dict) -> bool:
@@ -98,8 +114,9 @@ def record_failure(store: Store, target: Target, reason: str, config: Config) ->
         work_id = work_of(store, target)
         if work_id is None:
             return Applied(None, "gone")
-        status, attempts = conn.execute("SELECT status, attempts FROM works WHERE id = ?",
-                                        (work_id,)).fetchone()
+        status, attempts = conn.execute(
+            "SELECT status, attempts FROM works WHERE id = ?", (work_id,)
+        ).fetchone()
         attempts = (attempts or 0) + 1
         status = status if status in (_RESOLVED, "partial") else "failed"
         conn.execute(
@@ -110,8 +127,9 @@ def record_failure(store: Store, target: Target, reason: str, config: Config) ->
     return Applied(work_id, "failed")
 
 
-def apply_metadata(store: Store, target: Target, meta: Metadata, config: Config,
-                   titles: TitleIndex) -> Applied:
+def apply_metadata(
+    store: Store, target: Target, meta: Metadata, config: Config, titles: TitleIndex
+) -> Applied:
     """Store one source's answer for a work, merging it with works it turns out to be."""
     with store.transaction():
         work_id = work_of(store, target)
@@ -131,8 +149,9 @@ def apply_metadata(store: Store, target: Target, meta: Metadata, config: Config,
                 meta.partial = f"{api} has not yet given the metadata of {applied.followups[0]}"
         applied.status, title = _write_fields(store, row, sources, meta, config)
         if applied.followups:  # the API lookup is due now: a cut-short run makes it next time
-            store.conn.execute("UPDATE works SET next_attempt_at = NULL WHERE id = ?",
-                               (applied.work_id,))
+            store.conn.execute(
+                "UPDATE works SET next_attempt_at = NULL WHERE id = ?", (applied.work_id,)
+            )
         titles.add(applied.work_id, title)
     return applied
 
@@ -149,11 +168,14 @@ def _merge(store: Store, applied: Applied, other: int) -> None:
 def _attach_ids(store: Store, applied: Applied, ids: list[str]) -> None:
     for standard in ids:
         scheme, value = standard.split(":", 1)
-        holder = store.scalar("SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
-                              (scheme, value))
+        holder = store.scalar(
+            "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme, value)
+        )
         if holder is None:
-            store.conn.execute("INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
-                               (applied.work_id, scheme, value))
+            store.conn.execute(
+                "INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
+                (applied.work_id, scheme, value),
+            )
             applied.new_ids.append(standard)
         elif holder != applied.work_id:
             _merge(store, applied, holder)
@@ -161,17 +183,23 @@ def _attach_ids(store: Store, applied: Applied, ids: list[str]) -> None:
 
 def _authors(store: Store, work_id: int) -> list[str]:
     """A work's author names in order (``query.work_authors`` for one work, more directly)."""
-    return [name for (name,) in store.conn.execute(
-        "SELECT p.name FROM authorships a JOIN people p ON p.id = a.person_id "
-        "WHERE a.work_id = ? ORDER BY a.position", (work_id,))]
+    return [
+        name
+        for (name,) in store.conn.execute(
+            "SELECT p.name FROM authorships a JOIN people p ON p.id = a.person_id "
+            "WHERE a.work_id = ? ORDER BY a.position",
+            (work_id,),
+        )
+    ]
 
 
 def _wins(source: str, entry: dict | None) -> bool:
     return entry is None or trust(source) >= trust(entry.get("source"))
 
 
-def _write_fields(store: Store, row: dict, sources: dict, meta: Metadata, config: Config
-                  ) -> tuple[str, str | None]:
+def _write_fields(
+    store: Store, row: dict, sources: dict, meta: Metadata, config: Config
+) -> tuple[str, str | None]:
     """Write the fields a source wins, its subjects and the work's status.
 
     ``row`` is the work as it stands and ``sources`` its parsed field sources; returns the
@@ -187,12 +215,17 @@ def _write_fields(store: Store, row: dict, sources: dict, meta: Metadata, config
         if _wins(meta.source_of(name), sources.get(name)):
             updates[name] = value
             sources[name] = {"source": meta.source_of(name), "at": now}
-    if meta.authors and _wins(meta.source_of("authors"), sources.get("authors")) \
-            and meta.authors != _authors(store, work_id):
+    if (
+        meta.authors
+        and _wins(meta.source_of("authors"), sources.get("authors"))
+        and meta.authors != _authors(store, work_id)
+    ):
         conn.execute("DELETE FROM authorships WHERE work_id = ?", (work_id,))
         for position, name in enumerate(meta.authors):
-            conn.execute("INSERT OR IGNORE INTO authorships (work_id, person_id, position) "
-                         "VALUES (?, ?, ?)", (work_id, store.person_id(name), position))
+            conn.execute(
+                "INSERT OR IGNORE INTO authorships (work_id, person_id, position) VALUES (?, ?, ?)",
+                (work_id, store.person_id(name), position),
+            )
     if meta.authors and _wins(meta.source_of("authors"), sources.get("authors")):
         sources["authors"] = {"source": meta.source_of("authors"), "at": now}
     for name, value in meta.extra.items():
@@ -202,16 +235,25 @@ def _write_fields(store: Store, row: dict, sources: dict, meta: Metadata, config
         conn.execute("INSERT OR IGNORE INTO subjects (scheme, name) VALUES (?, ?)", (scheme, name))
         conn.execute(
             "INSERT OR IGNORE INTO work_subjects (work_id, subject_id) "
-            "SELECT ?, id FROM subjects WHERE scheme = ? AND name = ?", (work_id, scheme, name))
+            "SELECT ?, id FROM subjects WHERE scheme = ? AND name = ?",
+            (work_id, scheme, name),
+        )
     kind = refined_kind(row["kind"], meta.kind)
     partial = meta.partial and row["status"] != _RESOLVED
     attempts = (row["attempts"] or 0) + 1
-    updates.update({
-        "kind": kind, "sources": json.dumps(sources, sort_keys=True, ensure_ascii=False),
-        "status": "partial" if partial else _RESOLVED, "error": meta.partial if partial else None,
-        "attempts": attempts, "resolved_at": now,
-        "next_attempt_at": _later(config, attempts) if partial else None,
-    })
-    conn.execute(f"UPDATE works SET {', '.join(f'{k} = ?' for k in updates)} WHERE id = ?",
-                 (*updates.values(), work_id))
+    updates.update(
+        {
+            "kind": kind,
+            "sources": json.dumps(sources, sort_keys=True, ensure_ascii=False),
+            "status": "partial" if partial else _RESOLVED,
+            "error": meta.partial if partial else None,
+            "attempts": attempts,
+            "resolved_at": now,
+            "next_attempt_at": _later(config, attempts) if partial else None,
+        }
+    )
+    conn.execute(
+        f"UPDATE works SET {', '.join(f'{k} = ?' for k in updates)} WHERE id = ?",
+        (*updates.values(), work_id),
+    )
     return updates["status"], updates.get("title", row["title"])

@@ -72,8 +72,11 @@ def _key(result: arxiv.Result) -> str | None:
 
 def metadata(result: arxiv.Result) -> Metadata:
     """Our metadata from one arXiv entry."""
-    categories = [result.primary_category, *result.categories] if result.primary_category \
+    categories = (
+        [result.primary_category, *result.categories]
+        if result.primary_category
         else list(result.categories)
+    )
     found = identify("arxiv:" + result.get_short_id())
     meta = Metadata(
         source="arxiv",
@@ -110,9 +113,14 @@ def fetch(http: Http, config: Config, targets: list[Target]) -> Results:
         return {t.key: ResolveError(f"arXiv: {error.message}") for t in targets}
     except Exception as error:  # fetch and parse errors fail the whole batch, with the reason
         return {t.key: error for t in targets}
-    return {t.key: metadata(found[t.key]) if t.key in found
-            else ResolveError(f"arXiv has no entry for {t.key}") for t in targets}
+    return {
+        t.key: metadata(found[t.key])
+        if t.key in found
+        else ResolveError(f"arXiv has no entry for {t.key}")
+        for t in targets
+    }
 
 
-RESOLVER = Resolver(name="arxiv", accepts=lambda t: t.scheme == "arxiv", fetch=fetch,
-                    batch_setting="arxiv_batch")
+RESOLVER = Resolver(
+    name="arxiv", accepts=lambda t: t.scheme == "arxiv", fetch=fetch, batch_setting="arxiv_batch"
+)

@@ -93,8 +93,9 @@ class Resolver:
         return max(1, int(getattr(config, self.batch_setting))) if self.batch_setting else 1
 
 
-def single(fetch_one: Callable[[Http, Config, Target], Metadata]
-           ) -> Callable[[Http, Config, list[Target]], Results]:
+def single(
+    fetch_one: Callable[[Http, Config, Target], Metadata],
+) -> Callable[[Http, Config, list[Target]], Results]:
     """Turn a one-target fetch into a fetch over a list, each failure kept with its target."""
 
     def fetch(http: Http, config: Config, targets: list[Target]) -> Results:
@@ -150,8 +151,9 @@ _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
 def iso_date(value: Any) -> str | None:
     """A date as YYYY, YYYY-MM or YYYY-MM-DD from the many ways sources write one."""
     if isinstance(value, (list, tuple)):
-        parts = [int(p) for p in value if isinstance(p, int) or (isinstance(p, str)
-                                                                   and p.isdigit())]
+        parts = [
+            int(p) for p in value if isinstance(p, int) or (isinstance(p, str) and p.isdigit())
+        ]
         if not parts or not 1000 <= parts[0] <= 2999:
             return None
         return "-".join([f"{parts[0]:04d}", *[f"{p:02d}" for p in parts[1:3]]])

@@ -32,9 +32,11 @@ CACHED_STATUSES = frozenset({200, 203, 300, 301, 302, 303, 307, 308})
 IGNORED_PARAMETERS = frozenset({"mailto"})
 BUSY_TIMEOUT_MS = 60_000
 _TABLE = "linkgraph_responses"
-_SCHEMA = (f"CREATE TABLE IF NOT EXISTS {_TABLE} (key TEXT PRIMARY KEY, url TEXT NOT NULL, "
-           "status INTEGER NOT NULL, reason TEXT, headers TEXT NOT NULL, body BLOB NOT NULL, "
-           "expires REAL NOT NULL)")
+_SCHEMA = (
+    f"CREATE TABLE IF NOT EXISTS {_TABLE} (key TEXT PRIMARY KEY, url TEXT NOT NULL, "
+    "status INTEGER NOT NULL, reason TEXT, headers TEXT NOT NULL, body BLOB NOT NULL, "
+    "expires REAL NOT NULL)"
+)
 _VALIDATORS = (("ETag", "If-None-Match"), ("Last-Modified", "If-Modified-Since"))
 
 
@@ -43,8 +45,11 @@ def kept_url(url: str) -> str:
     parts = urlsplit(url)
     if not any(f"{name}=" in parts.query for name in IGNORED_PARAMETERS):
         return url
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k not in IGNORED_PARAMETERS]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k not in IGNORED_PARAMETERS
+    ]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
@@ -104,8 +109,9 @@ class ResponseCache:
         self._closed = False
         self._mine().execute(_SCHEMA)
 
-    def send(self, session: requests.Session, url: str, kwargs: dict[str, Any],
-             refresh: bool = False) -> requests.Response:
+    def send(
+        self, session: requests.Session, url: str, kwargs: dict[str, Any], refresh: bool = False
+    ) -> requests.Response:
         """GET through the cache: serve a fresh answer, revalidate a stale one, keep new ones."""
         key = cache_key(url)
         entry = self.get(key)
@@ -124,9 +130,15 @@ class ResponseCache:
     def get(self, key: str) -> Entry | None:
         """The answer kept under ``key``, fresh or not (None when there is none to read)."""
         try:
-            row = self._mine().execute(
-                f"SELECT url, status, reason, headers, body, expires FROM {_TABLE} "
-                "WHERE key = ?", (key,)).fetchone()
+            row = (
+                self._mine()
+                .execute(
+                    f"SELECT url, status, reason, headers, body, expires FROM {_TABLE} "
+                    "WHERE key = ?",
+                    (key,),
+                )
+                .fetchone()
+            )
             if row is None:
                 return None
             url, status, reason, headers, body, expires = row
@@ -137,9 +149,17 @@ class ResponseCache:
 
     def put(self, key: str, response: requests.Response) -> None:
         """Keep an answer for ``cache_days``."""
-        self._write(Entry(kept_url(response.url), response.status_code, response.reason,
-                          list(response.headers.items()), response.content,
-                          time.time() + self.lifetime), key)
+        self._write(
+            Entry(
+                kept_url(response.url),
+                response.status_code,
+                response.reason,
+                list(response.headers.items()),
+                response.content,
+                time.time() + self.lifetime,
+            ),
+            key,
+        )
 
     def renew(self, key: str, entry: Entry, answer: requests.Response) -> None:
         """After a 304: the kept answer with the new headers, good for ``cache_days`` more."""
@@ -149,12 +169,20 @@ class ResponseCache:
         self._write(entry, key)
 
     def _write(self, entry: Entry, key: str) -> None:
-        values = (key, entry.url, entry.status, entry.reason, json.dumps(entry.headers),
-                  entry.body, entry.expires)
+        values = (
+            key,
+            entry.url,
+            entry.status,
+            entry.reason,
+            json.dumps(entry.headers),
+            entry.body,
+            entry.expires,
+        )
         try:
             with self._write_lock:
                 self._mine().execute(
-                    f"INSERT OR REPLACE INTO {_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+                    f"INSERT OR REPLACE INTO {_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)", values
+                )
         except sqlite3.Error:
             pass  # the answer is good without its copy in the cache
 
@@ -181,8 +209,9 @@ class ResponseCache:
 
 
 def _connect(path: str) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                 check_same_thread=False)
+    connection = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")

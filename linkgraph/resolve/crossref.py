@@ -29,8 +29,17 @@ from .http import Http
 _JATS_TITLE = re.compile(r"<jats:title>.*?</jats:title>", re.DOTALL)
 _RELATIONS = ("has-preprint", "is-preprint-of")
 _PAPER_TYPES = {
-    "journal-article", "proceedings-article", "posted-content", "book-chapter", "report",
-    "dissertation", "monograph", "book", "edited-book", "reference-entry", "peer-review",
+    "journal-article",
+    "proceedings-article",
+    "posted-content",
+    "book-chapter",
+    "report",
+    "dissertation",
+    "monograph",
+    "book",
+    "edited-book",
+    "reference-entry",
+    "peer-review",
 }
 _KINDS = {"dataset": "dataset", "component": "dataset", "database": "dataset"}
 
@@ -47,13 +56,13 @@ def _author(person: dict) -> str | None:
         return None
     if person.get("name"):
         return clean(person["name"])
-    return clean(" ".join(p for p in (person.get("given"), person.get("family"))
-                          if isinstance(p, str)))
+    return clean(
+        " ".join(p for p in (person.get("given"), person.get("family")) if isinstance(p, str))
+    )
 
 
 def _date(item: dict) -> str | None:
-    for key in ("published", "published-print", "published-online", "issued", "posted",
-                "created"):
+    for key in ("published", "published-print", "published-online", "issued", "posted", "created"):
         parts = (item.get(key) or {}).get("date-parts") or [[]]
         found = iso_date(parts[0] if parts and isinstance(parts[0], list) else [])
         if found:
@@ -98,7 +107,8 @@ def metadata(item: dict) -> Metadata:
         authors=names(_author(a) for a in item.get("author") or []),
         published=_date(item),
         abstract=strip_tags(_JATS_TITLE.sub(" ", item.get("abstract") or "")),
-        venue=_first(item.get("container-title")) or _institution(item)
+        venue=_first(item.get("container-title"))
+        or _institution(item)
         or clean(item.get("publisher")),
         url=clean(item.get("URL")),
         kind=kind,
@@ -153,5 +163,9 @@ def fetch(http: Http, config: Config, targets: list[Target]) -> Results:
     return results
 
 
-RESOLVER = Resolver(name="crossref", accepts=lambda t: t.scheme in ("doi", "ssrn"), fetch=fetch,
-                    batch_setting="crossref_batch")
+RESOLVER = Resolver(
+    name="crossref",
+    accepts=lambda t: t.scheme in ("doi", "ssrn"),
+    fetch=fetch,
+    batch_setting="crossref_batch",
+)

@@ -24,7 +24,9 @@ def work_details(store: Store, ref: str) -> dict:
     identifiers = work_identifiers(store, work_id)
     subjects = store.query(
         "SELECT s.name FROM work_subjects ws JOIN subjects s ON s.id = ws.subject_id "
-        "WHERE ws.work_id = ? ORDER BY s.scheme = 'keyword', s.scheme, s.name", (work_id,))
+        "WHERE ws.work_id = ? ORDER BY s.scheme = 'keyword', s.scheme, s.name",
+        (work_id,),
+    )
     return {
         "id": standard_id(identifiers, work_id),
         "kind": work["kind"],

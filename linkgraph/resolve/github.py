@@ -10,8 +10,22 @@ from .base import Metadata, Resolver, Target, clean, fetch_json, iso_date, singl
 from .http import Http
 
 _REPO = re.compile(r"^/([A-Za-z0-9-]+)/([A-Za-z0-9._-]+?)(?:\.git)?(?:/.*)?$")
-_NOT_OWNERS = {"orgs", "sponsors", "features", "about", "pricing", "enterprise", "marketplace",
-               "topics", "collections", "settings", "login", "join", "explore", "trending"}
+_NOT_OWNERS = {
+    "orgs",
+    "sponsors",
+    "features",
+    "about",
+    "pricing",
+    "enterprise",
+    "marketplace",
+    "topics",
+    "collections",
+    "settings",
+    "login",
+    "join",
+    "explore",
+    "trending",
+}
 
 
 def repository(target: Target) -> tuple[str, str] | None:
@@ -38,11 +52,15 @@ def metadata(data: dict) -> Metadata:
         url=clean(data.get("html_url")),
         kind="code",
         subjects=[("github", t) for t in topics if clean(t)],
-        extra={"stars": data.get("stargazers_count"), "forks": data.get("forks_count"),
-               "owner": clean(owner.get("login")),
-               "language": clean(data.get("language")),
-               "license": clean(license_info.get("spdx_id")),
-               "homepage": clean(data.get("homepage")), "archived": data.get("archived")},
+        extra={
+            "stars": data.get("stargazers_count"),
+            "forks": data.get("forks_count"),
+            "owner": clean(owner.get("login")),
+            "language": clean(data.get("language")),
+            "license": clean(license_info.get("spdx_id")),
+            "homepage": clean(data.get("homepage")),
+            "archived": data.get("archived"),
+        },
     )
 
 
@@ -56,5 +74,6 @@ def fetch_one(http: Http, config: Config, target: Target) -> Metadata:
     return metadata(fetch_json(http, url, "GitHub", headers=headers))
 
 
-RESOLVER = Resolver(name="github", accepts=lambda t: repository(t) is not None,
-                    fetch=single(fetch_one))
+RESOLVER = Resolver(
+    name="github", accepts=lambda t: repository(t) is not None, fetch=single(fetch_one)
+)

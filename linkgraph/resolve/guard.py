@@ -17,8 +17,14 @@ def _blocked_address(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-            or ip.is_reserved or ip.is_unspecified)
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
 
 
 def _literal(host: str) -> str | None:
@@ -65,5 +71,6 @@ def check_url(url: str, *, allow_private: bool, proxies: dict[str, str] | None =
         raise socket.gaierror(f"cannot resolve {host}: {error}") from None
     for info in infos:
         if _blocked_address(str(info[4][0])):
-            raise BlockedURL(f"{host} resolves to {info[4][0]}, a private, loopback or "
-                             "link-local address")
+            raise BlockedURL(
+                f"{host} resolves to {info[4][0]}, a private, loopback or link-local address"
+            )

@@ -154,8 +154,13 @@ def _tag() -> str:
 class HostLimiter:
     """A minimum interval between request starts and a cap on requests in flight, per host."""
 
-    def __init__(self, interval: float, concurrency: int, cancel: threading.Event,
-                 overrides: Mapping[str, tuple[float, int]] | None = None):
+    def __init__(
+        self,
+        interval: float,
+        concurrency: int,
+        cancel: threading.Event,
+        overrides: Mapping[str, tuple[float, int]] | None = None,
+    ):
         self.interval = interval
         self.concurrency = max(1, concurrency)
         self.overrides = dict(overrides or {})
@@ -216,13 +221,16 @@ class _Transport(HTTPAdapter):
         host = urlsplit(request.url).netloc.lower()
         with self.http.limiter.slot(host):
             self.http.stats.add(self.http.stats.sent, _tag())
-            response = super().send(request, stream=True, timeout=timeout, verify=verify,
-                                    cert=cert, proxies=proxies)
+            response = super().send(
+                request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+            )
             try:
                 if 200 <= response.status_code < 300 and not rules.accepts(
-                        response.headers.get("Content-Type")):
+                    response.headers.get("Content-Type")
+                ):
                     raise WrongContentType(
-                        f"unexpected content type {_media_type(response.headers['Content-Type'])}")
+                        f"unexpected content type {_media_type(response.headers['Content-Type'])}"
+                    )
                 _read_capped(response, rules.cap_for(response.headers.get("Content-Type")))
             except BaseException:
                 response.close()
@@ -259,8 +267,14 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
             continue
         seen.add(id(current))
         yield current
-        stack.extend([current.__cause__, current.__context__, getattr(current, "reason", None),
-                      *current.args])
+        stack.extend(
+            [
+                current.__cause__,
+                current.__context__,
+                getattr(current, "reason", None),
+                *current.args,
+            ]
+        )
 
 
 def _down(error: BaseException) -> bool:
@@ -269,7 +283,10 @@ def _down(error: BaseException) -> bool:
         if isinstance(current, socket.gaierror) or type(current).__name__ == "NameResolutionError":
             return True
         if isinstance(current, OSError) and current.errno in (
-                errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN):
+            errno.ENETUNREACH,
+            errno.EHOSTUNREACH,
+            errno.ENETDOWN,
+        ):
             return True
     return False
 
@@ -282,9 +299,16 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, requests.exceptions.ContentDecodingError):
         return "body cannot be decoded"
     text = str(error)
-    for marker in ("Connection refused", "Connection reset", "Name or service not known",
-                   "Temporary failure in name resolution", "Remote end closed connection",
-                   "IncompleteRead", "Network is unreachable", "No route to host"):
+    for marker in (
+        "Connection refused",
+        "Connection reset",
+        "Name or service not known",
+        "Temporary failure in name resolution",
+        "Remote end closed connection",
+        "IncompleteRead",
+        "Network is unreachable",
+        "No route to host",
+    ):
         if marker in text:
             return marker[0].lower() + marker[1:]
     return f"connection failed: {text[:160]}"
@@ -307,8 +331,12 @@ def retry_after_seconds(value: str | None) -> float | None:
 class Http:
     """One session for everything, with its cache, limits and counters."""
 
-    def __init__(self, config: Config | None = None, cache_path: str | Path | None = None,
-                 refresh: bool = False):
+    def __init__(
+        self,
+        config: Config | None = None,
+        cache_path: str | Path | None = None,
+        refresh: bool = False,
+    ):
         self.config = config or load_config()
         self.refresh = refresh
         self.cancel = threading.Event()
@@ -317,8 +345,12 @@ class Http:
         self.network_down = False
         self._down_failures = 0
         self._lock = threading.Lock()
-        self.limiter = HostLimiter(self.config.host_interval, self.config.host_concurrency,
-                                   self.cancel, host_limits(self.config))
+        self.limiter = HostLimiter(
+            self.config.host_interval,
+            self.config.host_concurrency,
+            self.cancel,
+            host_limits(self.config),
+        )
         self.session = Session()
         self.cache = ResponseCache(cache_path, self.config.cache_days) if cache_path else None
         self.session.headers["User-Agent"] = user_agent(self.config)
@@ -338,9 +370,15 @@ class Http:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def fetch(self, url: str, *, max_bytes: int = API_MAX_BYTES,
-              accept: Sequence[str] | None = None, limits: Mapping[str, int] | None = None,
-              headers: Mapping[str, str] | None = None) -> requests.Response:
+    def fetch(
+        self,
+        url: str,
+        *,
+        max_bytes: int = API_MAX_BYTES,
+        accept: Sequence[str] | None = None,
+        limits: Mapping[str, int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         """GET a URL and return its final response, body read; raise FetchError otherwise.
 
         ``accept`` lists the media types the caller parses (suffixes such as ``+json``
@@ -361,11 +399,13 @@ class Http:
             if response.status_code >= 400:
                 raise HTTPStatusError(f"HTTP {response.status_code}", response.status_code)
             if response.status_code != 200:
-                raise HTTPStatusError(f"unexpected HTTP {response.status_code}",
-                                      response.status_code)
+                raise HTTPStatusError(
+                    f"unexpected HTTP {response.status_code}", response.status_code
+                )
             if not rules.accepts(response.headers.get("Content-Type")):
                 raise WrongContentType(
-                    f"unexpected content type {_media_type(response.headers['Content-Type'])}")
+                    f"unexpected content type {_media_type(response.headers['Content-Type'])}"
+                )
             if len(response.content) > rules.cap_for(response.headers.get("Content-Type")):
                 raise TooLarge("body is over the size limit")
             return response
@@ -373,16 +413,16 @@ class Http:
 
     def _check(self, url: str) -> None:
         try:
-            check_url(url, allow_private=self.config.allow_private_network,
-                      proxies=self.session.proxies)
+            check_url(
+                url, allow_private=self.config.allow_private_network, proxies=self.session.proxies
+            )
         except BlockedURL as error:
             raise Blocked(str(error)) from None
         except socket.gaierror as error:
             self._failed_connection(error)
             raise self._network_error(str(error), error) from None
 
-    def _get(self, url: str, rules: Rules, headers: Mapping[str, str] | None
-             ) -> requests.Response:
+    def _get(self, url: str, rules: Rules, headers: Mapping[str, str] | None) -> requests.Response:
         host = urlsplit(url).netloc.lower()
         failure: FetchError
         for attempt in range(self.config.retries + 1):
@@ -393,9 +433,13 @@ class Http:
             _local.rules = rules
             try:
                 response = self._send(url, headers)
-            except (requests.ConnectionError, requests.Timeout,
-                    requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ContentDecodingError, NetworkError) as error:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+                NetworkError,
+            ) as error:
                 self._failed_connection(error)
                 failure = self._network_error(_describe(error), error)
                 delay = self._backoff(attempt)
@@ -411,7 +455,8 @@ class Http:
                 if wait is not None and wait > self.config.max_retry_after:
                     raise HTTPStatusError(
                         f"HTTP {response.status_code}, asked to wait {wait:.0f} s",
-                        response.status_code)
+                        response.status_code,
+                    )
                 delay = max(wait or 0.0, self._backoff(attempt))
                 self.limiter.defer(host, delay)
             finally:
@@ -422,14 +467,17 @@ class Http:
 
     def _send(self, url: str, headers: Mapping[str, str] | None) -> requests.Response:
         """One GET, through the cache when there is one (revalidating all on refresh)."""
-        kwargs = {"headers": dict(headers or {}), "allow_redirects": False,
-                  "timeout": (self.config.connect_timeout, self.config.read_timeout)}
+        kwargs = {
+            "headers": dict(headers or {}),
+            "allow_redirects": False,
+            "timeout": (self.config.connect_timeout, self.config.read_timeout),
+        }
         if self.cache is None:
             return self.session.get(url, **kwargs)
         return self.cache.send(self.session, url, kwargs, refresh=self.refresh)
 
     def _backoff(self, attempt: int) -> float:
-        return self.config.backoff * (2 ** attempt) * (0.5 + random.random())
+        return self.config.backoff * (2**attempt) * (0.5 + random.random())
 
     def _answered(self) -> None:
         with self._lock:
@@ -453,8 +501,7 @@ def host_limits(config: Config) -> dict[str, tuple[float, int]]:
     apis = [
         (config.openreview_url, config.api_interval, config.host_concurrency),
         (config.openreview_v1_url, config.api_interval, config.host_concurrency),
-        (config.wikipedia_url.replace("{lang}", "*"), config.api_interval,
-         config.host_concurrency),
+        (config.wikipedia_url.replace("{lang}", "*"), config.api_interval, config.host_concurrency),
         (config.youtube_oembed_url, config.api_interval, config.host_concurrency),
         (config.vimeo_oembed_url, config.api_interval, config.host_concurrency),
         (config.github_url, config.api_interval, config.host_concurrency),

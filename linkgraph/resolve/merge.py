@@ -74,10 +74,13 @@ class TitleIndex:
 
 def keeper(store: Store, first: int, second: int) -> tuple[int, int]:
     """Which of two works to keep (the one known by a standard id, else the older): (keep, drop)."""
+
     def rank(work_id: int) -> tuple[int, int]:
         strong = store.scalar(
             f"SELECT count(*) FROM identifiers WHERE work_id = ? AND scheme IN "
-            f"({', '.join('?' * len(_STRONG_SCHEMES))})", (work_id, *_STRONG_SCHEMES))
+            f"({', '.join('?' * len(_STRONG_SCHEMES))})",
+            (work_id, *_STRONG_SCHEMES),
+        )
         return (0 if strong else 1, work_id)
 
     keep, drop = sorted((first, second), key=rank)

@@ -27,10 +27,13 @@ def metadata(data: dict) -> Metadata:
         abstract=clean(data.get("description")),
         venue=channel,
         kind="video",
-        extra={"channel": channel, "channel_url": clean(data.get("author_url")),
-               "provider": clean(data.get("provider_name")),
-               "duration_seconds": data.get("duration"),
-               "thumbnail_url": clean(data.get("thumbnail_url"))},
+        extra={
+            "channel": channel,
+            "channel_url": clean(data.get("author_url")),
+            "provider": clean(data.get("provider_name")),
+            "duration_seconds": data.get("duration"),
+            "thumbnail_url": clean(data.get("thumbnail_url")),
+        },
     )
     if not meta.title:
         raise NotFound("the oEmbed answer has no title")
@@ -45,8 +48,11 @@ def fetch_one(http: Http, config: Config, target: Target) -> Metadata:
     return metadata(fetch_json(http, url, "oEmbed"))
 
 
-RESOLVER = Resolver(name="oembed",
-                    accepts=lambda t: t.scheme == "url" and t.host in (
-                        "youtube.com", "youtu.be", "m.youtube.com", "vimeo.com",
-                        "player.vimeo.com"),
-                    fetch=single(fetch_one))
+RESOLVER = Resolver(
+    name="oembed",
+    accepts=lambda t: (
+        t.scheme == "url"
+        and t.host in ("youtube.com", "youtu.be", "m.youtube.com", "vimeo.com", "player.vimeo.com")
+    ),
+    fetch=single(fetch_one),
+)

@@ -52,8 +52,9 @@ def metadata(note: dict, forum_id: str) -> Metadata:
         venue=clean(_value(content.get("venue"))),
         url=f"https://openreview.net/forum?id={forum_id}",
         kind="paper",
-        subjects=[("openreview", k) for k in (keywords if isinstance(keywords, list) else [])
-                  if clean(k)][:20],
+        subjects=[
+            ("openreview", k) for k in (keywords if isinstance(keywords, list) else []) if clean(k)
+        ][:20],
     )
     if not meta.title:
         raise ResolveError("OpenReview's note has no title")
@@ -82,5 +83,6 @@ def fetch_one(http: Http, config: Config, target: Target) -> Metadata:
     raise NotFound(f"OpenReview has no note {target.value}")
 
 
-RESOLVER = Resolver(name="openreview", accepts=lambda t: t.scheme == "openreview",
-                    fetch=single(fetch_one))
+RESOLVER = Resolver(
+    name="openreview", accepts=lambda t: t.scheme == "openreview", fetch=single(fetch_one)
+)

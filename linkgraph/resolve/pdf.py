@@ -13,11 +13,15 @@ from pypdf import PdfReader
 
 from .base import Metadata, ResolveError, clean, names
 
-_ARXIV = re.compile(r"arXiv:\s*((?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)",
-                    re.IGNORECASE)
+_ARXIV = re.compile(
+    r"arXiv:\s*((?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)", re.IGNORECASE
+)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
-_JUNK_TITLE = re.compile(r"^(?:microsoft (?:word|powerpoint)|untitled|arxiv:|slide|title)|"
-                         r"\.(?:dvi|tex|docx?|pdf|pptx?|indd)$", re.IGNORECASE)
+_JUNK_TITLE = re.compile(
+    r"^(?:microsoft (?:word|powerpoint)|untitled|arxiv:|slide|title)|"
+    r"\.(?:dvi|tex|docx?|pdf|pptx?|indd)$",
+    re.IGNORECASE,
+)
 _SPLIT_AUTHORS = re.compile(r"\s*(?:;|\band\b|&)\s*")
 _FIRST_PAGE_CHARS = 20_000
 
@@ -28,8 +32,12 @@ def _title(info_title: str | None, text: str) -> str | None:
         return title
     for line in text.splitlines()[:15]:
         line = clean(line)
-        if line and 3 <= len(line.split()) <= 30 and not _ARXIV.search(line) \
-                and not _DOI.search(line):
+        if (
+            line
+            and 3 <= len(line.split()) <= 30
+            and not _ARXIV.search(line)
+            and not _DOI.search(line)
+        ):
             return line
     return None
 
@@ -39,8 +47,7 @@ def _authors(value: str | None) -> list[str]:
     if not text:
         return []
     parts = _SPLIT_AUTHORS.split(text)
-    if len(parts) == 1 and text.count(",") >= 1 and all(" " in p.strip()
-                                                         for p in text.split(",")):
+    if len(parts) == 1 and text.count(",") >= 1 and all(" " in p.strip() for p in text.split(",")):
         parts = text.split(",")
     return names(parts)
 

@@ -23,13 +23,22 @@ from requests.utils import get_netrc_auth
 class Session(requests.Session):
     """A ``requests.Session`` that remembers what the environment says about each host."""
 
-    def merge_environment_settings(self, url: str, proxies: Any, stream: Any, verify: Any,
-                                   cert: Any) -> dict[str, Any]:
+    def merge_environment_settings(
+        self, url: str, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> dict[str, Any]:
         """``requests.Session``'s answer, remembered per scheme and host."""
         if proxies or not self.trust_env:
             return super().merge_environment_settings(url, proxies, stream, verify, cert)
-        key = (*urlsplit(url)[:2], stream, verify, cert, self.stream, self.verify, self.cert,
-               tuple(sorted(self.proxies.items())))
+        key = (
+            *urlsplit(url)[:2],
+            stream,
+            verify,
+            cert,
+            self.stream,
+            self.verify,
+            self.cert,
+            tuple(sorted(self.proxies.items())),
+        )
         memo = self._memo("environment")
         if key not in memo:
             memo[key] = super().merge_environment_settings(url, {}, stream, verify, cert)
@@ -44,18 +53,33 @@ class Session(requests.Session):
         for name in [k for k, v in headers.items() if v is None]:
             del headers[name]
         prepared = requests.PreparedRequest()
-        prepared.prepare(method="GET", url=request.url, headers=headers,
-                         auth=self._netrc(request.url) if self.trust_env else None,
-                         cookies=merge_cookies(RequestsCookieJar(), self.cookies),
-                         hooks=merge_hooks(request.hooks, self.hooks))
+        prepared.prepare(
+            method="GET",
+            url=request.url,
+            headers=headers,
+            auth=self._netrc(request.url) if self.trust_env else None,
+            cookies=merge_cookies(RequestsCookieJar(), self.cookies),
+            hooks=merge_hooks(request.hooks, self.hooks),
+        )
         return prepared
 
     def _plain(self, request: requests.Request) -> bool:
         """True for a GET with only headers of its own, on a session without params or auth."""
-        return (request.method == "GET" and isinstance(request.url, str)
-                and not (request.files or request.data or request.params or request.auth
-                         or request.cookies or self.params or self.auth)
-                and request.json is None and isinstance(self.headers, CaseInsensitiveDict))
+        return (
+            request.method == "GET"
+            and isinstance(request.url, str)
+            and not (
+                request.files
+                or request.data
+                or request.params
+                or request.auth
+                or request.cookies
+                or self.params
+                or self.auth
+            )
+            and request.json is None
+            and isinstance(self.headers, CaseInsensitiveDict)
+        )
 
     def _netrc(self, url: str) -> Any:
         """``~/.netrc``'s credentials for the URL's host, read once per scheme and host."""

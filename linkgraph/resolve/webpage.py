@@ -28,22 +28,51 @@ _ID_SCHEMES = ("arxiv", "doi", "ssrn", "openreview", "pmid", "pmcid", "acl")
 _ID_RELS = {"canonical", "cite-as", "alternate", "describedby"}
 # schema.org types and the kinds they mean, most telling first.
 _TYPE_KINDS = {
-    "ScholarlyArticle": "paper", "MedicalScholarlyArticle": "paper", "Thesis": "paper",
-    "Chapter": "paper", "Report": "paper",
-    "BlogPosting": "post", "NewsArticle": "post", "Article": "post", "TechArticle": "post",
-    "SocialMediaPosting": "post", "DiscussionForumPosting": "post", "LiveBlogPosting": "post",
-    "VideoObject": "video", "Dataset": "dataset", "SoftwareSourceCode": "code",
-    "PodcastEpisode": "podcast", "Book": None, "CreativeWork": None, "WebPage": None,
+    "ScholarlyArticle": "paper",
+    "MedicalScholarlyArticle": "paper",
+    "Thesis": "paper",
+    "Chapter": "paper",
+    "Report": "paper",
+    "BlogPosting": "post",
+    "NewsArticle": "post",
+    "Article": "post",
+    "TechArticle": "post",
+    "SocialMediaPosting": "post",
+    "DiscussionForumPosting": "post",
+    "LiveBlogPosting": "post",
+    "VideoObject": "video",
+    "Dataset": "dataset",
+    "SoftwareSourceCode": "code",
+    "PodcastEpisode": "podcast",
+    "Book": None,
+    "CreativeWork": None,
+    "WebPage": None,
 }
-_CITATION_VENUES = ("citation_journal_title", "citation_conference_title",
-                    "citation_book_title", "citation_inbook_title", "citation_publisher",
-                    "citation_dissertation_institution", "citation_technical_report_institution")
-_CITATION_DATES = ("citation_publication_date", "citation_date", "citation_online_date",
-                   "citation_cover_date", "citation_year")
+_CITATION_VENUES = (
+    "citation_journal_title",
+    "citation_conference_title",
+    "citation_book_title",
+    "citation_inbook_title",
+    "citation_publisher",
+    "citation_dissertation_institution",
+    "citation_technical_report_institution",
+)
+_CITATION_DATES = (
+    "citation_publication_date",
+    "citation_date",
+    "citation_online_date",
+    "citation_cover_date",
+    "citation_year",
+)
 # A syntax is read only when its marker is on the page: extruct parses are not free.
-_MARKERS = (("json-ld", "application/ld+json"), ("microdata", "itemscope"),
-            ("opengraph", "og:"), ("opengraph", "article:"), ("dublincore", "dc."),
-            ("dublincore", "dcterms."))
+_MARKERS = (
+    ("json-ld", "application/ld+json"),
+    ("microdata", "itemscope"),
+    ("opengraph", "og:"),
+    ("opengraph", "article:"),
+    ("dublincore", "dc."),
+    ("dublincore", "dcterms."),
+)
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md"}
 _PAPER_HINTS = ("citation_doi", "citation_arxiv_id", "citation_pdf_url", *_CITATION_VENUES)
 
@@ -77,8 +106,12 @@ def citation_layer(tags: dict[str, list[str]]) -> Metadata:
     """Highwire Press ``citation_*`` tags (Google Scholar's)."""
     ids = [f"doi:{d}" for d in tags.get("citation_doi", [])]
     ids += [f"arxiv:{a}" for a in tags.get("citation_arxiv_id", [])]
-    keywords = [k.strip() for value in tags.get("citation_keywords", [])
-                for k in value.replace(";", ",").split(",") if k.strip()]
+    keywords = [
+        k.strip()
+        for value in tags.get("citation_keywords", [])
+        for k in value.replace(";", ",").split(",")
+        if k.strip()
+    ]
     return Metadata(
         source="webpage:citation",
         title=_first(tags, "citation_title"),
@@ -86,7 +119,8 @@ def citation_layer(tags: dict[str, list[str]]) -> Metadata:
         published=iso_date(_first(tags, *_CITATION_DATES)),
         abstract=_first(tags, "citation_abstract"),
         venue=_first(tags, *_CITATION_VENUES),
-        kind="paper" if tags.get("citation_title") and any(tags.get(k) for k in _PAPER_HINTS)
+        kind="paper"
+        if tags.get("citation_title") and any(tags.get(k) for k in _PAPER_HINTS)
         else None,
         subjects=[("keyword", k) for k in keywords[:20]],
         identifiers=ids,
@@ -154,13 +188,15 @@ def schema_layer(items: list[Any], source: str) -> Metadata:
         source=source,
         title=_name(item.get("headline")) or _name(item.get("name")),
         authors=_people(item.get("author") or item.get("creator")),
-        published=iso_date(item.get("datePublished") or item.get("dateCreated")
-                           or item.get("uploadDate")),
+        published=iso_date(
+            item.get("datePublished") or item.get("dateCreated") or item.get("uploadDate")
+        ),
         abstract=clean(item.get("abstract")) or _name(item.get("description")),
         venue=_name(item.get("isPartOf")) or _name(item.get("publisher")),
         kind=kind,
-        subjects=[("keyword", k) for k in (clean(k) for k in keywords or []
-                                          if isinstance(k, str)) if k][:20],
+        subjects=[
+            ("keyword", k) for k in (clean(k) for k in keywords or [] if isinstance(k, str)) if k
+        ][:20],
         identifiers=_schema_ids(item),
     )
 
@@ -246,8 +282,9 @@ def link_ids(tree: HTMLParser) -> list[str]:
 
 def combine(layers: list[Metadata], extra_ids: list[str]) -> Metadata:
     """One answer from layers in order of trust: each field from the first layer that has it."""
-    result = Metadata(source=next((layer.source for layer in layers if layer.title),
-                                  "webpage:html"))
+    result = Metadata(
+        source=next((layer.source for layer in layers if layer.title), "webpage:html")
+    )
     for name in _FIELDS:
         for layer in layers:
             value = getattr(layer, name)
@@ -255,8 +292,9 @@ def combine(layers: list[Metadata], extra_ids: list[str]) -> Metadata:
                 setattr(result, name, value)
                 result.field_sources[name] = layer.source
                 break
-    result.identifiers = list(dict.fromkeys(
-        [i for layer in layers for i in layer.identifiers] + extra_ids))
+    result.identifiers = list(
+        dict.fromkeys([i for layer in layers for i in layer.identifiers] + extra_ids)
+    )
     return result
 
 
@@ -267,8 +305,9 @@ def structured_data(text: str, url: str) -> dict[str, list]:
     if not syntaxes:
         return {}
     try:
-        return extruct.extract(text, base_url=url, uniform=True, with_og_array=True,
-                               syntaxes=syntaxes, errors="ignore")
+        return extruct.extract(
+            text, base_url=url, uniform=True, with_og_array=True, syntaxes=syntaxes, errors="ignore"
+        )
     except Exception:  # a page extruct cannot read still has its meta tags and title
         return {}
 
@@ -302,11 +341,13 @@ def fetch_one(http: Http, config: Config, target: Target) -> Metadata:
         raise ResolveError("no URL to fetch")
     response = http.fetch(url, limits=LIMITS)
     content_type = response.headers.get("Content-Type")
-    if (content_type or "").split(";")[0].strip().lower() in PDF_TYPES \
-            or response.content[:5] == b"%PDF-":
+    if (content_type or "").split(";")[0].strip().lower() in PDF_TYPES or response.content[
+        :5
+    ] == b"%PDF-":
         return pdf.metadata(response.content)
     return page_metadata(response.content, content_type, response.url)
 
 
-RESOLVER = Resolver(name="webpage", accepts=lambda t: t.scheme != "arxiv" and bool(t.url),
-                    fetch=single(fetch_one))
+RESOLVER = Resolver(
+    name="webpage", accepts=lambda t: t.scheme != "arxiv" and bool(t.url), fetch=single(fetch_one)
+)

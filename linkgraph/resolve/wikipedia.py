@@ -37,9 +37,11 @@ def metadata(data: dict) -> Metadata:
         venue="Wikipedia",
         url=clean(page),
         kind="encyclopedia",
-        extra={"description": clean(data.get("description")),
-               "wikidata": clean(data.get("wikibase_item")),
-               "page_type": data.get("type")},
+        extra={
+            "description": clean(data.get("description")),
+            "wikidata": clean(data.get("wikibase_item")),
+            "page_type": data.get("type"),
+        },
     )
     if not meta.title:
         raise NotFound("Wikipedia's summary has no title")
@@ -59,5 +61,6 @@ def fetch_one(http: Http, config: Config, target: Target) -> Metadata:
         raise
 
 
-RESOLVER = Resolver(name="wikipedia", accepts=lambda t: _article(t) is not None,
-                    fetch=single(fetch_one))
+RESOLVER = Resolver(
+    name="wikipedia", accepts=lambda t: _article(t) is not None, fetch=single(fetch_one)
+)

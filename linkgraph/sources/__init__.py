@@ -12,16 +12,27 @@ from .base import SourceError, decode_text
 FORMATS = ("rss", "markdown", "html", "text")
 
 _EXTENSIONS = {
-    ".rss": "rss", ".xml": "rss", ".atom": "rss", ".feed": "rss",
-    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".txt": "text", ".text": "text",
+    ".rss": "rss",
+    ".xml": "rss",
+    ".atom": "rss",
+    ".feed": "rss",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".mkd": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".txt": "text",
+    ".text": "text",
 }
 _FEED_ROOT = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<(rss|feed|rdf:RDF)\b",
-    re.IGNORECASE | re.DOTALL)
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(!doctype html|html|head|body)\b",
-                         re.IGNORECASE | re.DOTALL)
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(!doctype html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
 _MARKDOWN_HINT = re.compile(rb"^---\s*\n|\]\([^)\s]+\)|^#{1,6} \S", re.MULTILINE)
 
 

@@ -17,10 +17,12 @@ from ..model import Episode, Person
 from .base import SourceError
 from .html import extract_links, http_url, iso_datetime, parse_html
 
-PODCAST_NAMESPACES = frozenset({
-    "https://podcastindex.org/namespace/1.0",
-    "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
-})
+PODCAST_NAMESPACES = frozenset(
+    {
+        "https://podcastindex.org/namespace/1.0",
+        "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
+    }
+)
 _ENTITIES = "declares XML entities, which feeds may not"
 _DOCTYPE = re.compile(
     rb"""<!DOCTYPE\s+[^\s"'\[>]+(?:\s+(?:SYSTEM|PUBLIC))?(?:\s*(?:"[^"]*"|'[^']*'))*\s*([\[>])""",

@@ -15,17 +15,62 @@ from ..model import Episode, Mention, Topic
 from .base import SourceError, decode_text
 from .textutil import find_urls, sentence_around, timestamped_topic
 
-BLOCK_TAGS = frozenset({
-    "address", "article", "blockquote", "body", "caption", "dd", "details", "dialog", "div",
-    "dl", "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
-    "hgroup", "hr", "html", "li", "main", "menu", "ol", "p", "pre", "section", "summary",
-    "table", "tbody", "tfoot", "thead", "tr", "ul",
-})
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "caption",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hgroup",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "menu",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
 CELL_TAGS = frozenset({"td", "th"})
-SKIP_TAGS = frozenset({
-    "script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template",
-    "iframe",
-})
+SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "noscript",
+        "template",
+        "iframe",
+    }
+)
 HEADING_RANKS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
 LIST_TAGS = frozenset({"ul", "ol", "menu"})
 _TIMESTAMP_RANK = 10  # timestamped topics nest below any heading, deeper lists deeper still
@@ -75,7 +120,12 @@ def _iso_from_match(match: re.Match[str]) -> str | None:
         if hour is None:
             return datetime(int(year), int(month), int(day)).date().isoformat()
         moment = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
             tzinfo=_timezone(offset),
         )
     except ValueError:
@@ -320,7 +370,8 @@ class _Walker:
             return
         last, chapters = stamped[-1], set(stamped)
         following = [
-            m for i, m in enumerate(self.mentions)
+            m
+            for i, m in enumerate(self.mentions)
             if m.topic in chapters and i not in self._on_timestamp_line
         ]
         if any(m.topic != last for m in following):
@@ -353,10 +404,34 @@ def _walk(root: LexborNode, base_url: str | None, timestamps: bool) -> _Walker:
 MAX_DEPTH = 1000  # browsers stop nesting at 512; real pages stay far below either
 _TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
 # Elements that never hold others, or that the next sibling closes without an end tag.
-_FLAT = frozenset((
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rp", "rt",
-))
+_FLAT = frozenset(
+    (
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "option",
+        "optgroup",
+        "rp",
+        "rt",
+    )
+)
 
 
 def parse_html(html: str) -> LexborHTMLParser:
