@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from linkgraph.config import Config, load_config  # noqa: E402
 from linkgraph.model import Episode, Mention  # noqa: E402
+from linkgraph.net.http import host_limits  # noqa: E402
 from linkgraph.resolve import Options, resolve  # noqa: E402
-from linkgraph.resolve.http import host_limits  # noqa: E402
 from linkgraph.store import Store  # noqa: E402
 
 SIMWEB = Path(__file__).with_name("simweb.py")

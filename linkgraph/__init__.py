@@ -13,8 +13,7 @@ from .identify import identify
 from .ingest import IngestOptions, ingest
 from .model import Episode, Identified, Mention, Person, Topic
 from .store import Store
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "Episode",
@@ -27,4 +26,5 @@ __all__ = [
     "identify",
     "ingest",
     "query",
+    "__version__",
 ]

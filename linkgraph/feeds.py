@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 from .config import Config, cache_path_for, load_config
 from .ingest import IngestOptions, ingest_source
+from .net import Http, HTTPStatusError
 from .sources.base import MAX_SOURCE_BYTES
 from .store import Store, now_iso
 
 if TYPE_CHECKING:
     from .resolve import Summary
-    from .resolve.http import Http
 
 FEED_STATUSES = ("ingested", "changed", "unchanged", "not-modified", "failed")
 _SHOWN = (
@@ -120,8 +120,6 @@ def _record(store: Store, report: PollReport, fetched: dict | None = None) -> No
 
 def poll(store: Store, http: Http, feed: dict) -> PollReport:
     """Ask one feed again and ingest it when it changed; failures are reported, not raised."""
-    from .resolve.http import HTTPStatusError
-
     report = PollReport(url=feed["url"], podcast=feed["podcast"], episodes=feed["episodes"] or 0)
     try:
         response = http.fetch(feed["url"], max_bytes=MAX_SOURCE_BYTES, headers=_validators(feed))
@@ -146,16 +144,16 @@ def poll(store: Store, http: Http, feed: dict) -> PollReport:
     if digest == feed["content_hash"]:
         report.status = "not-modified" if getattr(response, "from_cache", False) else "unchanged"
     else:
-        _ingest(store, feed, response.content, report)
+        _ingest(store, http, feed, response.content, report)
         if report.status == "failed":
             fetched = None  # ask for the whole feed again next time
     _record(store, report, fetched)
     return report
 
 
-def _ingest(store: Store, feed: dict, data: bytes, report: PollReport) -> None:
+def _ingest(store: Store, http: Http, feed: dict, data: bytes, report: PollReport) -> None:
     options = IngestOptions(format="rss", podcast=feed["podcast_override"])
-    ingested = ingest_source(store, feed["url"], options, data=data)
+    ingested = ingest_source(store, feed["url"], options, data=data, http=http)
     report.error = ingested.error
     report.episodes = ingested.episodes
     report.added, report.updated = ingested.added, ingested.updated
@@ -179,23 +177,18 @@ def update(
     Feeds and the podcast:chapters documents they name are fetched through one client that
     revalidates the HTTP cache on every request. ``progress`` is resolve's progress callback.
     """
-    from .resolve import http as http_module
     from .resolve import resolve
 
     config = config or load_config(store.path)
     db_path = None if store.path == ":memory:" else Path(store.path)
     summary = UpdateSummary()
     feeds = store.query(f"SELECT {_SHOWN}, f.content_hash, f.podcast AS podcast_override {_FROM}")
-    with http_module.Http(config, cache_path_for(config, db_path), refresh=True) as http:
-        http_module.set_default_client(http)
-        try:
-            for feed in feeds:
-                report = poll(store, http, feed)
-                summary.feeds.append(report)
-                if on_polled:
-                    on_polled(report)
-        finally:
-            http_module.set_default_client(None)
+    with Http(config, cache_path_for(config, db_path), refresh=True) as http:
+        for feed in feeds:
+            report = poll(store, http, feed)
+            summary.feeds.append(report)
+            if on_polled:
+                on_polled(report)
         summary.network = not http.network_down
     if resolve_works and summary.network:
         summary.resolve = resolve(store, config, progress=progress)

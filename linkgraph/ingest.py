@@ -8,11 +8,14 @@ or interrupted source leaves nothing half-written and the other sources carry on
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import cache_path_for, load_config
 from .model import Episode
+from .net import Http
 from .sources import SourceError, detect_format, read_source
 from .sources.base import MAX_SOURCE_BYTES
 from .sources.chapters import read_chapters
@@ -75,18 +78,21 @@ def expand_sources(sources: Iterable[str]) -> list[str]:
     return expanded
 
 
-def load(source: str) -> tuple[bytes, str]:
-    """The bytes of a source and the name to record for it (absolute path, URL or "-")."""
+def load(source: str, http: Http | None = None) -> tuple[bytes, str]:
+    """The bytes of a source and the name to record for it (absolute path, URL or "-").
+
+    URLs are fetched through ``http``; without one a URL is this source's error.
+    """
     if source == "-":
         data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
         if len(data) > MAX_SOURCE_BYTES:
             raise SourceError(f"is over the {MAX_SOURCE_BYTES // 2**20} MB limit for one source")
         return data, "-"
     if is_url(source):
-        from .resolve.http import fetch_bytes
-
+        if http is None:
+            raise SourceError("is a URL, and this run has no network client")
         try:
-            return fetch_bytes(source, max_bytes=MAX_SOURCE_BYTES), source
+            return http.fetch(source, max_bytes=MAX_SOURCE_BYTES).content, source
         except Exception as error:  # any network failure is this source's failure
             raise SourceError(f"cannot be fetched: {error}") from None
     path = Path(source)
@@ -106,8 +112,13 @@ def load(source: str) -> tuple[bytes, str]:
         raise SourceError("permission denied") from None
 
 
-def read_episodes(data: bytes, name: str, fmt: str, options: IngestOptions) -> list[Episode]:
-    """Read one source's bytes in format ``fmt`` and apply the user's overrides."""
+def read_episodes(
+    data: bytes, name: str, fmt: str, options: IngestOptions, http: Http | None = None
+) -> list[Episode]:
+    """Read one source's bytes in format ``fmt`` and apply the user's overrides.
+
+    Feeds read from a URL get their podcast:chapters documents fetched through ``http``.
+    """
     episodes = read_source(data, name, fmt)
     if not episodes:
         raise SourceError("holds no episode")
@@ -121,19 +132,17 @@ def read_episodes(data: bytes, name: str, fmt: str, options: IngestOptions) -> l
         only.title = options.title or only.title
         only.url = options.url or only.url
         only.published = options.date or only.published
-    if is_url(name):
-        _add_chapters(episodes)
+    if is_url(name) and http is not None:
+        _add_chapters(episodes, http)
     return episodes
 
 
-def _add_chapters(episodes: list[Episode]) -> None:
+def _add_chapters(episodes: list[Episode], http: Http) -> None:
     """Topics from podcast:chapters documents, for feeds read from the network."""
-    from .resolve.http import fetch_bytes
-
     for episode in episodes:
         if episode.chapters_url and not episode.topics:
             try:
-                data = fetch_bytes(episode.chapters_url, max_bytes=2 * 2**20)
+                data = http.fetch(episode.chapters_url, max_bytes=2 * 2**20).content
                 episode.topics, chapter_links = read_chapters(data)
             except Exception:  # chapters are a bonus: the episode stands without them
                 continue
@@ -141,18 +150,23 @@ def _add_chapters(episodes: list[Episode]) -> None:
 
 
 def ingest_source(
-    store: Store, source: str, options: IngestOptions, data: bytes | None = None
+    store: Store,
+    source: str,
+    options: IngestOptions,
+    data: bytes | None = None,
+    http: Http | None = None,
 ) -> SourceReport:
     """Read one source and store its episodes; errors are reported, not raised.
 
-    ``data`` is the source's bytes when the caller has fetched them already. A feed read
-    from an http(s) URL is remembered, for ``linkgraph update`` to poll.
+    ``data`` is the source's bytes when the caller has fetched them already; ``http`` is
+    the client that fetches URLs. A feed read from an http(s) URL is remembered, for
+    ``linkgraph update`` to poll.
     """
     report = SourceReport(source=source)
     try:
-        data, name = (data, source) if data is not None else load(source)
+        data, name = (data, source) if data is not None else load(source, http)
         report.format = options.format or detect_format(data, name)
-        episodes = read_episodes(data, name, report.format, options)
+        episodes = read_episodes(data, name, report.format, options, http)
         outcomes = store.save_episodes(episodes)
     except SourceError as error:
         report.error = str(error)
@@ -178,12 +192,30 @@ def ingest(
     sources: Iterable[str],
     options: IngestOptions,
     on_done: Callable[[SourceReport], None] | None = None,
+    http: Http | None = None,
 ) -> list[SourceReport]:
-    """Ingest every source; one failing source never stops the others."""
+    """Ingest every source; one failing source never stops the others.
+
+    URLs are fetched through ``http``, or through a client configured for the store.
+    """
     reports = []
-    for source in expand_sources(sources):
-        report = ingest_source(store, source, options)
-        reports.append(report)
-        if on_done:
-            on_done(report)
+    expanded = expand_sources(sources)
+    with client_for(store, expanded, http) as client:
+        for source in expanded:
+            report = ingest_source(store, source, options, http=client)
+            reports.append(report)
+            if on_done:
+                on_done(report)
     return reports
+
+
+@contextmanager
+def client_for(store: Store, sources: list[str], http: Http | None = None) -> Iterator[Http | None]:
+    """``http`` when given; else, when a source is a URL, a client configured for the store."""
+    if http is not None or not any(is_url(source) for source in sources):
+        yield http
+        return
+    config = load_config(None if store.path == ":memory:" else store.path)
+    db_path = None if store.path == ":memory:" else Path(store.path)
+    with Http(config, cache_path_for(config, db_path), refresh=True) as client:
+        yield client

@@ -41,10 +41,8 @@ RUN_TIMEOUT = 120.0
 
 def _cli_child(argv: list[str], env: dict[str, str], log: str) -> None:
     from linkgraph.cli import app
-    from linkgraph.resolve import http as http_module
 
     os.environ.update(env)
-    http_module.set_default_client(None)  # not the parent's
     out = open(log, "w")  # noqa: SIM115 (lives as long as the child)
     os.dup2(out.fileno(), 1)
     os.dup2(out.fileno(), 2)

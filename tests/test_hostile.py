@@ -39,7 +39,6 @@ from linkgraph.export import FORMATS
 from linkgraph.identify import identify
 from linkgraph.ingest import IngestOptions, ingest_source
 from linkgraph.model import LINK_KINDS, Episode
-from linkgraph.resolve import http as http_module
 from linkgraph.sources import SourceError, feed, html, markdown, text
 from linkgraph.sources.base import MAX_SOURCE_BYTES
 from linkgraph.store import Store
@@ -65,14 +64,6 @@ SLOW = pytest.mark.skipif(
 )
 _HTTP = re.compile(r"https?://", re.IGNORECASE)
 _HTTP_HOST = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_default_client():
-    """Each test builds the shared HTTP client from its own environment."""
-    http_module.set_default_client(None)
-    yield
-    http_module.set_default_client(None)
 
 
 # ---- helpers ----------------------------------------------------------------------------

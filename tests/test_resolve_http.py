@@ -11,10 +11,11 @@ from pytest_httpserver import HTTPServer
 from test_resolve_support import FaultServer, config_for, fixture, make_store, work_row
 from werkzeug.wrappers import Response
 
-from linkgraph.resolve import http as http_module
+from linkgraph.net import http as http_module
+from linkgraph.net.guard import BlockedURL, check_url
+from linkgraph.net.http import Http, TooLarge, retry_after_seconds
 from linkgraph.resolve import resolve, webpage
-from linkgraph.resolve.guard import BlockedURL, check_url
-from linkgraph.resolve.http import Http, TooLarge, retry_after_seconds
+from linkgraph.store import Store
 
 PAGE = b"<html><head><title>A Fine Page</title></head><body></body></html>"
 
@@ -274,15 +275,18 @@ def test_retry_after_header_forms():
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
 
 
-def test_module_fetch_for_ingest_uses_the_same_guarded_client(server, base, monkeypatch):
-    server.expect_request("/feed.xml").respond_with_data(b"<rss/>", content_type="text/xml")
-    http_module.set_default_client(Http(config_for(base)))
-    try:
-        assert http_module.fetch_bytes(f"{base}/feed.xml", max_bytes=100) == b"<rss/>"
-        with pytest.raises(TooLarge):
-            http_module.fetch_bytes(f"{base}/feed.xml", max_bytes=3)
-        http_module.set_default_client(Http(config_for(base, allow_private_network=False)))
-        with pytest.raises(http_module.Blocked):
-            http_module.fetch(f"{base}/feed.xml", max_bytes=100)
-    finally:
-        http_module.set_default_client(None)
+def test_ingest_fetches_through_the_client_it_is_given(server, base, tmp_path):
+    from linkgraph.ingest import IngestOptions, ingest_source
+
+    server.expect_request("/notes.txt").respond_with_data(
+        b"Notes https://arxiv.org/abs/2303.12642", content_type="text/plain"
+    )
+    with Store(tmp_path / "t.db") as store:
+        with Http(config_for(base)) as http:
+            report = ingest_source(store, f"{base}/notes.txt", IngestOptions(), http=http)
+        assert report.error is None and report.mentions == 1
+        with Http(config_for(base, allow_private_network=False)) as guarded:
+            blocked = ingest_source(store, f"{base}/notes.txt", IngestOptions(), http=guarded)
+        assert "private" in blocked.error or "loopback" in blocked.error
+        with Http(config_for(base)) as http, pytest.raises(TooLarge):
+            http.fetch(f"{base}/notes.txt", max_bytes=3)

@@ -11,7 +11,6 @@ from web_support import Web, rss
 
 from linkgraph import feeds as feeds_module
 from linkgraph.cli import app
-from linkgraph.resolve import http as http_module
 from linkgraph.store import Store
 
 FEED_KEYS = [
@@ -27,14 +26,6 @@ FEED_KEYS = [
 ]
 REPORT_KEYS = ["url", "podcast", "status", "episodes", "added", "updated", "unchanged", "error"]
 ATTENTION = ("https://arxiv.org/abs/1706.03762", "Attention Is All You Need")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_default_client():
-    """Each test builds the shared HTTP client from its own environment."""
-    http_module.set_default_client(None)
-    yield
-    http_module.set_default_client(None)
 
 
 @pytest.fixture

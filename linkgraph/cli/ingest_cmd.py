@@ -11,6 +11,7 @@ from ..ingest import (
     EXAMPLE_DIR,
     IngestOptions,
     SourceReport,
+    client_for,
     expand_sources,
     ingest_source,
     is_url,
@@ -94,10 +95,14 @@ def ingest(
         format=format, podcast=podcast, title=title, url=url, date=date, site_url=site_url
     )
     reports: list[SourceReport] = []
-    with open_store(ctx) as store, progress(quiet or json) as bar:
+    with (
+        open_store(ctx) as store,
+        client_for(store, expanded) as http,
+        progress(quiet or json) as bar,
+    ):
         task = bar.add_task("ingesting", total=len(expanded))
         for source in expanded:
-            report = ingest_source(store, source, options)
+            report = ingest_source(store, source, options, http=http)
             reports.append(report)
             if report.error:
                 warn(f"{source}: {report.error}")

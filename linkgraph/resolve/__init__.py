@@ -22,11 +22,11 @@ from typing import Any
 
 from ..config import Config, cache_path_for, load_config
 from ..identify import identify
+from ..net.http import Cancelled, Http, HTTPStatusError, NetworkDown, tagged
 from ..store import Store, now_iso
 from . import arxiv, crossref, github, oembed, openreview, webpage, wikipedia
 from .apply import API_FOR_SCHEME, api_resolved, apply_metadata, record_failure, work_of
 from .base import Metadata, NotFound, Resolver, Target
-from .http import Cancelled, Http, HTTPStatusError, NetworkDown, tagged
 from .merge import TitleIndex
 
 REGISTRY: dict[str, Resolver] = {

@@ -20,8 +20,8 @@ from lxml import etree
 
 from ..config import Config
 from ..identify import identify
+from ..net.http import API_MAX_BYTES, XML_TYPES, Http
 from .base import Metadata, ResolveError, Resolver, Results, Target, clean, names
-from .http import API_MAX_BYTES, XML_TYPES, Http
 
 logging.getLogger("arxiv").addHandler(logging.NullHandler())
 _ATOM = "{http://www.w3.org/2005/Atom}feed"

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import Config
-from .http import API_MAX_BYTES, JSON_TYPES, Http
+from ..net.http import API_MAX_BYTES, JSON_TYPES, Http
 
 
 class ResolveError(Exception):

@@ -11,6 +11,7 @@ import re
 from urllib.parse import quote, urlencode
 
 from ..config import Config
+from ..net.http import Http
 from .base import (
     Metadata,
     NotFound,
@@ -24,7 +25,6 @@ from .base import (
     names,
     strip_tags,
 )
-from .http import Http
 
 _JATS_TITLE = re.compile(r"<jats:title>.*?</jats:title>", re.DOTALL)
 _RELATIONS = ("has-preprint", "is-preprint-of")

@@ -6,8 +6,8 @@ import re
 from urllib.parse import quote
 
 from ..config import Config
+from ..net.http import Http
 from .base import Metadata, Resolver, Target, clean, fetch_json, iso_date, single
-from .http import Http
 
 _REPO = re.compile(r"^/([A-Za-z0-9-]+)/([A-Za-z0-9._-]+?)(?:\.git)?(?:/.*)?$")
 _NOT_OWNERS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from ..config import Config
+from ..net.http import Http
 from .base import Metadata, NotFound, Resolver, Target, clean, fetch_json, iso_date, single
-from .http import Http
 
 
 def _endpoint(config: Config, target: Target) -> str | None:

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ..config import Config
+from ..net.http import Http, HTTPStatusError
 from .base import (
     Metadata,
     NotFound,
@@ -21,7 +22,6 @@ from .base import (
     names,
     single,
 )
-from .http import Http, HTTPStatusError
 
 
 def _value(field: Any) -> Any:

@@ -18,9 +18,9 @@ from w3lib.encoding import html_to_unicode
 
 from ..config import Config
 from ..identify import identify
+from ..net.http import HTML_MAX_BYTES, HTML_TYPES, PDF_MAX_BYTES, PDF_TYPES, Http
 from . import pdf
 from .base import Metadata, ResolveError, Resolver, Target, clean, iso_date, names, single
-from .http import HTML_MAX_BYTES, HTML_TYPES, PDF_MAX_BYTES, PDF_TYPES, Http
 
 LIMITS = {**{t: HTML_MAX_BYTES for t in HTML_TYPES}, **{t: PDF_MAX_BYTES for t in PDF_TYPES}}
 _FIELDS = ("title", "authors", "published", "abstract", "venue", "kind", "subjects")

@@ -6,8 +6,8 @@ import re
 from urllib.parse import quote, unquote
 
 from ..config import Config
+from ..net.http import Http, HTTPStatusError
 from .base import Metadata, NotFound, ResolveError, Resolver, Target, clean, fetch_json, single
-from .http import Http, HTTPStatusError
 
 _ARTICLE = re.compile(r"^/wiki/(.+)$")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import email.utils
 import errno
 import fnmatch
-import os
 import random
 import socket
 import threading
@@ -29,8 +28,8 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from .. import __version__
 from ..config import Config, load_config
+from ..version import __version__
 from .cache import ResponseCache
 from .guard import BlockedURL, check_url
 from .session import Session
@@ -522,35 +521,3 @@ def user_agent(config: Config) -> str:
     if config.mailto and "mailto" not in base:
         base = f"{base} mailto:{config.mailto}"
     return base
-
-
-# ---- for callers outside resolve (ingest fetches feeds and chapters through these) ----------
-
-_default: Http | None = None
-_default_lock = threading.Lock()
-
-
-def default_client() -> Http:
-    """A shared client configured from the environment (no cache)."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = Http(load_config(os.environ.get("LINKGRAPH_DB")))
-        return _default
-
-
-def set_default_client(http: Http | None) -> None:
-    """Use ``http`` for module-level fetches (None: build one from the environment again)."""
-    global _default
-    with _default_lock:
-        _default = http
-
-
-def fetch(url: str, *, max_bytes: int, accept: Sequence[str] | None = None) -> requests.Response:
-    """GET a URL through the shared client: guarded, polite, retried, capped."""
-    return default_client().fetch(url, max_bytes=max_bytes, accept=accept)
-
-
-def fetch_bytes(url: str, *, max_bytes: int, accept: Sequence[str] | None = None) -> bytes:
-    """The body of a URL fetched through the shared client."""
-    return fetch(url, max_bytes=max_bytes, accept=accept).content
