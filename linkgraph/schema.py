@@ -196,10 +196,15 @@ _VIEWS = {
 
 
 def create(db: sqlite_utils.Database) -> None:
-    """Create every table, index, full-text index and view that is missing."""
+    """Create every table, column, index, full-text index and view that is missing.
+
+    A store written by an older linkgraph is brought up to date this way: new tables and
+    new columns (NULL in existing rows) are added, nothing is dropped.
+    """
     existing = set(db.table_names())
     for name, columns, options in _TABLES:
         if name in existing:
+            _add_missing_columns(db, name, columns)
             continue
         db[name].create(
             columns,
@@ -215,5 +220,13 @@ def create(db: sqlite_utils.Database) -> None:
         if not db[table].detect_fts():
             db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
     for name, sql in _VIEWS.items():
-        db.create_view(name, sql, ignore=True)
+        db.create_view(name, sql, replace=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _add_missing_columns(db: sqlite_utils.Database, name: str, columns: dict) -> None:
+    """Add the columns a table of an older store lacks."""
+    present = set(db[name].columns_dict)
+    for column, kind in columns.items():
+        if column not in present:
+            db[name].add_column(column, kind)

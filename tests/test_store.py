@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from linkgraph import schema
 from linkgraph.model import Episode, Mention, Person, Topic
 from linkgraph.store import Store, anchor_title, normalize_name
 
@@ -209,3 +210,15 @@ def test_work_title_takes_the_most_title_like_anchor_until_resolved(store):
         ]
     )
     assert store.scalar("SELECT title FROM works") == "Resolved"
+
+
+def test_an_older_store_gains_new_columns_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        store.save_episodes([Episode(title="Old", source="old.txt")])
+        store.conn.execute("ALTER TABLE episodes DROP COLUMN image")
+        store.conn.execute("PRAGMA user_version = 1")
+    with Store(path) as store:
+        assert "image" in store.db["episodes"].columns_dict
+        assert [r["title"] for r in store.query("SELECT title FROM episodes")] == ["Old"]
+        assert store.scalar("PRAGMA user_version") == schema.SCHEMA_VERSION
