@@ -261,7 +261,7 @@ CANONICAL = [
     ("https://example.com/100%", "https://example.com/100%25", None),
     (
         "https://en.m.wikipedia.org/wiki/Bayes%27_theorem",
-        "https://en.wikipedia.org/wiki/Bayes%27_theorem",
+        "https://en.wikipedia.org/wiki/Bayes'_theorem",
         None,
     ),
     (

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config, cache_path_for, load_config
-from ..identify import identify
+from ..identify import PREFIXES, identify
 from ..net.http import Cancelled, Http, HTTPStatusError, NetworkDown, tagged
 from ..store import Store, now_iso
-from . import arxiv, crossref, github, oembed, openreview, webpage, wikipedia
+from . import arxiv, crossref, github, oembed, openreview, shortdoi, webpage, wikipedia
 from .apply import API_FOR_SCHEME, api_resolved, apply_metadata, record_failure, work_of
 from .base import Metadata, NotFound, Resolver, Target
 from .merge import TitleIndex
@@ -33,6 +33,7 @@ REGISTRY: dict[str, Resolver] = {
     r.name: r
     for r in (
         arxiv.RESOLVER,
+        shortdoi.RESOLVER,
         crossref.RESOLVER,
         openreview.RESOLVER,
         oembed.RESOLVER,
@@ -42,7 +43,7 @@ REGISTRY: dict[str, Resolver] = {
     )
 }
 SOURCES = tuple(REGISTRY)
-_SCHEME_ORDER = ("arxiv", "doi", "ssrn", "openreview", "acl", "pmid", "pmcid", "url")
+_SCHEME_ORDER = (*PREFIXES, "url")
 _PASS_ON_STATUSES = {400, 401, 403, 404, 410}
 _MAX_ROUNDS = 3
 _SELECT_CHUNK = 500  # works whose identifiers are read at once

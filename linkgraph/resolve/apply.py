@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..config import Config
-from ..identify import identify
+from ..identify import SCHEMES, identify
 from ..store import Store, now_iso
 from .base import Metadata, Target
 from .merge import TitleIndex, keeper
@@ -38,12 +38,7 @@ TRUST = {
 _COLUMNS = ("title", "published", "abstract", "venue", "url")
 # The API that knows the works of each scheme best; a page that reveals such an id is only
 # partly resolved until that API has answered.
-API_FOR_SCHEME = {
-    "arxiv": "arxiv",
-    "doi": "crossref",
-    "ssrn": "crossref",
-    "openreview": "openreview",
-}
+API_FOR_SCHEME = {s.prefix: s.api for s in SCHEMES if s.api}
 _RESOLVED = "resolved"
 
 

@@ -21,7 +21,7 @@ from lxml import etree
 from ..config import Config
 from ..identify import identify
 from ..net.http import API_MAX_BYTES, XML_TYPES, Http
-from .base import Metadata, ResolveError, Resolver, Results, Target, clean, names
+from .base import Metadata, ResolveError, Resolver, Results, Target, clean, names, serves
 
 logging.getLogger("arxiv").addHandler(logging.NullHandler())
 _ATOM = "{http://www.w3.org/2005/Atom}feed"
@@ -121,6 +121,4 @@ def fetch(http: Http, config: Config, targets: list[Target]) -> Results:
     }
 
 
-RESOLVER = Resolver(
-    name="arxiv", accepts=lambda t: t.scheme == "arxiv", fetch=fetch, batch_setting="arxiv_batch"
-)
+RESOLVER = Resolver(name="arxiv", accepts=serves("arxiv"), fetch=fetch, batch_setting="arxiv_batch")

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import Config
+from ..identify import resolver_for
 from ..net.http import API_MAX_BYTES, JSON_TYPES, Http
 
 
@@ -91,6 +92,11 @@ class Resolver:
     def batch_size(self, config: Config) -> int:
         """How many targets go in one request."""
         return max(1, int(getattr(config, self.batch_setting))) if self.batch_setting else 1
+
+
+def serves(name: str) -> Callable[[Target], bool]:
+    """``accepts`` for a source: the targets whose scheme the identifier registry gives it."""
+    return lambda target: resolver_for(target.key) == name
 
 
 def single(

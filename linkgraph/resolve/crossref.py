@@ -11,6 +11,7 @@ import re
 from urllib.parse import quote, urlencode
 
 from ..config import Config
+from ..identify import scheme_of
 from ..net.http import Http
 from .base import (
     Metadata,
@@ -23,6 +24,7 @@ from .base import (
     fetch_json,
     iso_date,
     names,
+    serves,
     strip_tags,
 )
 
@@ -46,9 +48,7 @@ _KINDS = {"dataset": "dataset", "component": "dataset", "database": "dataset"}
 
 def doi_of(target: Target) -> str:
     """The DOI to ask Crossref about for a target."""
-    if target.scheme == "ssrn":
-        return f"10.2139/ssrn.{target.value}"
-    return target.value.lower()
+    return scheme_of(target.key).as_doi(target.value)
 
 
 def _author(person: dict) -> str | None:
@@ -165,7 +165,7 @@ def fetch(http: Http, config: Config, targets: list[Target]) -> Results:
 
 RESOLVER = Resolver(
     name="crossref",
-    accepts=lambda t: t.scheme in ("doi", "ssrn"),
+    accepts=serves("crossref"),
     fetch=fetch,
     batch_setting="crossref_batch",
 )

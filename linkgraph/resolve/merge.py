@@ -6,11 +6,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from ..identify import PREFIXES
 from ..query import work_authors
 from ..store import Store, normalize_name
 
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
-_STRONG_SCHEMES = ("arxiv", "doi", "ssrn", "openreview", "acl", "pmid", "pmcid")
+_STRONG_SCHEMES = PREFIXES
 
 
 def normalize_title(title: str | None) -> str:

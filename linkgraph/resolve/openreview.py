@@ -20,6 +20,7 @@ from .base import (
     clean,
     fetch_json,
     names,
+    serves,
     single,
 )
 
@@ -83,6 +84,4 @@ def fetch_one(http: Http, config: Config, target: Target) -> Metadata:
     raise NotFound(f"OpenReview has no note {target.value}")
 
 
-RESOLVER = Resolver(
-    name="openreview", accepts=lambda t: t.scheme == "openreview", fetch=single(fetch_one)
-)
+RESOLVER = Resolver(name="openreview", accepts=serves("openreview"), fetch=single(fetch_one))

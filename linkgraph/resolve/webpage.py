@@ -17,14 +17,14 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from w3lib.encoding import html_to_unicode
 
 from ..config import Config
-from ..identify import identify
+from ..identify import PREFIXES, identify
 from ..net.http import HTML_MAX_BYTES, HTML_TYPES, PDF_MAX_BYTES, PDF_TYPES, Http
 from . import pdf
 from .base import Metadata, ResolveError, Resolver, Target, clean, iso_date, names, single
 
 LIMITS = {**{t: HTML_MAX_BYTES for t in HTML_TYPES}, **{t: PDF_MAX_BYTES for t in PDF_TYPES}}
 _FIELDS = ("title", "authors", "published", "abstract", "venue", "kind", "subjects")
-_ID_SCHEMES = ("arxiv", "doi", "ssrn", "openreview", "pmid", "pmcid", "acl")
+_ID_SCHEMES = PREFIXES
 _ID_RELS = {"canonical", "cite-as", "alternate", "describedby"}
 # schema.org types and the kinds they mean, most telling first.
 _TYPE_KINDS = {
