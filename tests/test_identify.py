@@ -32,6 +32,11 @@ ARXIV = [
     ("https://arxiv.org/abs/math.GT/0309136", "arxiv:math/0309136", None),
     ("https://arxiv.org/abs/hep-th/9901001v2", "arxiv:hep-th/9901001", "2"),
     ("https://arxiv.org/pdf/cond-mat/0501001v1.pdf", "arxiv:cond-mat/0501001", "1"),
+    ("https://arxiv.org/abs/arXiv:1310.2590", "arxiv:1310.2590", None),
+    ("https://arxiv.org/pdf/arXiv:1310.2590v3", "arxiv:1310.2590", "3"),
+    ("https://scirate.com/arxiv/1310.2590", "arxiv:1310.2590", None),
+    ("https://www.arxiv-vanity.com/papers/1310.2590/", "arxiv:1310.2590", None),
+    ("https://ar5iv.labs.arxiv.org/html/1310.2590", "arxiv:1310.2590", None),
     ("https://huggingface.co/papers/2303.12642", "arxiv:2303.12642", None),
     ("arXiv:2303.12642", "arxiv:2303.12642", None),
     ("arxiv: 2303.12642", "arxiv:2303.12642", None),
@@ -68,6 +73,12 @@ def test_arxiv_forms(text, expected_id, version):
         "foo/0309136",  # not an arXiv archive
         "https://arxiv.org/abs/2303.126423",
         "https://arxiv.org/list/cs.AI/recent",
+        "2303.00000",  # paper number 0
+        "1412.0000",
+        "arXiv:hep-th/9901000",
+        "https://arxiv.org/abs/math/0309000",
+        "hep-th/9913001",  # month 13
+        "hep-th/0801001",  # old-style ids ended in March 2007
     ],
 )
 def test_arxiv_lookalikes_are_not_ids(text):
@@ -219,11 +230,192 @@ def test_other_id_forms(text, expected_id):
     assert found.canonical_url == CANONICAL_BY_SCHEME[found.scheme].format(found.value)
 
 
-@pytest.mark.parametrize("text", [t for t, *_ in ARXIV + DOIS + OTHER_IDS])
+# Forms other tools recognise (Manubot, Zotero's translators, idutils): input -> (id, version)
+MORE_FORMS = [
+    # old DOI proxies and handle servers
+    ("http://dx.doi.org/10.1038/nature14539", "doi:10.1038/nature14539", None),
+    ("http://doi.acm.org/10.1145/3442188.3445922", "doi:10.1145/3442188.3445922", None),
+    ("http://doi.ieeecomputersociety.org/10.1109/MC.2006.58", "doi:10.1109/mc.2006.58", None),
+    ("http://doi.wiley.com/10.1002/asi.24750", "doi:10.1002/asi.24750", None),
+    ("https://hdl.handle.net/10.1000/182", "doi:10.1000/182", None),
+    # shortDOIs: kept as they are until resolution finds the DOI they stand for
+    ("https://doi.org/10/b6vnmd", "doi:10/b6vnmd", None),
+    ("http://dx.doi.org/10/B6VNMD", "doi:10/b6vnmd", None),
+    ("doi:10/b6vnmd", "doi:10/b6vnmd", None),
+    ("shortdoi:10/b6vnmd", "doi:10/b6vnmd", None),
+    # bioRxiv and medRxiv before 2019, and medRxiv's dated ids in the same layout
+    ("http://biorxiv.org/content/early/2017/08/31/087619", "doi:10.1101/087619", None),
+    (
+        "https://www.biorxiv.org/content/biorxiv/early/2017/08/31/087619.full.pdf",
+        "doi:10.1101/087619",
+        None,
+    ),
+    ("https://www.biorxiv.org/content/early/2016/10/26/083246v2", "doi:10.1101/083246", "2"),
+    (
+        "https://www.medrxiv.org/content/early/2020/04/17/2020.04.14.20062463v1.full.pdf",
+        "doi:10.1101/2020.04.14.20062463",
+        "1",
+    ),
+    # PubMed Central before pmc.ncbi.nlm.nih.gov, and PubMed searches for one PMID
+    ("http://www.ncbi.nlm.nih.gov/pmc/PMC2631623", "pmcid:PMC2631623", None),
+    ("https://www.ncbi.nlm.nih.gov/pmc/PMC2631623/", "pmcid:PMC2631623", None),
+    ("http://www.pubmedcentral.nih.gov/articlerender.fcgi?artid=2631623", "pmcid:PMC2631623", None),
+    ("https://europepmc.org/articles/PMC2631623", "pmcid:PMC2631623", None),
+    ("pmc:PMC2631623", "pmcid:PMC2631623", None),
+    ("https://www.ncbi.nlm.nih.gov/pubmed?term=21249754", "pmid:21249754", None),
+    ("https://www.ncbi.nlm.nih.gov/pubmed/?term=21249754", "pmid:21249754", None),
+    ("https://pubmed.ncbi.nlm.nih.gov/?term=21249754", "pmid:21249754", None),
+    ("https://pubmed.ncbi.nlm.nih.gov/?term=21249754%5Buid%5D", "pmid:21249754", None),
+    ("https://www.ncbi.nlm.nih.gov/pmc/articles/pmid/21249754/", "pmid:21249754", None),
+    ("pubmed:21249754", "pmid:21249754", None),
+    # DOIs of repository records
+    (
+        "https://dataverse.harvard.edu/dataset.xhtml?persistentId=doi:10.7910/DVN/TJCLKP",
+        "doi:10.7910/dvn/tjclkp",
+        None,
+    ),
+    (
+        "https://borealisdata.ca/citation?persistentId=doi:10.5683/SP2/KCDMRA&version=1.0",
+        "doi:10.5683/sp2/kcdmra",
+        None,
+    ),
+    (
+        "https://datadryad.org/stash/dataset/doi:10.5061/dryad.2bvq83bpp",
+        "doi:10.5061/dryad.2bvq83bpp",
+        None,
+    ),
+    ("https://zenodo.org/records/7651563", "doi:10.5281/zenodo.7651563", None),
+    ("https://zenodo.org/record/7651563", "doi:10.5281/zenodo.7651563", None),
+    (
+        "https://zenodo.org/records/7651563/files/paper.pdf?download=1",
+        "doi:10.5281/zenodo.7651563",
+        None,
+    ),
+    ("https://zenodo.org/doi/10.5281/zenodo.7651562", "doi:10.5281/zenodo.7651562", None),
+    (
+        "https://figshare.com/articles/dataset/Some_title/12345678/2",
+        "doi:10.6084/m9.figshare.12345678",
+        "2",
+    ),
+    ("https://figshare.com/articles/12345678", "doi:10.6084/m9.figshare.12345678", None),
+    (
+        "https://figshare.com/articles/journal_contribution/2020/12345678",
+        "doi:10.6084/m9.figshare.12345678",
+        None,
+    ),
+    # percent-encoded URLs inside Wayback Machine links
+    (
+        "https://web.archive.org/web/2015/http%3A%2F%2Farxiv.org%2Fabs%2F1310.2590",
+        "arxiv:1310.2590",
+        None,
+    ),
+    (
+        "https://web.archive.org/web/20150101000000/http%3A%2F%2Fdx.doi.org%2F10.1038%2Fnature14539",
+        "doi:10.1038/nature14539",
+        None,
+    ),
+    (
+        "http://web.archive.org/web/2016/http:%2F%2Fwww.ncbi.nlm.nih.gov%2Fpubmed%2F21249754",
+        "pmid:21249754",
+        None,
+    ),
+]
+WORK_URLS = {
+    "arxiv": "https://arxiv.org/abs/{}",
+    "doi": "https://doi.org/{}",
+    "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}",
+    "pmcid": "https://pmc.ncbi.nlm.nih.gov/articles/{}",
+}
+
+
+@pytest.mark.parametrize(("text", "expected_id", "version"), MORE_FORMS)
+def test_forms_other_tools_recognise(text, expected_id, version):
+    found = identify(text)
+    assert (found.id, found.version) == (expected_id, version)
+    assert found.canonical_url == WORK_URLS[found.scheme].format(found.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("https://zenodo.org/records/7651563", "dataset"),
+        ("https://doi.org/10.5281/zenodo.7651563", "dataset"),
+        ("https://figshare.com/articles/12345678", "dataset"),
+        ("https://datadryad.org/stash/dataset/doi:10.5061/dryad.abc123", "dataset"),
+        ("https://doi.org/10.1145/3442188.3445922", "paper"),
+        ("doi:10/b6vnmd", "paper"),
+    ],
+)
+def test_repository_dois_start_as_datasets(text, kind):
+    assert identify(text).kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://sandbox.zenodo.org/records/7651563",  # the sandbox mints no real DOIs
+        "https://melbourne.figshare.com/articles/dataset/x/12345678",  # portals mint their own
+        "https://pubmed.ncbi.nlm.nih.gov/?term=21249754+21249755",  # a search for two
+        "https://pubmed.ncbi.nlm.nih.gov/?term=cancer",
+        "10/b6vnmd",  # a bare shortDOI is a fraction or a date as often as an id
+        "doi:10/",
+        "pmid:0",
+        "ssrn:000",
+    ],
+)
+def test_lookalikes_of_the_new_forms_are_not_ids(text):
+    assert identify(text).id is None
+
+
+# input -> id: what follows an id by mistake (a closing bracket, quote, full stop ...) is cut
+TRAILING_JUNK = [
+    ("https://www.youtube.com/watch?v=ngTCf2cnGkY>", None),
+    ("https://doi.org/10.1016/S0933-3657(96)00367-3)", "doi:10.1016/s0933-3657(96)00367-3"),
+    ("https://doi.org/10.1016/S0933-3657(96)00367-3", "doi:10.1016/s0933-3657(96)00367-3"),
+    ("https://doi.org/10.1038/nature14539.", "doi:10.1038/nature14539"),
+    ("https://doi.org/10.1038/nature14539%22", "doi:10.1038/nature14539"),
+    ("https://www.pnas.org/doi/10.1073/pnas.2105646118),", "doi:10.1073/pnas.2105646118"),
+    ("doi:10.1038/nature14539>", "doi:10.1038/nature14539"),
+    ("https://doi.org/10/b6vnmd>", "doi:10/b6vnmd"),
+    ("https://openreview.net/forum?id=H1bIT1buWH).", "openreview:H1bIT1buWH"),
+    ("https://pubmed.ncbi.nlm.nih.gov/21249754>", "pmid:21249754"),
+    ("https://www.ncbi.nlm.nih.gov/pmc/articles/PMC2631623'", "pmcid:PMC2631623"),
+    ("https://arxiv.org/abs/1310.2590]", "arxiv:1310.2590"),
+    ('https://aclanthology.org/2020.acl-main.463"', "acl:2020.acl-main.463"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected_id"), TRAILING_JUNK)
+def test_ids_lose_trailing_junk(text, expected_id):
+    assert identify(text).id == expected_id
+
+
+@pytest.mark.parametrize(
+    "text", [t for t, *_ in ARXIV + DOIS + OTHER_IDS + MORE_FORMS + TRAILING_JUNK]
+)
 def test_the_canonical_url_of_a_work_names_the_same_work(text):
     found = identify(text)
     again = identify(found.canonical_url)
     assert (again.id, again.canonical_url) == (found.id, found.canonical_url)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://www.youtube.com/watch?v=ngTCf2cnGkY>",
+        "https://www.youtube.com/watch?v=ngTCf2cnGkY)",
+        "https://youtu.be/ngTCf2cnGkY%3E",
+        "https://www.youtube.com/embed/ngTCf2cnGkY%22",
+    ],
+)
+def test_a_youtube_id_is_eleven_characters(text):
+    assert identify(text).canonical_url == "https://youtube.com/watch?v=ngTCf2cnGkY"
+
+
+def test_a_longer_youtube_id_is_no_video_id():
+    assert identify("https://youtube.com/watch?v=ngTCf2cnGkYxyz").canonical_url == (
+        "https://youtube.com/watch?v=ngTCf2cnGkYxyz"
+    )
 
 
 def test_value_is_the_id_without_its_scheme():
@@ -335,11 +527,49 @@ def test_canonical_urls_are_fixed_points(expected):
         ("https://example.com/%7Ea", "https://example.com/~a"),
         ("https://example.com/a?utm_campaign=x", "https://example.com/a"),
         ("https://youtu.be/0JkaOAzDfgE", "https://www.youtube.com/watch?v=0JkaOAzDfgE&t=42"),
+        # escapes of characters that need none are decoded (RFC 3986 6.2.2), marks included
+        (
+            "https://en.wikipedia.org/wiki/Bayes'_theorem",
+            "https://en.wikipedia.org/wiki/Bayes%27_theorem",
+        ),
+        (
+            "https://en.wikipedia.org/wiki/Wafer_(electronics)",
+            "https://en.wikipedia.org/wiki/Wafer_%28electronics%29",
+        ),
+        ("https://example.com/a!b*c", "https://example.com/a%21b%2Ac"),
+        ("https://example.com/search?q=it's", "https://example.com/search?q=it%27s"),
+        ("https://example.com/%c3%bc", "https://example.com/%C3%BC"),
+        ("https://example.com/ü", "https://example.com/%C3%BC"),
+        ("https://example.com/a%2db", "https://example.com/a-b"),
+        # platform players are their page
+        (
+            "https://open.spotify.com/embed/episode/4rOoJ6Egrf8K2IrywzwOMk?utm_source=generator",
+            "https://open.spotify.com/episode/4rOoJ6Egrf8K2IrywzwOMk",
+        ),
+        (
+            "https://embed.podcasts.apple.com/us/podcast/axrp/id1531236547",
+            "https://podcasts.apple.com/us/podcast/axrp/id1531236547",
+        ),
     ],
 )
 def test_variants_of_one_link_share_a_canonical_url(pair):
     first, second = (identify(url).canonical_url for url in pair)
     assert first == second
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("https://example.com/a/b", "https://example.com/a%2Fb"),  # a slash is a separator
+        ("https://example.com/?q=a%26b", "https://example.com/?q=a&b"),  # & splits the query
+        ("https://example.com/?q=a%3Db", "https://example.com/?q=a=b"),
+        ("https://example.com/?q=a%2Bb", "https://example.com/?q=a+b"),  # + is a space in forms
+        ("https://example.com/a%3Bb", "https://example.com/a;b"),  # ; starts path parameters
+    ],
+)
+def test_escapes_that_change_meaning_are_kept(pair):
+    first, second = (canonical_url(url)[0] for url in pair)
+    assert first != second
 
 
 def test_identified_work_keeps_the_fragment_of_its_link():
@@ -495,6 +725,50 @@ KINDS_BY_URL = [
     ("https://arxiv.org/", "site"),
     ("https://openreview.net/group?id=ICLR.cc/2023/Conference", "site"),
     ("https://ieeexplore.ieee.org/document/1234567", "paper"),
+    # support: the services listeners pay through
+    ("https://account.venmo.com/u/someone", "support"),
+    ("https://venmo.com/someone", "support"),
+    ("https://cash.app/$someone", "support"),
+    ("https://flattr.com/@someone", "support"),
+    ("https://liberapay.com/someone/donate", "support"),
+    ("https://opencollective.com/someone", "support"),
+    ("https://buymeacoff.ee/someone", "support"),
+    ("https://www.paypal.com/paypalme/someone", "support"),
+    ("https://www.paypal.com/donate/?hosted_button_id=ABC", "support"),
+    ("https://www.paypal.com/cgi-bin/webscr?cmd=_s-xclick&hosted_button_id=ABC", "support"),
+    ("https://steadyhq.com/en/someone", "support"),
+    # social: profiles, posts and community invites
+    ("https://www.threads.net/@someone", "social"),
+    ("https://www.threads.com/@someone", "social"),
+    ("https://www.instagram.com/someone/", "social"),
+    ("https://www.facebook.com/someone", "social"),
+    ("https://www.linkedin.com/company/someone", "social"),
+    ("https://www.tiktok.com/@someone", "social"),
+    ("https://www.youtube.com/@hamishdoodles", "social"),
+    ("https://www.youtube.com/c/SomeChannel", "social"),
+    ("https://www.youtube.com/channel/UC2qoLqo8RuV4P_88yhHCZIg", "social"),
+    ("https://www.youtube.com/user/someone/videos", "social"),
+    ("https://hachyderm.io/@someone", "social"),
+    ("https://fosstodon.org/@someone/111222333444", "social"),
+    ("https://mastodon.example/@someone@other.example", "social"),
+    ("https://discord.com/invite/abcdef", "social"),
+    ("https://discord.gg/abcdef", "social"),
+    ("https://t.me/somechannel", "social"),
+    ("https://join.slack.com/t/workspace/shared_invite/zt-abc", "social"),
+    ("https://linktr.ee/someone", "social"),
+    # videos stay videos
+    ("https://www.tiktok.com/@someone/video/7234567890123456789", "video"),
+    ("https://www.youtube.com/playlist?list=PLabc", "video"),
+    # players and hosts of podcasts
+    ("https://w.soundcloud.com/player/?url=https%3A//api.soundcloud.com/tracks/123", "podcast"),
+    ("https://soundcloud.com/someshow/episode-1", "podcast"),
+    ("https://open.spotify.com/embed/episode/4rOoJ6Egrf8K2IrywzwOMk", "podcast"),
+    ("https://open.spotify.com/embed-podcast/show/4rOoJ6Egrf8K2IrywzwOMk", "podcast"),
+    ("https://embed.podcasts.apple.com/us/podcast/axrp/id1531236547", "podcast"),
+    ("https://html5-player.libsyn.com/embed/episode/id/123/", "podcast"),
+    ("https://player.megaphone.fm/ABC1234567", "podcast"),
+    ("https://embed.acast.com/someshow/episode", "podcast"),
+    ("https://omny.fm/shows/someshow/episode", "podcast"),
 ]
 
 
@@ -579,6 +853,42 @@ def test_identify_never_raises_on_any_string(text):
     found = identify(text)
     assert found.kind in LINK_KINDS
     assert found.input == text
+
+
+_URL_TEXT = st.text(
+    alphabet=st.sampled_from(list("aZ09-._~%2fFcC3bB'()!*:@;=&+,/?# ü\"<>[]")), max_size=30
+)
+_HOSTS = st.sampled_from(
+    [
+        "example.com",
+        "WWW.Example.COM",
+        "www.www.example.org",
+        "en.m.wikipedia.org",
+        "m.m.youtube.com",
+        "bücher.example",
+        "youtu.be",
+        "open.spotify.com",
+        "x.com:443",
+    ]
+)
+
+
+@given(st.sampled_from(["https://", "http://", "HTTP://", "//", ""]), _HOSTS, _URL_TEXT)
+def test_canonical_urls_are_idempotent(scheme, host, rest):
+    try:
+        canonical, _ = canonical_url(f"{scheme}{host}/{rest}")
+    except ValueError:
+        return  # not a URL at all: nothing to be idempotent about
+    assert canonical_url(canonical) == (canonical, None)
+    assert identify(canonical).canonical_url == canonical
+
+
+@given(st.text(max_size=60))
+def test_identify_names_the_same_thing_by_its_canonical_url(text):
+    found = identify(text)
+    if found.canonical_url:
+        again = identify(found.canonical_url)
+        assert (again.id, again.canonical_url) == (found.id, found.canonical_url)
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))

@@ -38,7 +38,7 @@ Parser = Callable[[str], Found | None]
 
 # ---- ids and their junk -------------------------------------------------------------------
 
-_TRAILING_PUNCTUATION = ".,;:!?'\"*"
+_TRAILING_PUNCTUATION = ".,;:!?'\"*/"
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 # Escaped characters that end a URL by mistake: > " < ` (a pasted href's closing quote ...).
 _TRAILING_ESCAPES = ("%3E", "%22", "%3C", "%60")
@@ -377,6 +377,8 @@ DOI = Scheme(
         UrlRule(r"[?&]doi=(10\.[^&]+)"),
         # Dataverse (any installation): dataset.xhtml?persistentId=doi:10.7910/DVN/...
         UrlRule(r"[?&]persistentId=doi:(10\.[^&]+)"),
+        # a DOI written as a path segment: Dryad's /stash/dataset/doi:10.5061/dryad...
+        UrlRule(r"/doi:(10\.\d{4,9}/[^?]+)", _doi_in_path),
         # DOI proxies old and new: doi.acm.org, doi.ieeecomputersociety.org, hdl.handle.net
         UrlRule(r"^/(10\.\d{4,9}/[^?]+)", _doi_in_path),
     ),
