@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from linkgraph.cli import app
 from linkgraph.identify import KINDS, canonical_url, identify
 from linkgraph.model import LINK_KINDS
 
@@ -902,3 +906,24 @@ def test_identify_is_cached():
     assert identify("https://arxiv.org/abs/2303.12642") is identify(
         "https://arxiv.org/abs/2303.12642"
     )
+
+
+def test_identify_reads_standard_input_one_input_a_line():
+    stdin = "arxiv.org/abs/arXiv:1310.2590\n\n  doi:10/b6vnmd  \r\nnot a link\n"
+    result = CliRunner().invoke(
+        app, ["identify", "https://zenodo.org/records/7651563", "-", "--json"], input=stdin
+    )
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["input"], line["id"]) for line in lines] == [
+        ("https://zenodo.org/records/7651563", "doi:10.5281/zenodo.7651563"),
+        ("arxiv.org/abs/arXiv:1310.2590", "arxiv:1310.2590"),
+        ("doi:10/b6vnmd", "doi:10/b6vnmd"),
+        ("not a link", None),
+    ]
+
+
+def test_identify_reads_undecodable_standard_input_without_failing():
+    result = CliRunner().invoke(app, ["identify", "-"], input=b"\xff\xfedoi:10/b6vnmd\n")
+    assert result.exit_code == 0
+    assert "kind: site" in result.stdout and "\ufffd" in result.stdout

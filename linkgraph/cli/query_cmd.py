@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+
 import typer
 from rich.markup import escape
 
@@ -11,13 +14,25 @@ from . import app
 from .output import console, print_json, print_json_lines, run_query, table
 
 
+def _inputs(arguments: list[str]) -> Iterator[str]:
+    """The arguments, each ``-`` standing for the lines of standard input (blank ones skipped)."""
+    for argument in arguments:
+        if argument == "-":
+            lines = (raw.decode("utf-8", "replace").strip() for raw in sys.stdin.buffer)
+            yield from (line for line in lines if line)
+        else:
+            yield argument
+
+
 @app.command()
 def identify(
-    inputs: list[str] = typer.Argument(..., help="URLs or identifiers (arXiv ids, DOIs ...)."),
+    inputs: list[str] = typer.Argument(
+        ..., help="URLs or identifiers (arXiv ids, DOIs ...); - reads them from stdin, one a line."
+    ),
     json: bool = typer.Option(False, "--json", help="One JSON object per line."),
 ) -> None:
     """Tell what each URL or identifier points to: standard id, kind, canonical URL."""
-    found = [identify_text(text) for text in inputs]
+    found = (identify_text(text) for text in _inputs(inputs))
     if json:
         print_json_lines(
             {
