@@ -15,10 +15,11 @@ from typing import Any
 
 import networkx as nx
 
+from ..identify import encoded_date
+
 NOT_REFERENCES = {"support", "podcast"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
-_ARXIV_DATE = re.compile(r"(?:[a-z-]+(?:\.[A-Z]{2})?/)?(\d{2})(\d{2})[.\d]")  # new and old ids
 _CSL_TYPES = {
     "post": "post-weblog",
     "video": "motion_picture",
@@ -137,15 +138,7 @@ def parse_date(text: str | None) -> tuple[int, ...]:
     return tuple(int(part) for part in match.groups() if part)
 
 
-def arxiv_date(identifiers: list[str]) -> tuple[int, ...]:
-    """(year, month) an arXiv id encodes (``arxiv:1706.03762`` -> 2017, 6); () without one."""
-    for identifier in identifiers:
-        scheme, _, value = identifier.partition(":")
-        match = _ARXIV_DATE.match(value) if scheme == "arxiv" else None
-        if match:
-            year, month = int(match.group(1)), int(match.group(2))
-            return (year + (1900 if year >= 91 else 2000), month) if 1 <= month <= 12 else ()
-    return ()
+arxiv_date = encoded_date  # (year, month) an arXiv id encodes: arxiv:1706.03762 -> 2017, 6
 
 
 def split_name(name: str) -> tuple[str | None, str]:

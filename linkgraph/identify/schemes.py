@@ -27,6 +27,7 @@ __all__ = [
     "Found",
     "Scheme",
     "UrlRule",
+    "encoded_date",
     "from_identifier",
     "resolver_for",
     "scheme_of",
@@ -114,6 +115,16 @@ def _arxiv(text: str, whole: bool = True) -> Found | None:
             return None
         value = f"{match['archive'].lower()}/{match['old']}"
     return f"arxiv:{value}", match["version"]
+
+
+def _arxiv_month(value: str) -> tuple[int, ...]:
+    """(year, month) of submission that an arXiv id encodes; () for no arXiv id."""
+    found = _arxiv(value)
+    if not found:
+        return ()
+    yymm = found[0].removeprefix("arxiv:").rpartition("/")[2][:4]
+    year = int(yymm[:2])
+    return (year + (1900 if year >= 91 else 2000), int(yymm[2:]))
 
 
 def _arxiv_prefix(text: str) -> Found | None:
@@ -282,6 +293,7 @@ class Scheme:
     hosts: Mapping[str, tuple[UrlRule, ...]] = field(default_factory=dict)
     any_host: tuple[UrlRule, ...] = ()  # tried on every host after the host rules
     kinds: Mapping[str, str] = field(default_factory=dict)  # value prefix -> link kind
+    dated: Callable[[str], tuple[int, ...]] | None = None  # the (year, month) an id encodes
 
     def __post_init__(self) -> None:
         if not self.prefix:
@@ -325,6 +337,7 @@ ARXIV = Scheme(
     api="arxiv",
     doi_prefix="10.48550/arxiv.",
     bare=r"",
+    dated=_arxiv_month,
     hosts={
         "arxiv.org": _ARXIV_PAGES,
         "ar5iv.org": _ARXIV_PAGES,
@@ -488,6 +501,16 @@ def scheme_of(standard_id: str) -> Scheme | None:
     """The scheme a standard id belongs to (``doi:10/b6vnmd`` is a shortDOI); None if none."""
     prefix, _, value = standard_id.partition(":")
     return next((s for s in SCHEMES if s.prefix == prefix and s.owns(value)), None)
+
+
+def encoded_date(identifiers: list[str]) -> tuple[int, ...]:
+    """The (year, month) the first of these ids to encode one gives (arXiv's do); else ()."""
+    for standard_id in identifiers:
+        scheme = scheme_of(standard_id)
+        date = scheme.dated(standard_id.partition(":")[2]) if scheme and scheme.dated else ()
+        if date:
+            return date
+    return ()
 
 
 def resolver_for(standard_id: str) -> str | None:
