@@ -239,3 +239,9 @@ def run_cli():
         return runner.invoke(app, ["--db", store.path, *args], env={"COLUMNS": "250"})
 
     return run
+
+
+@pytest.fixture
+def base(httpserver):
+    """The loopback server's base URL, without a trailing slash."""
+    return httpserver.url_for("").rstrip("/")

@@ -21,11 +21,6 @@ JSON = "application/json; charset=utf-8"
 FULL_DOI = "doi:10.1016/s0933-3657(96)00367-3"
 
 
-@pytest.fixture
-def base(httpserver):
-    return httpserver.url_for("").rstrip("/")
-
-
 def _serve_handle_and_crossref(httpserver):
     httpserver.expect_request("/doi/api/handles/10/b6vnmd").respond_with_data(
         fixture("doi_handle_shortdoi.json"), content_type=JSON
