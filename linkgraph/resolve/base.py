@@ -62,6 +62,8 @@ class Metadata:
     kind: str | None = None
     subjects: list[tuple[str, str]] = field(default_factory=list)  # (scheme, name)
     identifiers: list[str] = field(default_factory=list)  # standard ids: doi:..., arxiv:...
+    preprints: list[str] = field(default_factory=list)  # those identifiers that are preprints
+    crossref_type: str | None = None  # Crossref's type of the work (journal-article ...)
     extra: dict[str, Any] = field(default_factory=dict)  # fields without a column (stars ...)
     field_sources: dict[str, str] = field(default_factory=dict)  # per-field source names
     partial: str | None = None  # why the answer is incomplete, when it is
@@ -125,7 +127,6 @@ def fetch_json(http: Http, url: str, what: str, headers: dict | None = None) -> 
 # ---- small text helpers the sources share -------------------------------------------------
 
 _SPACE = re.compile(r"\s+")
-_TAG = re.compile(r"<[^>]+>")
 
 
 def clean(text: Any) -> str | None:
@@ -134,15 +135,6 @@ def clean(text: Any) -> str | None:
         return None
     folded = _SPACE.sub(" ", text).strip()
     return folded or None
-
-
-def strip_tags(text: Any) -> str | None:
-    """Plain text from a fragment of markup (JATS or HTML abstracts)."""
-    if not isinstance(text, str):
-        return None
-    import html
-
-    return clean(html.unescape(_TAG.sub(" ", text)))
 
 
 _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
@@ -174,3 +166,16 @@ def names(values: Iterable[Any]) -> list[str]:
         if name and name.lower() not in {n.lower() for n in seen}:
             seen[name] = None
     return list(seen)
+
+
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md"}
+
+
+def person(name: Any) -> str | None:
+    """A name written "Family, Given" turned to "Given Family"; others as they are."""
+    text = clean(name)
+    if text and text.count(",") == 1:
+        family, given = (part.strip() for part in text.split(","))
+        if family and given and given.rstrip(".").lower() not in _SUFFIXES:
+            return f"{given} {family}"
+    return text
