@@ -330,7 +330,7 @@ class _Run:
             pass
         elif isinstance(outcome, NetworkDown):
             self.held.append((target, f"{resolver.name}: {outcome}"))
-        elif self._passes_on(outcome) and self._not_known(resolver, target):
+        elif self._passes_on(outcome) and self._not_known(resolver, target, outcome):
             pass
         else:
             reason = f"{resolver.name}: {_reason(outcome)}"
@@ -339,7 +339,7 @@ class _Run:
             self.summary.failures.append({"id": target.key, "url": target.url, "error": reason})
         self.progress(resolver.name, counts)
 
-    def _not_known(self, resolver: Resolver, target: Target) -> bool:
+    def _not_known(self, resolver: Resolver, target: Target, outcome: Any) -> bool:
         """Hand on a target the source does not know; False when that leaves it failed.
 
         A scholarly API's "not found" is kept on the work. The work's own page is not read
@@ -347,7 +347,8 @@ class _Run:
         source is left.
         """
         following = self._next_source(resolver, target)
-        if resolver.name in SCHOLARLY_APIS:
+        absent = isinstance(outcome, NotFound) or getattr(outcome, "status", None) in (404, 410)
+        if resolver.name in SCHOLARLY_APIS and absent:
             unknown = record_not_found(self.store, target, resolver.name)
             if unknown.page_read and following == webpage.RESOLVER.name:
                 following = None

@@ -179,3 +179,16 @@ def person(name: Any) -> str | None:
         if family and given and given.rstrip(".").lower() not in _SUFFIXES:
             return f"{given} {family}"
     return text
+
+
+def by_doi(
+    wanted: dict[str, Target], records: dict[str, Any], read: Callable[[Any], Metadata], who: str
+) -> Results:
+    """Each wanted DOI's metadata from a registry's records (both keyed by lower-case DOI);
+    NotFound, naming the registry, for the DOIs it has no record of."""
+    return {
+        target.key: read(records[doi])
+        if doi in records
+        else NotFound(f"{who} has no record of doi:{doi}")
+        for doi, target in wanted.items()
+    }

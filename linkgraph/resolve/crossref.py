@@ -14,11 +14,11 @@ from ..config import Config
 from ..net.http import Http
 from .base import (
     Metadata,
-    NotFound,
     ResolveError,
     Resolver,
     Results,
     Target,
+    by_doi,
     clean,
     fetch_json,
     iso_date,
@@ -185,12 +185,7 @@ def fetch(http: Http, config: Config, targets: list[Target]) -> Results:
         except Exception as error:  # the whole request failed: every DOI in it fails
             results.update({t.key: error for t in group})
             continue
-        for item in items:
-            target = wanted.get(item["DOI"].lower())
-            if target:
-                results[target.key] = metadata(item)
-        for doi, target in wanted.items():
-            results.setdefault(target.key, NotFound(f"Crossref has no record of doi:{doi}"))
+        results.update(by_doi(wanted, {i["DOI"].lower(): i for i in items}, metadata, "Crossref"))
     return results
 
 

@@ -17,11 +17,11 @@ from ..config import Config
 from ..net.http import Http
 from .base import (
     Metadata,
-    NotFound,
     ResolveError,
     Resolver,
     Results,
     Target,
+    by_doi,
     clean,
     fetch_json,
     iso_date,
@@ -139,14 +139,7 @@ def fetch(http: Http, config: Config, targets: list[Target]) -> Results:
         records = _records(fetch_json(http, f"{config.datacite_url}/dois?{query}", "DataCite"))
     except Exception as error:  # the whole request failed: every DOI in it fails
         return {t.key: error for t in targets}
-    results: Results = {}
-    for attributes in records:
-        target = wanted.get(attributes["doi"].lower())
-        if target:
-            results[target.key] = metadata(attributes)
-    for doi, target in wanted.items():
-        results.setdefault(target.key, NotFound(f"DataCite has no record of doi:{doi}"))
-    return results
+    return by_doi(wanted, {r["doi"].lower(): r for r in records}, metadata, "DataCite")
 
 
 RESOLVER = Resolver(
