@@ -31,6 +31,7 @@ class Config:
     # Where the APIs live (tests and mirrors point these elsewhere).
     arxiv_url: str = "https://export.arxiv.org/api/query"
     crossref_url: str = "https://api.crossref.org"
+    datacite_url: str = "https://api.datacite.org"
     openreview_url: str = "https://api2.openreview.net"
     openreview_v1_url: str = "https://api.openreview.net"
     wikipedia_url: str = "https://{lang}.wikipedia.org/api/rest_v1"
@@ -48,6 +49,7 @@ class Config:
     api_interval: float = 0.2  # the other APIs (OpenReview, Wikipedia, oEmbed, GitHub)
     arxiv_batch: int = 100
     crossref_batch: int = 20
+    datacite_batch: int = 20
     # Time-outs and retries.
     connect_timeout: float = 10.0
     read_timeout: float = 30.0

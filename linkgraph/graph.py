@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from .query import (
+    IDENTIFIERS_SQL,
     RefError,
     check_date,
     episode_by_exact_ref,
@@ -243,12 +244,7 @@ def _add_works(
 def _add_work_nodes(
     store: Store, graph: nx.DiGraph, citing: dict[int, list[dict]], cited: _Citations
 ) -> dict[int, str]:
-    identifiers = group_pairs(
-        store.conn.execute(
-            "SELECT work_id, scheme || ':' || value FROM identifiers "
-            "ORDER BY work_id, scheme = 'url', scheme, value"
-        )
-    )
+    identifiers = group_pairs(store.conn.execute(IDENTIFIERS_SQL.format(where="")))
     authors = group_pairs(
         store.conn.execute(
             "SELECT a.work_id, p.name FROM authorships a JOIN people p ON p.id = a.person_id "

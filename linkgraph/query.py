@@ -307,11 +307,18 @@ def work_authors(store: Store, work_id: int) -> list[str]:
     return _authors_of(store, [work_id]).get(work_id, [])
 
 
+# A work's identifiers as they are shown: its primary id (the one it was cited by) first,
+# URLs last, the others in the order they were found.
+IDENTIFIERS_SQL = (
+    "SELECT i.work_id, i.scheme || ':' || i.value FROM identifiers i "
+    "JOIN works w ON w.id = i.work_id {where} ORDER BY i.work_id, "
+    "i.scheme || ':' || i.value IS NOT w.primary_id, i.scheme = 'url', i.id"
+)
+
+
 def _identifiers_of(store: Store, work_ids: Iterable[int]) -> dict[int, list[str]]:
     rows = store.conn.execute(
-        "SELECT work_id, scheme || ':' || value FROM identifiers "
-        "WHERE work_id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY work_id, scheme = 'url', scheme, value",
+        IDENTIFIERS_SQL.format(where="WHERE i.work_id IN (SELECT value FROM json_each(?))"),
         (ids_param(work_ids),),
     )
     return group_pairs(rows)
@@ -364,7 +371,7 @@ def work_summary(store: Store, work_id: int) -> dict:
 
 
 def standard_id(identifiers: list[str], work_id: int) -> str:
-    """The id a work is shown by: its first standard id, else ``work:<id>``."""
+    """The id a work is shown by: its primary id (listed first), else ``work:<id>``."""
     return identifiers[0] if identifiers else f"work:{work_id}"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # (table, columns, primary key, foreign keys, not-null, defaults)
 _TABLES: list[tuple[str, dict, dict]] = [
@@ -60,6 +60,8 @@ _TABLES: list[tuple[str, dict, dict]] = [
             "resolved_at": str,
             "next_attempt_at": str,
             "sources": str,
+            "primary_id": str,  # the id the work is shown by: the one it was cited by
+            "crossref_type": str,  # Crossref's type of work (journal-article, dataset ...)
         },
         {"defaults": {"status": "pending", "attempts": 0, "sources": "{}"}},
     ),

@@ -242,9 +242,9 @@ class Store:
             self._improve_title(row[0], anchor_text)
             return row[0]
         work_id = conn.execute(
-            "INSERT INTO works (kind, title, url, status, attempts, sources) "
-            "VALUES (?, ?, ?, 'pending', 0, '{}')",
-            (found.kind, anchor_title(anchor_text), found.canonical_url),
+            "INSERT INTO works (kind, title, url, status, attempts, sources, primary_id) "
+            "VALUES (?, ?, ?, 'pending', 0, '{}', ?)",
+            (found.kind, anchor_title(anchor_text), found.canonical_url, f"{scheme}:{value}"),
         ).lastrowid
         conn.execute(
             "INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",

@@ -43,6 +43,7 @@ SOURCE_KEYS = {
     "partial",
     "failed",
     "passed_on",
+    "not_found",
     "pending",
     "requests",
     "cached",

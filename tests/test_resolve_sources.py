@@ -97,6 +97,31 @@ def test_arxiv_unknown_id_fails_that_work_only(tmp_path, httpserver, base, feed)
     assert summary.failed >= 1
 
 
+def test_arxiv_malformed_entry_fails_only_its_own_work(tmp_path, httpserver, base):
+    httpserver.expect_request("/api/query").respond_with_data(
+        fixture("arxiv_malformed_entries.xml"), content_type=ATOM
+    )
+    store = make_store(
+        tmp_path / "t.db",
+        [
+            ("https://arxiv.org/abs/1706.03762", "attention"),
+            ("https://arxiv.org/abs/2303.12642", "open models"),
+            ("https://arxiv.org/abs/1606.06565", "concrete problems"),
+        ],
+    )
+    summary = resolve(store, config_for(base))
+    assert len(httpserver.log) == 1 and summary.requests == 1
+    good = work_row(store, "arxiv:1706.03762")
+    assert good["status"] == "resolved" and good["title"] == "Attention Is All You Need"
+    bad_date = work_row(store, "arxiv:2303.12642")
+    assert bad_date["status"] == "failed"
+    assert bad_date["error"] == "arxiv: arXiv's entry has a malformed date: '2023-03-32T15:31:02Z'"
+    no_id = work_row(store, "arxiv:1606.06565")  # its entry has no <id>: no entry is its own
+    assert no_id["status"] == "failed"
+    assert no_id["error"] == "arxiv: arXiv has no entry for arxiv:1606.06565"
+    assert summary.resolved == 1 and summary.failed == 2
+
+
 def test_crossref_batches_dois_and_ssrn_with_mailto(tmp_path, httpserver, base):
     httpserver.expect_request("/crossref/works").respond_with_data(
         fixture("crossref_works.json"), content_type=JSON
@@ -120,7 +145,7 @@ def test_crossref_batches_dois_and_ssrn_with_mailto(tmp_path, httpserver, base):
     assert paper["abstract"] == (
         "We study how openly released models change who can build with them."
     )
-    assert paper["published"] == "2023-06-01" and paper["kind"] == "paper"
+    assert paper["published"] == "2023-06" and paper["kind"] == "paper"  # published-print first
     assert paper["venue"] == "Proceedings of the Example Conference 2023"
     assert work_authors(store, paper["id"]) == ["Ada Park", "Bo Chen"]
     assert work_row(store, "arxiv:2303.12642")["id"] == paper["id"]  # has-preprint relation
@@ -298,16 +323,21 @@ def test_scholarly_json_ld_names_a_doi_and_makes_a_paper(tmp_path, httpserver, b
         ),
         content_type=JSON,
     )
-    httpserver.expect_request("/doi/10.5555/report.42").respond_with_data(
-        fixture("page_scholarly_jsonld.html"), content_type="text/html"
+    httpserver.expect_request("/datacite/dois").respond_with_json(
+        {"data": [], "meta": {"total": 0, "totalPages": 0, "page": 1}, "links": {}}
     )
     store = make_store(tmp_path / "t.db", [(f"{base}/site/report", "report")])
     resolve(store, config_for(base))
     work = work_row(store, "doi:10.5555/report.42")
     assert work["title"] == "A Technical Report on Test Fixtures" and work["kind"] == "paper"
     assert work["venue"] == "Example Technical Reports"
-    assert work["status"] == "partial"  # Crossref does not know the DOI yet
-    assert "crossref" in work["error"]
+    # neither Crossref nor DataCite knows the DOI: the page's fields stand, nothing is owed
+    assert work["status"] == "resolved" and work["error"] is None
+    assert [r.path for r, _ in httpserver.log] == [
+        "/site/report",
+        "/crossref/works",
+        "/datacite/dois",
+    ]
 
 
 def test_pdf_title_authors_and_printed_arxiv_id(tmp_path, httpserver, base):
@@ -344,7 +374,8 @@ def test_pdf_title_authors_and_printed_arxiv_id(tmp_path, httpserver, base):
 
 
 def test_dublin_core_identifiers_and_citation_names():
-    from linkgraph.resolve.webpage import dublin_core_layer, person
+    from linkgraph.resolve.base import person
+    from linkgraph.resolve.webpage import dublin_core_layer
 
     layer = dublin_core_layer(
         [

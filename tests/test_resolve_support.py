@@ -52,6 +52,7 @@ def config_for(base: str, **overrides) -> Config:
     values = dict(
         arxiv_url=f"{base}/api/query",
         crossref_url=f"{base}/crossref",
+        datacite_url=f"{base}/datacite",
         openreview_url=f"{base}/or2",
         openreview_v1_url=f"{base}/or1",
         wikipedia_url=f"{base}/wiki/{{lang}}",
@@ -185,6 +186,7 @@ def env_for(base: str, **overrides) -> dict[str, str]:
     keys = (
         "arxiv_url",
         "crossref_url",
+        "datacite_url",
         "openreview_url",
         "openreview_v1_url",
         "wikipedia_url",

@@ -4,8 +4,10 @@ Works are chosen by status (pending, and failed or partial ones whose back-off h
 routed to a source by their identifiers (arXiv, Crossref, OpenReview, oEmbed, GitHub,
 Wikipedia, else the web page itself), fetched in batches where the API allows and on a
 worker pool otherwise, and written back one work per transaction by this thread alone.
-A source that does not know a work passes it to the next one (Crossref -> the DOI's page);
-a page that reveals an arXiv id or a DOI is looked up in that API in a following round.
+A source that does not know a work passes it to the next one (Crossref -> DataCite -> the
+DOI's page); a scholarly API's "not found" is kept on the work, so that API is not asked
+again for that id. A page that reveals an arXiv id or a DOI is looked up in that API in a
+following round.
 """
 
 from __future__ import annotations
@@ -24,8 +26,17 @@ from ..config import Config, cache_path_for, load_config
 from ..identify import PREFIXES, identify
 from ..net.http import Cancelled, Http, HTTPStatusError, NetworkDown, tagged
 from ..store import Store, now_iso
-from . import arxiv, crossref, github, oembed, openreview, shortdoi, webpage, wikipedia
-from .apply import API_FOR_SCHEME, api_resolved, apply_metadata, record_failure, work_of
+from . import arxiv, crossref, datacite, github, oembed, openreview, shortdoi, webpage, wikipedia
+from .apply import (
+    API_FOR_SCHEME,
+    SCHOLARLY_APIS,
+    api_resolved,
+    apply_metadata,
+    record_failure,
+    record_not_found,
+    settle,
+    work_of,
+)
 from .base import Metadata, NotFound, Resolver, Target
 from .merge import TitleIndex
 
@@ -35,6 +46,7 @@ REGISTRY: dict[str, Resolver] = {
         arxiv.RESOLVER,
         shortdoi.RESOLVER,
         crossref.RESOLVER,
+        datacite.RESOLVER,
         openreview.RESOLVER,
         oembed.RESOLVER,
         github.RESOLVER,
@@ -69,13 +81,15 @@ class SourceCounts:
     partial: int = 0
     failed: int = 0
     passed_on: int = 0  # handed to the next source
+    not_found: int = 0  # unknown to the source, with nothing left to ask: kept as they were
     requests: int = 0
     cached: int = 0
 
     @property
     def pending(self) -> int:
         """Works given to the source and not answered (interrupted, or no network)."""
-        return max(0, self.works - self.resolved - self.partial - self.failed - self.passed_on)
+        answered = self.resolved + self.partial + self.failed + self.passed_on + self.not_found
+        return max(0, self.works - answered)
 
 
 @dataclass
@@ -244,11 +258,7 @@ class _Run:
         for source, targets in jobs.items():
             for target in targets:
                 work_id = work_of(self.store, target)
-                if (
-                    source in API_FOR_SCHEME.values()
-                    and work_id
-                    and api_resolved(self.store, work_id)
-                ):
+                if source in SCHOLARLY_APIS and work_id and api_resolved(self.store, work_id):
                     self.counts(source).works -= 1
                 else:
                     kept[source].append(target)
@@ -321,15 +331,37 @@ class _Run:
             pass
         elif isinstance(outcome, NetworkDown):
             self.held.append((target, f"{resolver.name}: {outcome}"))
-        elif self._passes_on(outcome) and self._next_source(resolver, target):
-            counts.passed_on += 1
-            self.plan(self.next_jobs, self._next_source(resolver, target), target)
+        elif self._passes_on(outcome) and self._not_known(resolver, target, outcome):
+            pass
         else:
             reason = f"{resolver.name}: {_reason(outcome)}"
             record_failure(self.store, target, reason, self.config)
             counts.failed += 1
             self.summary.failures.append({"id": target.key, "url": target.url, "error": reason})
         self.progress(resolver.name, counts)
+
+    def _not_known(self, resolver: Resolver, target: Target, outcome: Any) -> bool:
+        """Hand on a target the source does not know; False when that leaves it failed.
+
+        A scholarly API's "not found" is kept on the work. The work's own page is not read
+        twice: a work whose page has given fields is resolved from them when no other
+        source is left.
+        """
+        following = self._next_source(resolver, target)
+        absent = isinstance(outcome, NotFound) or getattr(outcome, "status", None) in (404, 410)
+        if resolver.name in SCHOLARLY_APIS and absent:
+            unknown = record_not_found(self.store, target, resolver.name)
+            if unknown.page_read and following == webpage.RESOLVER.name:
+                following = None
+            if following is None and unknown.has_fields:
+                settle(self.store, target)
+                self.counts(resolver.name).not_found += 1
+                return True
+        if following is None:
+            return False
+        self.counts(resolver.name).passed_on += 1
+        self.plan(self.next_jobs, following, target)
+        return True
 
     @staticmethod
     def _passes_on(outcome: Any) -> bool:

@@ -3,7 +3,9 @@
 Each field of a work remembers which source gave it and when (``works.sources``, JSON).
 A field is replaced only by a non-empty value from a source trusted at least as much as
 the one that gave it; values without a column (GitHub stars, a video's channel ...) live in
-the same map under their own names with a ``value``.
+the same map under their own names with a ``value``. The entry ``not_found`` lists the
+scholarly APIs that answered they do not know one of the work's ids (``crossref:doi:...``):
+such an answer is final, and that API is not asked again for that id.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from ..identify import SCHEMES, identify
 from ..store import Store, now_iso
 from .base import Metadata, Target
 from .merge import TitleIndex, keeper
+from .primary import better_primary, first_primary
 
 # How much each source is believed; a field moves only to an equal or more trusted source.
 TRUST = {
     "crossref": 90,
+    "datacite": 90,  # a DOI is registered with Crossref or with DataCite, never both
     "arxiv": 85,
     "openreview": 85,  # a published version's record wins
     "github": 80,
@@ -35,10 +39,13 @@ TRUST = {
     "arxiv:preprint": 30,
     "webpage:html": 20,
 }
-_COLUMNS = ("title", "published", "abstract", "venue", "url")
+_COLUMNS = ("title", "published", "abstract", "venue", "url", "crossref_type")
 # The API that knows the works of each scheme best; a page that reveals such an id is only
 # partly resolved until that API has answered.
 API_FOR_SCHEME = {s.prefix: s.api for s in SCHEMES if s.api}
+# Every scholarly API: DataCite answers for the DOIs Crossref does not know.
+SCHOLARLY_APIS = frozenset({*API_FOR_SCHEME.values(), "datacite"})
+NOT_FOUND = "not_found"  # the entry of works.sources listing "api:id" answers of "unknown"
 _RESOLVED = "resolved"
 
 
@@ -85,13 +92,36 @@ def api_resolved(store: Store, work_id: int) -> bool:
 
 def _from_api(sources: dict) -> bool:
     """True when a work's field sources name one of the scholarly APIs."""
-    apis = set(API_FOR_SCHEME.values())
-    return any(entry.get("source") in apis for entry in sources.values())
+    return any(
+        entry.get("source") in SCHOLARLY_APIS
+        for name, entry in sources.items()
+        if name != NOT_FOUND
+    )
 
 
-def refined_kind(current: str, new: str | None) -> str:
-    """A work's kind after a source named one: papers win, generic kinds give way."""
-    if not new or new == current or current == "paper":
+def _not_found(sources: dict) -> list[str]:
+    """The ``api:id`` pairs for which an API answered that it does not know the id."""
+    return list((sources.get(NOT_FOUND) or {}).get("value") or [])
+
+
+def _from_page(sources: dict) -> bool:
+    """True when the work's own page (or PDF) has given fields."""
+    return any(
+        str(entry.get("source", "")).startswith(("webpage", "pdf")) for entry in sources.values()
+    )
+
+
+def refined_kind(current: str, new: str | None, source: str, kind_source: str | None) -> str:
+    """A work's kind after a source named one (``kind_source`` gave the current one).
+
+    A scholarly API's type settles a kind that was guessed from the link or a page (a DOI
+    may name a dataset); otherwise papers win and generic kinds give way.
+    """
+    if not new or new == current:
+        return current
+    if source in SCHOLARLY_APIS and kind_source not in SCHOLARLY_APIS:
+        return new
+    if current == "paper":
         return current
     if new == "paper" or current in ("site", "post"):
         return new
@@ -122,6 +152,44 @@ def record_failure(store: Store, target: Target, reason: str, config: Config) ->
     return Applied(work_id, "failed")
 
 
+@dataclass
+class Unknown:
+    """A work whose id an API does not know: what it has from elsewhere."""
+
+    work_id: int | None
+    page_read: bool = False  # its own page has given fields
+    has_fields: bool = False  # some source has given it a title, authors or a date
+
+
+def record_not_found(store: Store, target: Target, api: str) -> Unknown:
+    """Keep an API's answer that it does not know a target's id; it is not asked again."""
+    with store.transaction() as conn:
+        work_id = work_of(store, target)
+        if work_id is None:
+            return Unknown(None)
+        sources = json.loads(
+            conn.execute("SELECT sources FROM works WHERE id = ?", (work_id,)).fetchone()[0] or "{}"
+        )
+        answers = list(dict.fromkeys([*_not_found(sources), f"{api}:{target.key}"]))
+        sources[NOT_FOUND] = {"source": api, "at": now_iso(), "value": answers}
+        conn.execute(
+            "UPDATE works SET sources = ? WHERE id = ?",
+            (json.dumps(sources, sort_keys=True, ensure_ascii=False), work_id),
+        )
+    has_fields = any(name in sources for name in ("title", "authors", "published"))
+    return Unknown(work_id, _from_page(sources), has_fields)
+
+
+def settle(store: Store, target: Target) -> None:
+    """Resolve a work from the fields it has: no source is left to ask about it."""
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE works SET status = 'resolved', error = NULL, resolved_at = ?, "
+            "next_attempt_at = NULL WHERE id = ?",
+            (now_iso(), work_of(store, target)),
+        )
+
+
 def apply_metadata(
     store: Store, target: Target, meta: Metadata, config: Config, titles: TitleIndex
 ) -> Applied:
@@ -132,13 +200,21 @@ def apply_metadata(
             return Applied(None, "gone")
         applied = Applied(work_id, _RESOLVED)
         ids = standard_ids(meta.identifiers)
-        _attach_ids(store, applied, ids)
+        preprints = set(standard_ids(meta.preprints))
+        _attach_ids(store, applied, ids, preprints)
         for other in titles.same_work(applied.work_id, meta.title, meta.authors):
-            _merge(store, applied, other)
+            _merge(store, applied, other, preprints)
+        first_primary(store, applied.work_id, preprints)
         row = store.query("SELECT * FROM works WHERE id = ?", (applied.work_id,))[0]
         sources: dict = json.loads(row["sources"] or "{}")
-        if meta.source not in API_FOR_SCHEME.values() and not _from_api(sources):
-            applied.followups = [i for i in ids if i.split(":", 1)[0] in API_FOR_SCHEME]
+        if meta.source not in SCHOLARLY_APIS and not _from_api(sources):
+            unknown = _not_found(sources)
+            applied.followups = [
+                i
+                for i in ids
+                if i.split(":", 1)[0] in API_FOR_SCHEME
+                and f"{API_FOR_SCHEME[i.split(':', 1)[0]]}:{i}" not in unknown
+            ]
             if applied.followups and not meta.partial:
                 api = API_FOR_SCHEME[applied.followups[0].split(":", 1)[0]]
                 meta.partial = f"{api} has not yet given the metadata of {applied.followups[0]}"
@@ -151,16 +227,18 @@ def apply_metadata(
     return applied
 
 
-def _merge(store: Store, applied: Applied, other: int) -> None:
+def _merge(store: Store, applied: Applied, other: int, preprints: set[str]) -> None:
     if other == applied.work_id:
         return
     keep, drop = keeper(store, applied.work_id, other)
+    primary = better_primary(store, keep, drop, preprints)
     store.merge_works(keep, drop)
+    store.conn.execute("UPDATE works SET primary_id = ? WHERE id = ?", (primary, keep))
     applied.work_id = keep
     applied.merged += 1
 
 
-def _attach_ids(store: Store, applied: Applied, ids: list[str]) -> None:
+def _attach_ids(store: Store, applied: Applied, ids: list[str], preprints: set[str]) -> None:
     for standard in ids:
         scheme, value = standard.split(":", 1)
         holder = store.scalar(
@@ -173,7 +251,7 @@ def _attach_ids(store: Store, applied: Applied, ids: list[str]) -> None:
             )
             applied.new_ids.append(standard)
         elif holder != applied.work_id:
-            _merge(store, applied, holder)
+            _merge(store, applied, holder, preprints)
 
 
 def _authors(store: Store, work_id: int) -> list[str]:
@@ -233,7 +311,10 @@ def _write_fields(
             "SELECT ?, id FROM subjects WHERE scheme = ? AND name = ?",
             (work_id, scheme, name),
         )
-    kind = refined_kind(row["kind"], meta.kind)
+    kind_source = (sources.get("kind") or {}).get("source")
+    kind = refined_kind(row["kind"], meta.kind, meta.source_of("kind"), kind_source)
+    if meta.kind and kind == meta.kind and _wins(meta.source_of("kind"), sources.get("kind")):
+        sources["kind"] = {"source": meta.source_of("kind"), "at": now}
     partial = meta.partial and row["status"] != _RESOLVED
     attempts = (row["attempts"] or 0) + 1
     updates.update(

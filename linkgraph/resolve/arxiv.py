@@ -1,21 +1,20 @@
-"""arXiv: the export API through the ``arxiv`` package, up to 100 ids per request.
+"""arXiv: the export API's Atom answer, up to 100 ids per request, one entry per work.
 
-arxiv 4.x has no parameter for a session or a base URL: ``Client`` builds its own
-``requests.Session`` in ``_session`` and formats URLs with the ``query_url_format``
-attribute. We set both on our client instance; the session we give it is a thin adapter
-over ``Http.fetch``, so arXiv requests share our cache, retries, guard, size caps and the
-per-host interval (3 s for arXiv), and the package's own delay and retries are turned off.
-With ``id_list`` every entry comes on the first page; when an unknown id makes the API's
-count larger than the entries it sends, the package would ask for a second page that can
-only repeat the first, so the adapter answers that request by ending the batch.
+One ``GET {arxiv_url}?id_list=A,B&start=0&max_results=N`` through ``Http.fetch`` (our
+cache, retries, guard, size caps and arXiv's 3-second interval); with ``id_list`` every
+entry comes on that one page. The answer must be a whole, well-formed Atom feed (lxml,
+entities off), then feedparser reads it, the way the ``arxiv`` package does, and each entry
+becomes metadata on its own: an entry with a malformed date or without its id fails only
+its own work, never the batch. An id the answer has no entry for fails that work alone.
 """
 
 from __future__ import annotations
 
-import logging
-from urllib.parse import parse_qs, urlsplit
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
 
-import arxiv
+import feedparser
 from lxml import etree
 
 from ..config import Config
@@ -23,27 +22,8 @@ from ..identify import identify
 from ..net.http import API_MAX_BYTES, XML_TYPES, Http
 from .base import Metadata, ResolveError, Resolver, Results, Target, clean, names, serves
 
-logging.getLogger("arxiv").addHandler(logging.NullHandler())
 _ATOM = "{http://www.w3.org/2005/Atom}feed"
-
-
-class _BatchDone(Exception):
-    """The client asked for a page after the first: the batch is complete."""
-
-
-class _Session:
-    """What ``arxiv.Client`` needs of a session (``get``), answered by ``Http.fetch``."""
-
-    def __init__(self, http: Http):
-        self.http = http
-
-    def get(self, url: str, headers: dict | None = None) -> object:
-        start = parse_qs(urlsplit(url).query).get("start", ["0"])[0]
-        if start != "0":
-            raise _BatchDone()
-        response = self.http.fetch(url, max_bytes=API_MAX_BYTES, accept=XML_TYPES)
-        check_atom(response.content)
-        return response
+_ERROR_ID = "/api/errors"
 
 
 def check_atom(content: bytes) -> None:
@@ -57,41 +37,44 @@ def check_atom(content: bytes) -> None:
         raise ResolveError("arXiv did not answer with an Atom feed")
 
 
-def _client(http: Http, config: Config, size: int) -> arxiv.Client:
-    client = arxiv.Client(page_size=size, delay_seconds=0.0, num_retries=0)
-    client._session = _Session(http)  # no public way to hand arxiv 4.x a session
-    client.query_url_format = config.arxiv_url + "?{}"
-    return client
-
-
-def _key(result: arxiv.Result) -> str | None:
-    if "/api/errors" in result.entry_id:
+def _key(entry: Any) -> str | None:
+    """The standard id an entry is about, or None (an error entry, or no usable id)."""
+    entry_id = clean(entry.get("id"))
+    if not entry_id or _ERROR_ID in entry_id:
         return None
-    return identify("arxiv:" + result.get_short_id()).id
+    return identify(entry_id).id if identify(entry_id).scheme == "arxiv" else None
 
 
-def metadata(result: arxiv.Result) -> Metadata:
-    """Our metadata from one arXiv entry."""
-    categories = (
-        [result.primary_category, *result.categories]
-        if result.primary_category
-        else list(result.categories)
-    )
-    found = identify("arxiv:" + result.get_short_id())
+def _date(entry: Any) -> str:
+    """The first version's date; ResolveError when the entry has none or a malformed one."""
+    written = clean(entry.get("published"))
+    try:
+        return datetime.fromisoformat((written or "").replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        raise ResolveError(f"arXiv's entry has a malformed date: {written!r}") from None
+
+
+def metadata(entry: Any) -> Metadata:
+    """Our metadata from one entry of the answer (a feedparser entry)."""
+    found = identify(clean(entry.get("id")) or "")
+    primary = (entry.get("arxiv_primary_category") or {}).get("term")
+    categories = [primary, *(tag.get("term") for tag in entry.get("tags") or [])]
+    journal_ref = clean(entry.get("arxiv_journal_ref"))
+    doi = clean(entry.get("arxiv_doi"))
     meta = Metadata(
         source="arxiv",
-        title=clean(result.title),
-        authors=names(a.name for a in result.authors),
-        published=result.published.date().isoformat() if result.published else None,
-        abstract=clean(result.summary),
-        venue=clean(result.journal_ref) or "arXiv",
+        title=clean(entry.get("title")),
+        authors=names(author.get("name") for author in entry.get("authors") or []),
+        published=_date(entry),
+        abstract=clean(entry.get("summary")),
+        venue=journal_ref or "arXiv",
         url=found.canonical_url,
         kind="paper",
         subjects=[("arxiv", c) for c in dict.fromkeys(categories) if c],
-        identifiers=[f"doi:{result.doi}"] if result.doi else [],
-        extra={"arxiv_version": found.version, "comment": clean(result.comment)},
+        identifiers=[f"doi:{doi}"] if doi else [],
+        extra={"arxiv_version": found.version, "comment": clean(entry.get("arxiv_comment"))},
     )
-    if not result.journal_ref:
+    if not journal_ref:
         meta.field_sources["venue"] = "arxiv:preprint"
     if not meta.title:
         meta.partial = "arXiv's entry has no title"
@@ -99,25 +82,28 @@ def metadata(result: arxiv.Result) -> Metadata:
 
 
 def fetch(http: Http, config: Config, targets: list[Target]) -> Results:
-    """Look up one batch of arXiv ids in one request."""
-    search = arxiv.Search(id_list=[t.value for t in targets], max_results=len(targets))
-    found: dict[str, arxiv.Result] = {}
+    """Look up one batch of arXiv ids in one request; each entry stands or fails alone."""
+    query = {"id_list": ",".join(t.value for t in targets), "start": 0}
+    query["max_results"] = len(targets)
     try:
-        for result in _client(http, config, len(targets)).results(search):
-            key = _key(result)
-            if key:
-                found[key] = result
-    except _BatchDone:
-        pass
-    except arxiv.ArxivError as error:
-        return {t.key: ResolveError(f"arXiv: {error.message}") for t in targets}
-    except Exception as error:  # fetch and parse errors fail the whole batch, with the reason
+        response = http.fetch(
+            f"{config.arxiv_url}?{urlencode(query)}", max_bytes=API_MAX_BYTES, accept=XML_TYPES
+        )
+        check_atom(response.content)
+        entries = feedparser.parse(response.content).entries
+    except Exception as error:  # the request or the feed failed: every id in it fails
         return {t.key: error for t in targets}
+    results: Results = {}
+    for entry in entries:
+        key = _key(entry)
+        if key is None or key in results:
+            continue
+        try:
+            results[key] = metadata(entry)
+        except Exception as error:  # one malformed entry fails its own work
+            results[key] = error
     return {
-        t.key: metadata(found[t.key])
-        if t.key in found
-        else ResolveError(f"arXiv has no entry for {t.key}")
-        for t in targets
+        t.key: results.get(t.key, ResolveError(f"arXiv has no entry for {t.key}")) for t in targets
     }
 
 

@@ -63,6 +63,8 @@ class Metadata:
     kind: str | None = None
     subjects: list[tuple[str, str]] = field(default_factory=list)  # (scheme, name)
     identifiers: list[str] = field(default_factory=list)  # standard ids: doi:..., arxiv:...
+    preprints: list[str] = field(default_factory=list)  # those identifiers that are preprints
+    crossref_type: str | None = None  # Crossref's type of the work (journal-article ...)
     extra: dict[str, Any] = field(default_factory=dict)  # fields without a column (stars ...)
     field_sources: dict[str, str] = field(default_factory=dict)  # per-field source names
     partial: str | None = None  # why the answer is incomplete, when it is
@@ -131,7 +133,6 @@ def fetch_json(http: Http, url: str, what: str, headers: dict | None = None) -> 
 # ---- small text helpers the sources share -------------------------------------------------
 
 _SPACE = re.compile(r"\s+")
-_TAG = re.compile(r"<[^>]+>")
 
 
 def clean(text: Any) -> str | None:
@@ -140,15 +141,6 @@ def clean(text: Any) -> str | None:
         return None
     folded = _SPACE.sub(" ", text).strip()
     return folded or None
-
-
-def strip_tags(text: Any) -> str | None:
-    """Plain text from a fragment of markup (JATS or HTML abstracts)."""
-    if not isinstance(text, str):
-        return None
-    import html
-
-    return clean(html.unescape(_TAG.sub(" ", text)))
 
 
 _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
@@ -180,3 +172,29 @@ def names(values: Iterable[Any]) -> list[str]:
         if name and name.lower() not in {n.lower() for n in seen}:
             seen[name] = None
     return list(seen)
+
+
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md"}
+
+
+def person(name: Any) -> str | None:
+    """A name written "Family, Given" turned to "Given Family"; others as they are."""
+    text = clean(name)
+    if text and text.count(",") == 1:
+        family, given = (part.strip() for part in text.split(","))
+        if family and given and given.rstrip(".").lower() not in _SUFFIXES:
+            return f"{given} {family}"
+    return text
+
+
+def by_doi(
+    wanted: dict[str, Target], records: dict[str, Any], read: Callable[[Any], Metadata], who: str
+) -> Results:
+    """Each wanted DOI's metadata from a registry's records (both keyed by lower-case DOI);
+    NotFound, naming the registry, for the DOIs it has no record of."""
+    return {
+        target.key: read(records[doi])
+        if doi in records
+        else NotFound(f"{who} has no record of doi:{doi}")
+        for doi, target in wanted.items()
+    }

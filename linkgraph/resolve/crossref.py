@@ -2,12 +2,12 @@
 
 An SSRN id ``ssrn:N`` is the DOI ``10.2139/ssrn.N``. Requests carry ``mailto`` from the
 config, which puts them in Crossref's polite pool. Relations ``has-preprint`` and
-``is-preprint-of`` add the other version's identifier to the same work.
+``is-preprint-of`` add the other version's identifier to the same work. Titles, container
+titles and abstracts are JATS or HTML fragments, read as plain text (``markup.py``).
 """
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote, urlencode
 
 from ..config import Config
@@ -15,26 +15,26 @@ from ..identify import scheme_of
 from ..net.http import Http
 from .base import (
     Metadata,
-    NotFound,
     ResolveError,
     Resolver,
     Results,
     Target,
+    by_doi,
     clean,
     fetch_json,
     iso_date,
     names,
     serves,
-    strip_tags,
 )
+from .markup import plain_text
 
-_JATS_TITLE = re.compile(r"<jats:title>.*?</jats:title>", re.DOTALL)
-_RELATIONS = ("has-preprint", "is-preprint-of")
 _PAPER_TYPES = {
     "journal-article",
     "proceedings-article",
     "posted-content",
     "book-chapter",
+    "book-part",
+    "book-section",
     "report",
     "dissertation",
     "monograph",
@@ -44,6 +44,18 @@ _PAPER_TYPES = {
     "peer-review",
 }
 _KINDS = {"dataset": "dataset", "component": "dataset", "database": "dataset"}
+# Parts of a book: their container titles name the book and, first, its series.
+_BOOK_PARTS = {
+    "book-chapter",
+    "book-part",
+    "book-section",
+    "proceedings-article",
+    "reference-entry",
+}
+# Dates in order of preference; "created", "deposited" and "indexed" are registry dates.
+_DATES = ("published-print", "published-online", "published", "issued", "posted")
+# Preprint servers that Crossref names only as their owner's "publisher", by DOI prefix.
+_PREPRINT_SERVERS = {"10.2139": "SSRN"}
 
 
 def doi_of(target: Target) -> str:
@@ -61,60 +73,79 @@ def _author(person: dict) -> str | None:
     )
 
 
-def _date(item: dict) -> str | None:
-    for key in ("published", "published-print", "published-online", "issued", "posted", "created"):
-        parts = (item.get(key) or {}).get("date-parts") or [[]]
-        found = iso_date(parts[0] if parts and isinstance(parts[0], list) else [])
-        if found:
-            return found
-    return None
+def _parts(value: object) -> str | None:
+    """A Crossref date object (``{"date-parts": [[2003, 5, 12]]}``) as an ISO date."""
+    parts = value.get("date-parts") if isinstance(value, dict) else None
+    first = parts[0] if isinstance(parts, list) and parts else None
+    return iso_date(first) if isinstance(first, list) else None
 
 
-def _first(value: object) -> str | None:
-    if isinstance(value, list):
-        return next((clean(v) for v in value if clean(v)), None)
-    return clean(value)
+def publication_date(item: dict) -> str | None:
+    """The work's date: printed, online, published, issued, posted; then a thesis's approval,
+    a proceedings paper's conference start; never the record's own registry dates."""
+    found = [_parts(item.get(key)) for key in _DATES]
+    if item.get("type") == "dissertation":
+        found.append(_parts(item.get("approved")))
+    event = item.get("event")
+    if isinstance(event, dict):
+        found.append(_parts(event.get("start")))
+    return next((date for date in found if date), None)
 
 
-def _institution(item: dict) -> str | None:
+def _titles(value: object) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return [text for text in map(plain_text, values) if text]
+
+
+def venue(item: dict) -> str | None:
+    """Where the work appeared: its container (the book, not the series, for a chapter), its
+    institution, a preprint server known by its DOI prefix, else its publisher."""
+    containers = _titles(item.get("container-title"))
+    if containers:
+        in_series = item.get("type") in _BOOK_PARTS and item.get("ISSN") and len(containers) > 1
+        return containers[-1] if in_series else containers[0]
     institutions = item.get("institution")
     if isinstance(institutions, list) and institutions and isinstance(institutions[0], dict):
-        return clean(institutions[0].get("name"))
-    return None
+        name = plain_text(institutions[0].get("name"))
+        if name:
+            return name
+    prefix = str(item.get("DOI", "")).split("/", 1)[0]
+    return _PREPRINT_SERVERS.get(prefix) or plain_text(item.get("publisher"))
 
 
-def _related_ids(item: dict) -> list[str]:
+def _related(item: dict, name: str) -> list[str]:
     ids = []
-    relation = item.get("relation") or {}
-    for name in _RELATIONS:
-        for related in relation.get(name) or []:
-            if not isinstance(related, dict) or not related.get("id"):
-                continue
-            id_type = str(related.get("id-type", "")).lower()
-            if id_type in ("doi", "arxiv"):
-                ids.append(f"{id_type}:{related['id']}")
-            elif id_type == "uri":
-                ids.append(str(related["id"]))
+    relation = item.get("relation")
+    for related in (relation.get(name) if isinstance(relation, dict) else None) or []:
+        if not isinstance(related, dict) or not related.get("id"):
+            continue
+        id_type = str(related.get("id-type", "")).lower()
+        if id_type in ("doi", "arxiv"):
+            ids.append(f"{id_type}:{related['id']}")
+        elif id_type == "uri":
+            ids.append(str(related["id"]))
     return ids
 
 
 def metadata(item: dict) -> Metadata:
     """Our metadata from one Crossref work record."""
     kind = "paper" if item.get("type") in _PAPER_TYPES else _KINDS.get(item.get("type"))
+    own = f"doi:{item['DOI']}"
+    preprints = _related(item, "has-preprint")
+    is_preprint = item.get("type") == "posted-content" or _related(item, "is-preprint-of")
     meta = Metadata(
         source="crossref",
-        title=_first(item.get("title")),
+        title=next(iter(_titles(item.get("title"))), None),
         authors=names(_author(a) for a in item.get("author") or []),
-        published=_date(item),
-        abstract=strip_tags(_JATS_TITLE.sub(" ", item.get("abstract") or "")),
-        venue=_first(item.get("container-title"))
-        or _institution(item)
-        or clean(item.get("publisher")),
+        published=publication_date(item),
+        abstract=plain_text(item.get("abstract")),
+        venue=venue(item),
         url=clean(item.get("URL")),
         kind=kind,
         subjects=[("crossref", s) for s in item.get("subject") or [] if clean(s)],
-        identifiers=[f"doi:{item['DOI']}", *_related_ids(item)],
-        extra={"crossref_type": item.get("type")},
+        identifiers=[own, *preprints, *_related(item, "is-preprint-of")],
+        preprints=[*preprints, own] if is_preprint else preprints,
+        crossref_type=clean(item.get("type")),
     )
     if not meta.title:
         meta.partial = "Crossref's record has no title"
@@ -154,12 +185,7 @@ def fetch(http: Http, config: Config, targets: list[Target]) -> Results:
         except Exception as error:  # the whole request failed: every DOI in it fails
             results.update({t.key: error for t in group})
             continue
-        for item in items:
-            target = wanted.get(item["DOI"].lower())
-            if target:
-                results[target.key] = metadata(item)
-        for doi, target in wanted.items():
-            results.setdefault(target.key, NotFound(f"Crossref has no record of doi:{doi}"))
+        results.update(by_doi(wanted, {i["DOI"].lower(): i for i in items}, metadata, "Crossref"))
     return results
 
 

@@ -10,44 +10,36 @@ goes to ``pdf.py``.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 import extruct
+from dateutil import parser as dateparser
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from w3lib.encoding import html_to_unicode
 
 from ..config import Config
 from ..identify import PREFIXES, identify
 from ..net.http import HTML_MAX_BYTES, HTML_TYPES, PDF_MAX_BYTES, PDF_TYPES, Http
-from . import pdf
-from .base import Metadata, ResolveError, Resolver, Target, clean, iso_date, names, single
+from . import pdf, schema_types
+from .base import (
+    Metadata,
+    ResolveError,
+    Resolver,
+    Target,
+    clean,
+    iso_date,
+    names,
+    person,
+    single,
+)
+from .markup import plain_text
 
 LIMITS = {**{t: HTML_MAX_BYTES for t in HTML_TYPES}, **{t: PDF_MAX_BYTES for t in PDF_TYPES}}
 _FIELDS = ("title", "authors", "published", "abstract", "venue", "kind", "subjects")
 _ID_SCHEMES = PREFIXES
 _ID_RELS = {"canonical", "cite-as", "alternate", "describedby"}
-# schema.org types and the kinds they mean, most telling first.
-_TYPE_KINDS = {
-    "ScholarlyArticle": "paper",
-    "MedicalScholarlyArticle": "paper",
-    "Thesis": "paper",
-    "Chapter": "paper",
-    "Report": "paper",
-    "BlogPosting": "post",
-    "NewsArticle": "post",
-    "Article": "post",
-    "TechArticle": "post",
-    "SocialMediaPosting": "post",
-    "DiscussionForumPosting": "post",
-    "LiveBlogPosting": "post",
-    "VideoObject": "video",
-    "Dataset": "dataset",
-    "SoftwareSourceCode": "code",
-    "PodcastEpisode": "podcast",
-    "Book": None,
-    "CreativeWork": None,
-    "WebPage": None,
-}
 _CITATION_VENUES = (
     "citation_journal_title",
     "citation_conference_title",
@@ -73,18 +65,34 @@ _MARKERS = (
     ("dublincore", "dc."),
     ("dublincore", "dcterms."),
 )
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md"}
 _PAPER_HINTS = ("citation_doi", "citation_arxiv_id", "citation_pdf_url", *_CITATION_VENUES)
+_DC_KINDS = {"dataset": "dataset", "software": "code", "movingimage": "video"}
+_YEAR_FIRST = re.compile(r"\s*\d{4}(?:[-/]\d|\s*$|T)")
+_LETTERS = re.compile(r"[^\W\d_]{3}")
+# Two defaults that differ in every part: a part both readings share was written.
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
 
 
-def person(name: str | None) -> str | None:
-    """A name written "Family, Given" turned to "Given Family"; others as they are."""
-    text = clean(name)
-    if text and text.count(",") == 1:
-        family, given = (part.strip() for part in text.split(","))
-        if family and given and given.rstrip(".").lower() not in _SUFFIXES:
-            return f"{given} {family}"
-    return text
+def page_date(value: Any) -> str | None:
+    """A date as pages write it, to the day it gives: ISO forms (``2019-04-22T10:00Z``) and
+    month names in any order (``Apr 22, 2019``, ``22 April 2019``, ``April 2019``)."""
+    text = clean(value)
+    if not text or _YEAR_FIRST.match(text) or not _LETTERS.search(text):
+        return iso_date(text)
+    try:
+        first, second = (
+            dateparser.parse(text, default=d, fuzzy=True, ignoretz=True) for d in _DEFAULTS
+        )
+    except (ValueError, OverflowError):
+        return iso_date(text)
+    if first.year != second.year:  # no year written
+        return iso_date(text)
+    parts = [first.year]
+    if first.month == second.month:
+        parts.append(first.month)
+        if first.day == second.day:
+            parts.append(first.day)
+    return iso_date(parts)
 
 
 def _meta_tags(tree: HTMLParser) -> dict[str, list[str]]:
@@ -116,7 +124,7 @@ def citation_layer(tags: dict[str, list[str]]) -> Metadata:
         source="webpage:citation",
         title=_first(tags, "citation_title"),
         authors=names(person(a) for a in tags.get("citation_author", [])),
-        published=iso_date(_first(tags, *_CITATION_DATES)),
+        published=page_date(_first(tags, *_CITATION_DATES)),
         abstract=_first(tags, "citation_abstract"),
         venue=_first(tags, *_CITATION_VENUES),
         kind="paper"
@@ -144,22 +152,46 @@ def _flatten(items: list[Any]) -> list[dict]:
     return flat
 
 
-def _rank(item: dict) -> int:
-    order = list(_TYPE_KINDS)
-    return min((order.index(t) for t in _types(item) if t in _TYPE_KINDS), default=len(order))
+class _Graph:
+    """The items of a page's JSON-LD or microdata, with ``{"@id": ...}`` references followed
+    to the item of that ``@id`` elsewhere in the document (WordPress/Yoast ``@graph``)."""
 
+    def __init__(self, items: list[Any]):
+        self.items = _flatten(items)
+        self.by_id: dict[str, dict] = {}
+        for item in self.items:
+            if isinstance(item.get("@id"), str) and len(item) > len(
+                self.by_id.get(item["@id"], {})
+            ):
+                self.by_id[item["@id"]] = item
 
-def _name(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("name") or value.get("headline")
-    return clean(value) if isinstance(value, str) else None
+    def follow(self, value: Any) -> Any:
+        """The item a reference names (itself when it names nothing known)."""
+        if isinstance(value, dict) and isinstance(value.get("@id"), str):
+            return {**self.by_id.get(value["@id"], {}), **value}
+        return value
 
+    def name(self, value: Any) -> str | None:
+        """The name (or headline) of a value: text, an item, a reference, or a list of them."""
+        if isinstance(value, list):
+            value = value[0] if value else None
+        value = self.follow(value)
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("headline")
+        return plain_text(value) if isinstance(value, str) else None
 
-def _people(value: Any) -> list[str]:
-    values = value if isinstance(value, list) else [value]
-    return names(_name(v) for v in values)
+    def people(self, value: Any) -> list[str]:
+        """The names of the people (or organisations) a value lists."""
+        values = value if isinstance(value, list) else [value]
+        return names(self.name(v) for v in values)
+
+    def venue(self, item: dict) -> str | None:
+        """What the item is part of (not the web page it sits on), else its publisher."""
+        part_of = self.follow(item.get("isPartOf"))
+        on_page = isinstance(part_of, dict) and any(
+            schema_types.nearest(t) == "WebPage" for t in _types(part_of)
+        )
+        return (None if on_page else self.name(part_of)) or self.name(item.get("publisher"))
 
 
 def _schema_ids(item: dict) -> list[str]:
@@ -174,29 +206,34 @@ def _schema_ids(item: dict) -> list[str]:
     return found
 
 
-def schema_layer(items: list[Any], source: str) -> Metadata:
-    """The most telling schema.org item of a page (JSON-LD or microdata)."""
-    candidates = sorted((i for i in _flatten(items) if _rank(i) < len(_TYPE_KINDS)), key=_rank)
-    if not candidates:
-        return Metadata(source=source)
-    item = candidates[0]
-    kind = next((_TYPE_KINDS[t] for t in _types(item) if _TYPE_KINDS.get(t)), None)
+def _keywords(item: dict) -> list[tuple[str, str]]:
     keywords = item.get("keywords")
     if isinstance(keywords, str):
         keywords = keywords.split(",")
+    found = (plain_text(k) for k in keywords or [] if isinstance(k, str))
+    return [("keyword", k) for k in found if k][:20]
+
+
+def schema_layer(items: list[Any], source: str) -> Metadata:
+    """The most telling schema.org work on a page (JSON-LD or microdata): items of any type
+    under CreativeWork, ranked by the kind their nearest known ancestor type means."""
+    graph = _Graph(items)
+    ranked = [(schema_types.rank(_types(i)), n, i) for n, i in enumerate(graph.items)]
+    candidates = sorted((r, n, i) for r, n, i in ranked if r is not None)
+    if not candidates:
+        return Metadata(source=source)
+    item = candidates[0][2]
     return Metadata(
         source=source,
-        title=_name(item.get("headline")) or _name(item.get("name")),
-        authors=_people(item.get("author") or item.get("creator")),
-        published=iso_date(
+        title=graph.name(item.get("headline")) or graph.name(item.get("name")),
+        authors=graph.people(item.get("author") or item.get("creator")),
+        published=page_date(
             item.get("datePublished") or item.get("dateCreated") or item.get("uploadDate")
         ),
-        abstract=clean(item.get("abstract")) or _name(item.get("description")),
-        venue=_name(item.get("isPartOf")) or _name(item.get("publisher")),
-        kind=kind,
-        subjects=[
-            ("keyword", k) for k in (clean(k) for k in keywords or [] if isinstance(k, str)) if k
-        ][:20],
+        abstract=plain_text(item.get("abstract")) or graph.name(item.get("description")),
+        venue=graph.venue(item),
+        kind=schema_types.kind(_types(item)),
+        subjects=_keywords(item),
         identifiers=_schema_ids(item),
     )
 
@@ -208,7 +245,12 @@ def _dc_id(value: str) -> str:
 
 
 def dublin_core_layer(found: list[dict]) -> Metadata:
-    """Dublin Core elements and terms (``DC.title``, ``DCTERMS.issued`` ...)."""
+    """Dublin Core elements and terms (``DC.title``, ``DCTERMS.issued`` ...).
+
+    Authors are the creators, else the contributors (eLife names its authors so); a page
+    whose identifier is a DOI or another scholarly id is a paper unless its type says
+    otherwise.
+    """
     values: dict[str, list[str]] = {}
     for block in found:
         for element in [*block.get("elements", []), *block.get("terms", [])]:
@@ -217,15 +259,18 @@ def dublin_core_layer(found: list[dict]) -> Metadata:
             if field and content:
                 values.setdefault(field, []).append(content)
     ids = [_dc_id(v) for v in values.get("identifier", [])]
+    ids = [identify(i).id for i in ids if identify(i).scheme in _ID_SCHEMES]
+    dc_type = (_first(values, "type") or "").lower().replace(" ", "")
     return Metadata(
         source="webpage:dublin-core",
         title=_first(values, "title"),
-        authors=names(person(c) for c in values.get("creator", [])),
-        published=iso_date(_first(values, "issued", "date", "created", "available")),
+        authors=names(person(c) for c in values.get("creator") or values.get("contributor", [])),
+        published=page_date(_first(values, "issued", "date", "created", "available")),
         abstract=_first(values, "abstract", "description"),
         venue=_first(values, "ispartof", "publisher"),
+        kind=_DC_KINDS.get(dc_type) or ("paper" if ids and _first(values, "title") else None),
         subjects=[("keyword", s) for s in values.get("subject", [])[:20]],
-        identifiers=[i for i in ids if identify(i).scheme in _ID_SCHEMES],
+        identifiers=ids,
     )
 
 
@@ -248,7 +293,7 @@ def open_graph_layer(found: list[dict]) -> Metadata:
         source="webpage:open-graph",
         title=next(iter(_og(found, "og:title")), None),
         authors=names(authors),
-        published=iso_date(next(iter(_og(found, "article:published_time")), None)),
+        published=page_date(next(iter(_og(found, "article:published_time")), None)),
         abstract=next(iter(_og(found, "og:description")), None),
         venue=next(iter(_og(found, "og:site_name")), None),
         kind=kind,
