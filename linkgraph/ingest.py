@@ -7,11 +7,14 @@ or interrupted source leaves nothing half-written and the other sources carry on
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .config import cache_path_for, load_config
 from .model import Episode
@@ -81,13 +84,11 @@ def expand_sources(sources: Iterable[str]) -> list[str]:
 def load(source: str, http: Http | None = None) -> tuple[bytes, str]:
     """The bytes of a source and the name to record for it (absolute path, URL or "-").
 
-    URLs are fetched through ``http``; without one a URL is this source's error.
+    URLs are fetched through ``http``; without one a URL is this source's error. Files,
+    pipes, devices and stdin are read up to the size limit and refused past it.
     """
     if source == "-":
-        data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
-        if len(data) > MAX_SOURCE_BYTES:
-            raise SourceError(f"is over the {MAX_SOURCE_BYTES // 2**20} MB limit for one source")
-        return data, "-"
+        return _read_capped(sys.stdin.buffer), "-"
     if is_url(source):
         if http is None:
             raise SourceError("is a URL, and this run has no network client")
@@ -97,19 +98,28 @@ def load(source: str, http: Http | None = None) -> tuple[bytes, str]:
             raise SourceError(f"cannot be fetched: {error}") from None
     path = Path(source)
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(
-                f"is {size // 2**20} MB, over the {MAX_SOURCE_BYTES // 2**20} MB "
-                "limit for one source"
-            )
-        return path.read_bytes(), str(path.resolve())
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size  # a regular file: refused before reading
+            if size > MAX_SOURCE_BYTES:
+                raise SourceError(
+                    f"is {size // 2**20} MB, over the {MAX_SOURCE_BYTES // 2**20} MB "
+                    "limit for one source"
+                )
+            return _read_capped(file), str(path.resolve())
     except FileNotFoundError:
         raise SourceError("no such file or folder") from None
     except IsADirectoryError:
         raise SourceError("is a directory") from None
     except PermissionError:
         raise SourceError("permission denied") from None
+
+
+def _read_capped(stream: BinaryIO) -> bytes:
+    """At most the size limit from a stream of any kind; past it, the source is refused."""
+    data = stream.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SourceError(f"is over the {MAX_SOURCE_BYTES // 2**20} MB limit for one source")
+    return data
 
 
 def read_episodes(
@@ -167,12 +177,19 @@ def ingest_source(
         data, name = (data, source) if data is not None else load(source, http)
         report.format = options.format or detect_format(data, name)
         episodes = read_episodes(data, name, report.format, options, http)
-        outcomes = store.save_episodes(episodes)
     except SourceError as error:
         report.error = str(error)
         return report
     except OSError as error:
         report.error = f"cannot be read: {error.strerror or error}"
+        return report
+    except Exception as error:  # a parser's failure on strange input fails this source alone
+        report.error = f"cannot be read: {type(error).__name__}: {error}"
+        return report
+    try:
+        outcomes = store.save_episodes(episodes)
+    except sqlite3.Error as error:
+        report.error = f"cannot be stored: {error}"
         return report
     report.episodes = len(episodes)
     report.titles = [e.title for e in episodes]

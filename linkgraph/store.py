@@ -18,10 +18,44 @@ import sqlite_utils
 from . import schema
 from .identify import identify
 from .model import Episode, Identified
+from .safetext import storable
 
 BUSY_TIMEOUT_MS = 60_000
 CACHE_KIB = 64 * 1024  # SQLite's page cache; its default (2 MiB) is small for large stores
 _ANCHOR_TITLE_JUNK = {"link", "here", "this", "paper", "pdf", "arxiv", "video", "website", "site"}
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor that binds only storable values (see ``CheckedConnection``)."""
+
+    def execute(self, sql, parameters=()):  # noqa: D102
+        return super().execute(sql, _storable(parameters))
+
+    def executemany(self, sql, seq_of_parameters):  # noqa: D102
+        return super().executemany(sql, map(_storable, seq_of_parameters))
+
+
+class CheckedConnection(sqlite3.Connection):
+    """The store's boundary: every value bound to a statement passes ``storable`` first.
+
+    Whatever the reader, resolver or command, text enters the store as valid Unicode and a
+    float that is not finite enters as NULL, so one poisoned value never fails a write.
+    """
+
+    def cursor(self, factory=_Cursor):  # noqa: D102
+        return super().cursor(factory)
+
+    def execute(self, sql, parameters=()):  # noqa: D102
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters):  # noqa: D102
+        return self.cursor().executemany(sql, seq_of_parameters)
+
+
+def _storable(parameters):
+    if isinstance(parameters, dict):
+        return {name: storable(value) for name, value in parameters.items()}
+    return tuple(storable(value) for value in parameters)
 
 
 def now_iso() -> str:
@@ -35,7 +69,11 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = str(path)
         conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            self.path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=CheckedConnection,
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -363,7 +401,7 @@ class Store:
 def episode_hash(episode: Episode) -> str:
     """A digest of everything a reader found in an episode; equal digests mean no change."""
     payload = json.dumps(episode, sort_keys=True, ensure_ascii=False, default=_plain)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _plain(value: object) -> object:

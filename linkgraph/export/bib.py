@@ -15,6 +15,8 @@ from typing import Any
 
 import networkx as nx
 
+from ..safetext import real_date
+
 NOT_REFERENCES = {"support", "podcast"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -134,7 +136,7 @@ def parse_date(text: str | None) -> tuple[int, ...]:
     match = _DATE.match(text or "")
     if not match:
         return ()
-    return tuple(int(part) for part in match.groups() if part)
+    return real_date([int(part) for part in match.groups() if part])
 
 
 def arxiv_date(identifiers: list[str]) -> tuple[int, ...]:
