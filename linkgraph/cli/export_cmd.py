@@ -10,7 +10,7 @@ import typer
 from ..export import FORMATS, render, write_atomic
 from ..graph import KINDS, build_graph, node_for_ref, select
 from . import app
-from .output import errors, fail, run_query
+from .output import fail, run_query, say
 
 FORMAT_HELP = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
 
@@ -87,12 +87,13 @@ def export(
             fail(f"{output}: cannot write: {error.strerror or error}")
     if not quiet:
         where = "stdout" if output == "-" else output
-        _say(
+        say(
             f"wrote {where}: {fmt}, {selected.number_of_nodes()} nodes, "
-            f"{selected.number_of_edges()} edges, {_size(size)}"
+            f"{selected.number_of_edges()} edges, {_size(size)}",
+            err=True,
         )
         if dropped:
-            _say(f"--max-nodes {max_nodes} dropped {dropped} nodes (the least cited ones)")
+            say(f"--max-nodes {max_nodes} dropped {dropped} nodes (the least cited ones)", err=True)
 
 
 def _check_target(path: Path) -> None:
@@ -101,10 +102,6 @@ def _check_target(path: Path) -> None:
         fail(f"{path}: is a directory; give a file name")
     if not path.parent.is_dir():
         fail(f"{path}: folder {path.parent} does not exist")
-
-
-def _say(message: str) -> None:
-    errors.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def _size(size: int) -> str:

@@ -11,11 +11,10 @@ from functools import partial
 from typing import Any
 
 import typer
-from rich.text import Text
 
 from .. import query
 from . import app
-from .output import console, fail, print_json, run_query, table
+from .output import fail, print_json, run_query, say, table
 
 JSON = typer.Option(False, "--json", help="Print JSON (shapes in the README).")
 LIMIT = typer.Option(20, "--limit", "-n", min=1, help="At most this many rows.")
@@ -40,7 +39,7 @@ def _show(data: Any, as_json: bool, render: Callable[[Any], None], empty: str) -
     if as_json:
         print_json(data)
     elif not data:
-        console.print(empty, markup=False, highlight=False)
+        say(empty)
     else:
         render(data)
 
@@ -161,7 +160,7 @@ def author(
 
 
 def _print_person(person: dict) -> None:
-    console.print(Text(f"{person['name']}  ({person['id']})", style="bold"))
+    say((f"{person['name']}  ({person['id']})", "bold"))
     if person["works"]:
         table(
             ["id", "title", "episodes citing it"],
@@ -218,8 +217,8 @@ def _print_path(steps: list[dict]) -> None:
     for step in steps:
         if step["relation"]:
             arrow = {"->": f"  --{step['relation']}-->", "<-": f"  <--{step['relation']}--"}
-            console.print(Text(arrow[step["direction"]], style="dim"))
-        console.print(Text(f"{step['ref']}  [{step['kind']}]  {_title(step)}"))
+            say((arrow[step["direction"]], "dim"))
+        say(f"{step['ref']}  [{step['kind']}]  {_title(step)}")
 
 
 @app.command()

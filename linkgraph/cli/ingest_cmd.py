@@ -18,7 +18,7 @@ from ..ingest import (
 )
 from ..sources import FORMATS
 from . import app
-from .output import EXIT_PARTIAL, console, fail, open_store, print_json, progress, table, warn
+from .output import EXIT_PARTIAL, fail, open_store, print_json, progress, say, table, warn
 
 
 def _display(source: str) -> str:
@@ -130,4 +130,4 @@ def _print_summary(reports: list[SourceReport]) -> None:
         )
     failed = sum(1 for r in reports if r.error)
     if failed:
-        console.print(f"{failed} of {len(reports)} sources failed", highlight=False)
+        say(f"{failed} of {len(reports)} sources failed")

@@ -1,8 +1,16 @@
-"""Printing for the CLI: rich tables and progress for people, JSON for scripts, errors."""
+"""Printing for the CLI: rich tables and progress for people, JSON for scripts, errors.
+
+Every command prints through this module, and text from sources is printed as text:
+the consoles interpret no markup, emoji codes or highlighting, and ``say``, ``table``,
+``warn`` and ``fail`` show control characters as escapes (``safetext.printable``), so a
+title, URL or file name can neither move the cursor, retitle the window, make a link nor
+break a line.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -15,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from ..safetext import printable, valid_unicode
 from ..store import Store
 
 EXIT_OK = 0
@@ -23,19 +32,36 @@ EXIT_USAGE = 2  # bad arguments, unknown or ambiguous reference
 
 # Piped output is not cut to 80 columns: it goes to files, pagers and wider windows.
 _PIPED_WIDTH = 160
-console = Console(width=None if sys.stdout.isatty() else _PIPED_WIDTH)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPED_WIDTH)
+_PLAIN = {"markup": False, "highlight": False, "emoji": False}
+console = Console(width=None if sys.stdout.isatty() else _PIPED_WIDTH, **_PLAIN)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPED_WIDTH, **_PLAIN)
+
+Part = str | tuple[str, str]  # text, or (text, rich style)
+
+
+def line(*parts: Part) -> Text:
+    """One line of output from parts: each text printable, each style applied by rich."""
+    built = Text()
+    for part in parts:
+        text, style = part if isinstance(part, tuple) else (part, "")
+        built.append(printable(str(text), lines=True), style=style)
+    return built
+
+
+def say(*parts: Part, err: bool = False) -> None:
+    """Print a line made of parts on stdout (stderr with ``err``), never wrapped or cut."""
+    (errors if err else console).print(line(*parts), soft_wrap=True)
 
 
 def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
     """Print one line on stderr and exit with ``status``."""
-    errors.print(f"linkgraph: {message}", markup=False, highlight=False, soft_wrap=True)
+    warn(message)
     raise typer.Exit(status)
 
 
 def warn(message: str) -> None:
     """Print one line on stderr and go on."""
-    errors.print(f"linkgraph: {message}", markup=False, highlight=False, soft_wrap=True)
+    errors.print(Text(f"linkgraph: {printable(message)}"), soft_wrap=True)
 
 
 def open_store(ctx: typer.Context) -> Store:
@@ -65,22 +91,35 @@ def run_query(ctx: typer.Context, function, *args):
 
 def print_json(data: Any) -> None:
     """Print data as indented JSON on stdout."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_text(data, indent=2) + "\n")
 
 
 def print_json_lines(items: Iterable[Any]) -> None:
     """Print one compact JSON object per line."""
     for item in items:
-        sys.stdout.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.write(json_text(item) + "\n")
+
+
+_UNESCAPED_BY_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON that is valid UTF-8 and inert on a terminal: every control character escaped.
+
+    ``json`` escapes C0 controls itself; DEL, C1 controls and bidi overrides, which it
+    leaves as they are, become ``\\uXXXX`` escapes too (the same strings to a JSON reader).
+    """
+    text = valid_unicode(json.dumps(data, indent=indent, ensure_ascii=False, default=str))
+    return _UNESCAPED_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def table(columns: list[str], rows: Iterable[Iterable[Any]], title: str | None = None) -> None:
-    """Print a table of rows."""
+    """Print a table of rows; every cell is printable text on one line."""
     grid = Table(title=title, title_justify="left", highlight=False)
     for column in columns:
         grid.add_column(column, overflow="fold")
     for row in rows:
-        grid.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+        grid.add_row(*(Text("" if cell is None else printable(str(cell))) for cell in row))
     console.print(grid)
 
 

@@ -6,7 +6,6 @@ import sys
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
 from ..config import ConfigError, load_config
 from ..resolve import SOURCES, Options, SourceCounts, Summary, resolve
@@ -15,12 +14,12 @@ from . import app
 from .output import (
     EXIT_OK,
     EXIT_PARTIAL,
-    console,
     fail,
     open_store,
     print_json,
     progress,
     run_query,
+    say,
     table,
     warn,
 )
@@ -62,13 +61,11 @@ def _print_summary(summary: Summary) -> None:
         ],
         rows,
     )
-    console.print(
+    say(
         f"{summary.works} works: {summary.resolved} resolved, {summary.partial} partial, "
         f"{summary.failed} failed, {summary.pending} pending; {summary.merged} merged; "
         f"{summary.requests} requests, {summary.cached} answered from the cache; "
-        f"{summary.seconds:.1f} s",
-        highlight=False,
-        soft_wrap=True,
+        f"{summary.seconds:.1f} s"
     )
     for failure in summary.failures[:20]:
         warn(f"{failure['id']}: {failure['error']}")
@@ -133,18 +130,14 @@ def resolve_command(
     if json:
         print_json(summary.to_json())
     elif summary.offline:
-        console.print(
+        say(
             f"offline: nothing fetched; {summary.works} works wait to be resolved "
-            "and keep their titles from link text",
-            highlight=False,
-            soft_wrap=True,
+            "and keep their titles from link text"
         )
     elif not summary.network:
-        console.print(
+        say(
             f"no network: nothing fetched; {summary.works} works left as they were "
-            "(titles from link text kept)",
-            highlight=False,
-            soft_wrap=True,
+            "(titles from link text kept)"
         )
     elif not quiet or summary.failures:
         _print_summary(summary)
@@ -152,7 +145,7 @@ def resolve_command(
 
 
 def _print_work(work: dict) -> None:
-    console.print(f"[bold]{escape(work['title'] or '(no title)')}[/bold]")
+    say((work["title"] or "(no title)", "bold"))
     lines = [
         ("id", work["id"]),
         ("kind", work["kind"]),
@@ -167,9 +160,11 @@ def _print_work(work: dict) -> None:
     ]
     for name, value in lines:
         if value:
-            console.print(f"  {name:<12}{escape(str(value))}", highlight=False)
+            say(f"  {name:<12}{value}")
     if work["abstract"]:
-        console.print(f"\n{escape(work['abstract'])}\n", highlight=False)
+        say()
+        say(work["abstract"])
+        say()
     if work["sources"]:
         table(
             ["field", "source", "at", "value"],
@@ -180,13 +175,11 @@ def _print_work(work: dict) -> None:
         )
     for mention in work["mentions"]:
         where = mention["topic"] or mention["section"] or ""
-        console.print(
-            f"  - {escape(mention['episode_title'] or '')}"
-            f"{'  [' + escape(where) + ']' if where else ''}: "
-            f"{escape(mention['anchor_text'] or mention['url'])}",
-            highlight=False,
+        say(
+            f"  - {mention['episode_title'] or ''}{f'  [{where}]' if where else ''}: "
+            f"{mention['anchor_text'] or mention['url']}"
         )
-    console.print(f"{len(work['mentions'])} mentions", highlight=False)
+    say(f"{len(work['mentions'])} mentions")
 
 
 @app.command()

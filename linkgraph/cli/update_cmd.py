@@ -14,11 +14,11 @@ from . import app
 from .output import (
     EXIT_OK,
     EXIT_PARTIAL,
-    console,
     fail,
     open_store,
     print_json,
     progress,
+    say,
     table,
     warn,
 )
@@ -90,7 +90,7 @@ def _print_summary(summary: UpdateSummary) -> None:
         )
     for line in (_feeds_line(summary.feeds), _resolve_line(summary)):
         if line:
-            console.print(line, highlight=False, soft_wrap=True)
+            say(line)
 
 
 def _feeds_line(reports: list[PollReport]) -> str:
@@ -136,7 +136,7 @@ def feeds(
         print_json(rows)
         return
     if not rows:
-        console.print(NO_FEEDS, highlight=False, soft_wrap=True)
+        say(NO_FEEDS)
         return
     table(
         ["feed", "podcast", "episodes", "last polled", "status", "error"],
@@ -163,6 +163,4 @@ def remove(
     with open_store(ctx) as store:
         if not forget(store, url):
             fail(f"feeds remove: {url} is not a remembered feed (see `linkgraph feeds`)")
-    console.print(
-        f"removed {url.strip()}; its episodes stay in the database", highlight=False, soft_wrap=True
-    )
+    say(f"removed {url.strip()}; its episodes stay in the database")
