@@ -73,15 +73,16 @@ def _node(
 
 
 def build_graph(store: Store) -> nx.DiGraph:
-    """The whole store as a directed graph (see the module docstring for its shape)."""
+    """The whole store, as one snapshot, as a directed graph (see the module docstring)."""
     graph = nx.DiGraph()
-    cited = _Citations(store)
-    podcasts = _add_podcasts(store, graph)
-    episodes = _add_episodes(store, graph, podcasts, cited)
-    topics = _add_topics(store, graph, episodes)
-    works = _add_works(store, graph, episodes, topics, cited)
-    _add_people(store, graph, episodes, works)
-    _add_subjects(store, graph, works)
+    with store.snapshot():
+        cited = _Citations(store)
+        podcasts = _add_podcasts(store, graph)
+        episodes = _add_episodes(store, graph, podcasts, cited)
+        topics = _add_topics(store, graph, episodes)
+        works = _add_works(store, graph, episodes, topics, cited)
+        _add_people(store, graph, episodes, works)
+        _add_subjects(store, graph, works)
     return graph
 
 

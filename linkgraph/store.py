@@ -108,6 +108,23 @@ class Store:
             raise
         self.conn.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the store as it was at the first.
+
+        Writers in other processes go on (WAL); a snapshot inside a transaction already
+        open is that transaction.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield self.conn
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
     def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
         """Run a read query and return the rows as dicts."""
         cursor = self.conn.execute(sql, params)

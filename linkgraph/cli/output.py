@@ -76,10 +76,13 @@ def open_store(ctx: typer.Context) -> Store:
 
 
 def run_query(ctx: typer.Context, function, *args):
-    """Call a query function on the store; a bad reference prints candidates and exits 2."""
+    """Call a query function on one snapshot of the store (a read transaction).
+
+    A bad reference prints its candidates and exits 2.
+    """
     from ..query import RefError
 
-    with open_store(ctx) as store:
+    with open_store(ctx) as store, store.snapshot():
         try:
             return function(store, *args)
         except RefError as error:

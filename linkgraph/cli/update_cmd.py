@@ -18,6 +18,7 @@ from .output import (
     open_store,
     print_json,
     progress,
+    run_query,
     say,
     table,
     warn,
@@ -130,8 +131,7 @@ def feeds(
     """The remembered feeds: when each was last polled and how it went."""
     if ctx.invoked_subcommand is not None:
         return
-    with open_store(ctx) as store:
-        rows = remembered(store)
+    rows = run_query(ctx, remembered)
     if json:
         print_json(rows)
         return
