@@ -39,6 +39,7 @@ APPEARS_IN = "appears-in"  # person -> episode
 IN_SUBJECT = "in-subject"  # work -> subject
 
 LABEL_LENGTH = 40
+MAX_DEPTH = 1000  # steps from --around; a store's graph is never that deep
 _KIND_ORDER = {
     kind: n for n, kind in enumerate(("podcast", "episode", "work", "person", "subject", "topic"))
 }
@@ -409,6 +410,8 @@ def select(
     followed both ways); node ``kinds`` (the centre always stays); then the ``max_nodes``
     most-cited nodes.
     """
+    if not 0 <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth {depth!r}: expected a number from 0 to {MAX_DEPTH}")
     if around is not None and around not in graph:
         raise RefError(f"no node {around!r} in the graph")
     keep = set(graph)
@@ -436,6 +439,8 @@ def _ego(graph: nx.DiGraph, centre: str, depth: int, within: set[str]) -> set[st
     """The nodes of ``within`` at most ``depth`` steps from ``centre``, edges both ways."""
     found, frontier = {centre}, [centre]
     for _ in range(depth):
+        if not frontier:  # everything reachable is found: more steps find nothing
+            break
         reached = []
         for node in frontier:
             for other in nx.all_neighbors(graph, node):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .config import cache_path_for, load_config
+from .config import Config, cache_path_for, load_config
 from .model import Episode
 from .net import Http
 from .sources import SourceError, detect_format, read_source
@@ -40,6 +40,7 @@ class IngestOptions:
     url: str | None = None
     date: str | None = None
     site_url: str | None = None  # base URL of a Jekyll site, to give posts their page URL
+    max_links: int = Config.max_links_per_episode  # more links in one episode: refused
 
 
 @dataclass
@@ -128,10 +129,23 @@ def read_episodes(
     """Read one source's bytes in format ``fmt`` and apply the user's overrides.
 
     Feeds read from a URL get their podcast:chapters documents fetched through ``http``.
+    An episode with more than ``options.max_links`` links is refused; a one-episode source
+    holding more URLs than that is refused before it is parsed, in bounded memory.
     """
+    if fmt != "rss" and data.count(b"://") > options.max_links:
+        raise SourceError(
+            f"holds {data.count(b'://'):,} URLs, over the limit of {options.max_links:,} links "
+            "in one episode (setting max_links_per_episode)"
+        )
     episodes = read_source(data, name, fmt)
     if not episodes:
         raise SourceError("holds no episode")
+    for episode in episodes:
+        if len(episode.mentions) > options.max_links:
+            raise SourceError(
+                f"episode {episode.title!r} has {len(episode.mentions):,} links, over the limit "
+                f"of {options.max_links:,} (setting max_links_per_episode)"
+            )
     for episode in episodes:
         if options.podcast:
             episode.podcast = options.podcast
@@ -227,12 +241,15 @@ def ingest(
 
 
 @contextmanager
-def client_for(store: Store, sources: list[str], http: Http | None = None) -> Iterator[Http | None]:
-    """``http`` when given; else, when a source is a URL, a client configured for the store."""
+def client_for(
+    store: Store, sources: list[str], http: Http | None = None, config: Config | None = None
+) -> Iterator[Http | None]:
+    """``http`` when given; else, when a source is a URL, a client with ``config`` (by
+    default the store's settings)."""
     if http is not None or not any(is_url(source) for source in sources):
         yield http
         return
-    config = load_config(None if store.path == ":memory:" else store.path)
+    config = config or load_config(None if store.path == ":memory:" else store.path)
     db_path = None if store.path == ":memory:" else Path(store.path)
     with Http(config, cache_path_for(config, db_path), refresh=True) as client:
         yield client

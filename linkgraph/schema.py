@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # (table, columns, primary key, foreign keys, not-null, defaults)
 _TABLES: list[tuple[str, dict, dict]] = [

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from ..export import FORMATS, render, write_atomic
-from ..graph import KINDS, build_graph, node_for_ref, select
+from ..graph import KINDS, MAX_DEPTH, build_graph, node_for_ref, select
+from ..query import MAX_LIMIT
 from . import app
 from .output import fail, run_query, say
 
@@ -25,7 +26,9 @@ def export(
         "--around",
         help="Only the neighbourhood of this work, episode or node id (ego graph).",
     ),
-    depth: int = typer.Option(None, "--depth", min=0, help="Steps from --around [default: 1]."),
+    depth: int = typer.Option(
+        None, "--depth", min=0, max=MAX_DEPTH, help="Steps from --around [default: 1]."
+    ),
     kind: list[str] = typer.Option(
         None, "--kind", help=f"Only nodes of these kinds ({', '.join(KINDS)}); repeat for several."
     ),
@@ -39,10 +42,10 @@ def export(
         None, "--until", help="Only episodes published on or before this date."
     ),
     min_citations: int = typer.Option(
-        0, "--min-citations", min=0, help="Only works cited by at least N episodes."
+        0, "--min-citations", min=0, max=MAX_LIMIT, help="Only works cited by at least N episodes."
     ),
     max_nodes: int = typer.Option(
-        None, "--max-nodes", min=1, help="At most N nodes, the most cited."
+        None, "--max-nodes", min=1, max=MAX_LIMIT, help="At most N nodes, the most cited."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Say nothing on success."),
 ) -> None:

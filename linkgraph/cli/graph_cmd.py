@@ -14,10 +14,12 @@ import typer
 
 from .. import query
 from . import app
-from .output import fail, print_json, run_query, say, table
+from .output import print_json, run_query, say, table
 
 JSON = typer.Option(False, "--json", help="Print JSON (shapes in the README).")
-LIMIT = typer.Option(20, "--limit", "-n", min=1, help="At most this many rows.")
+LIMIT = typer.Option(
+    20, "--limit", "-n", min=1, max=query.MAX_LIMIT, help="At most this many rows."
+)
 KIND = typer.Option(None, "--kind", help="Only works of this kind (paper, post, video ...).")
 PODCAST = typer.Option(None, "--podcast", help="Only episodes of this podcast (title or words).")
 SINCE = typer.Option(None, "--since", help="Only episodes published on or after this date.")
@@ -28,10 +30,7 @@ EPISODE = typer.Argument(..., help="An episode URL, guid, episode:<id>, or title
 
 def _ask(ctx: typer.Context, function: Callable, *args: Any, **options: Any) -> Any:
     """Run a question; bad references and bad options exit 2 with one line on stderr."""
-    try:
-        return run_query(ctx, partial(function, **options), *args)
-    except ValueError as error:
-        fail(str(error))
+    return run_query(ctx, partial(function, **options), *args)
 
 
 def _show(data: Any, as_json: bool, render: Callable[[Any], None], empty: str) -> None:

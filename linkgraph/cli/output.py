@@ -23,8 +23,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from ..config import Config, ConfigError, load_config
 from ..safetext import printable, valid_unicode
-from ..store import Store
+from ..store import Store, StoreError
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1  # some inputs failed, the others were done
@@ -64,21 +65,46 @@ def warn(message: str) -> None:
     errors.print(Text(f"linkgraph: {printable(message)}"), soft_wrap=True)
 
 
-def open_store(ctx: typer.Context) -> Store:
-    """The store named by --db / LINKGRAPH_DB."""
+def open_store(ctx: typer.Context, write: bool = False) -> Store:
+    """The store named by --db / LINKGRAPH_DB; for a command that ``write``s, a writable one.
+
+    A store that cannot be opened, or a read-only one for a command that writes, is one
+    line on stderr naming it, and exit status 2.
+    """
     path: Path = ctx.obj["db"]
     if path.is_dir():
         fail(f"{path}: is a directory, not a database file")
     try:
-        return Store(path)
+        store = Store(path)
+    except StoreError as error:
+        fail(f"{path}: {error}")
     except Exception as error:  # sqlite3.DatabaseError and OS errors alike
         fail(f"{path}: cannot open the database: {error}")
+    if write and store.read_only:
+        store.close()
+        fail(f"{path}: is read-only: {ctx.command_path.split(' ', 1)[-1]} cannot write to it")
+    return store
+
+
+def settings(ctx: typer.Context) -> Config:
+    """The settings for the --db store, loaded once per run the same way for every command.
+
+    Defaults, then the ``linkgraph.toml`` beside the database, then ``LINKGRAPH_*``
+    variables; a bad file or value exits 2 naming it.
+    """
+    if "config" not in ctx.obj:
+        try:
+            ctx.obj["config"] = load_config(ctx.obj["db"])
+        except ConfigError as error:
+            fail(str(error))
+    return ctx.obj["config"]
 
 
 def run_query(ctx: typer.Context, function, *args):
     """Call a query function on one snapshot of the store (a read transaction).
 
-    A bad reference prints its candidates and exits 2.
+    A bad reference prints its candidates and exits 2, and so does a bad option or query
+    (a ValueError): one line each on stderr.
     """
     from ..query import RefError
 
@@ -90,6 +116,8 @@ def run_query(ctx: typer.Context, function, *args):
             for candidate in error.candidates[:20]:
                 warn(f"  candidate: {candidate.get('id')}  {candidate.get('title')}")
             raise typer.Exit(EXIT_USAGE) from None
+        except ValueError as error:
+            fail(str(error))
 
 
 def print_json(data: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ..config import ConfigError, load_config
+from ..query import MAX_LIMIT
 from ..resolve import SOURCES, Options, SourceCounts, Summary, resolve
 from ..resolve.details import work_details
 from . import app
@@ -20,6 +20,7 @@ from .output import (
     progress,
     run_query,
     say,
+    settings,
     table,
     warn,
 )
@@ -92,7 +93,7 @@ def resolve_command(
         None, "--source", help=f"Only this source: {', '.join(SOURCES)}."
     ),
     limit: Optional[int] = typer.Option(  # noqa: UP045
-        None, "--limit", min=1, help="Resolve at most this many works."
+        None, "--limit", min=1, max=MAX_LIMIT, help="Resolve at most this many works."
     ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
     json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
@@ -100,11 +101,8 @@ def resolve_command(
     """Fetch titles, authors, dates, abstracts and identifiers for the works in the store."""
     if source is not None and source not in SOURCES:
         fail(f"--source {source}: unknown source; choose one of {', '.join(SOURCES)}")
-    with open_store(ctx) as store:
-        try:
-            config = load_config(store.path)
-        except ConfigError as error:
-            fail(str(error))
+    config = settings(ctx)
+    with open_store(ctx, write=True) as store:
         if allow_private_network:
             config = config.with_options(allow_private_network=True)
         options = Options(

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from ..config import Config, load_config
@@ -44,7 +45,6 @@ PDF_TYPES = ("application/pdf", "application/x-pdf")
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
-_MAX_BODY_SECONDS = 120.0
 
 
 class FetchError(Exception):
@@ -230,30 +230,53 @@ class _Transport(HTTPAdapter):
                     raise WrongContentType(
                         f"unexpected content type {_media_type(response.headers['Content-Type'])}"
                     )
-                _read_capped(response, rules.cap_for(response.headers.get("Content-Type")))
+                _read_capped(
+                    response,
+                    rules.cap_for(response.headers.get("Content-Type")),
+                    self.http.config.body_timeout,
+                )
             except BaseException:
                 response.close()
                 raise
         return response
 
 
-def _read_capped(response: requests.Response, cap: int) -> None:
-    """Read the body in chunks, refusing it as soon as it passes ``cap`` bytes."""
+def _read_capped(response: requests.Response, cap: int, seconds: float) -> None:
+    """Read the body, refusing it as soon as it passes ``cap`` bytes or ``seconds`` seconds.
+
+    Each read returns what has arrived (``read1``), so a body trickling in a byte at a time
+    is cut off at the deadline too, not only one sent in large pieces.
+    """
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > cap:
         raise TooLarge(f"body of {int(declared):,} bytes is over the {cap:,} byte limit")
     chunks: list[bytes] = []
     size = 0
-    deadline = time.monotonic() + _MAX_BODY_SECONDS
-    for chunk in response.iter_content(_CHUNK):
+    deadline = time.monotonic() + seconds
+    for chunk in _arriving(response):
         size += len(chunk)
         if size > cap:
             raise TooLarge(f"body is over the {cap:,} byte limit")
         if time.monotonic() > deadline:
-            raise NetworkError("body took too long to arrive")
+            raise NetworkError(f"body took over {seconds:g} s to arrive")
         chunks.append(chunk)
     response._content = b"".join(chunks)
     response._content_consumed = True
+
+
+def _arriving(response: requests.Response) -> Iterator[bytes]:
+    """The decoded body as it arrives, with urllib3's errors as requests raises them."""
+    try:
+        while chunk := response.raw.read1(_CHUNK, decode_content=True):
+            yield chunk
+    except urllib3.exceptions.ProtocolError as error:
+        raise requests.exceptions.ChunkedEncodingError(error) from error
+    except urllib3.exceptions.DecodeError as error:
+        raise requests.exceptions.ContentDecodingError(error) from error
+    except urllib3.exceptions.ReadTimeoutError as error:
+        raise requests.exceptions.ConnectionError(error) from error
+    except urllib3.exceptions.SSLError as error:
+        raise requests.exceptions.SSLError(error) from error
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:

@@ -220,12 +220,13 @@ def _write_fields(
         and _wins(meta.source_of("authors"), sources.get("authors"))
         and meta.authors != _authors(store, work_id)
     ):
-        conn.execute("DELETE FROM authorships WHERE work_id = ?", (work_id,))
+        store.forget_authors(work_id)
         for position, name in enumerate(meta.authors):
             conn.execute(
                 "INSERT OR IGNORE INTO authorships (work_id, person_id, position) VALUES (?, ?, ?)",
                 (work_id, store.person_id(name), position),
             )
+        store.drop_orphan_people()
     if meta.authors and _wins(meta.source_of("authors"), sources.get("authors")):
         sources["authors"] = {"source": meta.source_of("authors"), "at": now}
     for name, value in meta.extra.items():
