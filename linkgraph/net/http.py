@@ -32,7 +32,7 @@ from requests.adapters import HTTPAdapter
 from ..config import Config, load_config
 from ..version import __version__
 from .cache import ResponseCache
-from .guard import BlockedURL, check_url
+from .guard import GUARDED_POOLS, BlockedURL, check_url, target
 from .session import Session
 
 API_MAX_BYTES = 10 * 2**20
@@ -214,6 +214,12 @@ class _Transport(HTTPAdapter):
     def __init__(self, http: Http, pool_maxsize: int):
         self.http = http
         super().__init__(pool_connections=128, pool_maxsize=pool_maxsize, max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        """requests' pool manager; its direct connections go to public addresses only."""
+        super().init_poolmanager(*args, **kwargs)
+        if not self.http.config.allow_private_network:
+            self.poolmanager.pool_classes_by_scheme = GUARDED_POOLS
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         rules: Rules = getattr(_local, "rules", None) or Rules({}, API_MAX_BYTES)
@@ -416,7 +422,9 @@ class Http:
             self._check(current)
             response = self._get(current, rules, headers)
             if response.status_code in _REDIRECTS and response.headers.get("Location"):
-                current = urljoin(current, response.headers["Location"])
+                following = urljoin(current, response.headers["Location"])
+                headers = without_credentials(headers, current, following)
+                current = following
                 continue
             if response.status_code >= 400:
                 raise HTTPStatusError(f"HTTP {response.status_code}", response.status_code)
@@ -435,14 +443,9 @@ class Http:
 
     def _check(self, url: str) -> None:
         try:
-            check_url(
-                url, allow_private=self.config.allow_private_network, proxies=self.session.proxies
-            )
+            check_url(url, allow_private=self.config.allow_private_network)
         except BlockedURL as error:
             raise Blocked(str(error)) from None
-        except socket.gaierror as error:
-            self._failed_connection(error)
-            raise self._network_error(str(error), error) from None
 
     def _get(self, url: str, rules: Rules, headers: Mapping[str, str] | None) -> requests.Response:
         host = urlsplit(url).netloc.lower()
@@ -455,6 +458,8 @@ class Http:
             _local.rules = rules
             try:
                 response = self._send(url, headers)
+            except BlockedURL as error:  # the host resolved into the private network
+                raise Blocked(str(error)) from None
             except (
                 requests.ConnectionError,
                 requests.Timeout,
@@ -516,6 +521,33 @@ class Http:
 
     def _network_error(self, message: str, error: BaseException) -> NetworkError:
         return NetworkDown(message) if _down(error) else NetworkError(message)
+
+
+CREDENTIAL_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie")
+
+
+def without_credentials(
+    headers: Mapping[str, str] | None, current: str, following: str
+) -> Mapping[str, str] | None:
+    """The headers for a redirect's next hop: credentials dropped when it leaves the host.
+
+    As requests does: they stay for the same scheme, host and port, and for the move from
+    http to https on the same host with the default ports. Hosts are read by the parser
+    the connection uses (an unreadable URL is another host).
+    """
+    if not headers:
+        return headers
+    try:
+        (scheme, host, port), (new_scheme, new_host, new_port) = target(current), target(following)
+    except BlockedURL:
+        same = False
+    else:
+        upgrade = (scheme, port, new_scheme, new_port) == ("http", 80, "https", 443)
+        same = host == new_host and ((scheme, port) == (new_scheme, new_port) or upgrade)
+    if same:
+        return headers
+    secret = {name.lower() for name in CREDENTIAL_HEADERS}
+    return {name: value for name, value in headers.items() if name.lower() not in secret}
 
 
 def host_limits(config: Config) -> dict[str, tuple[float, int]]:
