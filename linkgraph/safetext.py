@@ -39,6 +39,17 @@ def storable(value: Any) -> Any:
     return value
 
 
+def finite(value: Any) -> Any:
+    """A JSON-like value with every float that is not finite (NaN, infinities) made None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(item) for item in value]
+    return value
+
+
 def real_date(parts: Sequence[int]) -> tuple[int, ...]:
     """(year[, month[, day]]) when they make a real date of the years 1000 to 2999, else ().
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from ..config import Config
 from ..identify import identify
+from ..safetext import finite
 from ..store import Store, now_iso
 from .base import Metadata, Target
 from .merge import TitleIndex, keeper
@@ -230,6 +231,7 @@ def _write_fields(
     if meta.authors and _wins(meta.source_of("authors"), sources.get("authors")):
         sources["authors"] = {"source": meta.source_of("authors"), "at": now}
     for name, value in meta.extra.items():
+        value = finite(value)  # kept as JSON: Infinity and NaN are not JSON
         if value not in (None, "", [], {}) and _wins(meta.source_of(name), sources.get(name)):
             sources[name] = {"source": meta.source_of(name), "at": now, "value": value}
     for scheme, name in meta.subjects:
