@@ -76,10 +76,7 @@ def export(
         )
         return selected, dropped, render(fmt, selected, store)
 
-    try:
-        selected, dropped, text = run_query(ctx, run)
-    except ValueError as error:
-        fail(str(error))
+    selected, dropped, text = run_query(ctx, run)
     if output == "-":
         sys.stdout.write(text)
         size = len(text.encode("utf-8"))
