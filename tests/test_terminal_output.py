@@ -121,3 +121,10 @@ def test_json_output_escapes_every_control_character(poisoned):
     episodes = CliRunner().invoke(app, ["--db", str(poisoned), "episodes", "--json"])
     assert RAW.search(episodes.stdout) is None and "\\u009b31m" in episodes.stdout
     assert json.loads(episodes.stdout)[0]["title"] == f"Evil {OSC_TITLE} episode {CLEAR} {C1_CSI}"
+
+
+def test_a_csv_export_on_standard_output_is_inert_too(poisoned):
+    result = CliRunner().invoke(app, ["--db", str(poisoned), "export", "csv", "-o", "-", "-q"])
+    assert result.exit_code == 0, result.output
+    assert RAW.search(result.stdout.replace("\r\n", "\n")) is None
+    assert "Topic \\x1b[2J" in result.stdout
