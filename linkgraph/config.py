@@ -53,6 +53,7 @@ class Config:
     # Time-outs and retries.
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    body_timeout: float = 120.0  # seconds a whole body may take to arrive, however it trickles
     retries: int = 3
     backoff: float = 1.0  # first retry waits about this long, then twice as long each time
     max_retry_after: float = 120.0  # longest Retry-After we wait for; longer ones fail the work
@@ -61,6 +62,7 @@ class Config:
     # Safety.
     allow_private_network: bool = False
     max_redirects: int = 10
+    max_links_per_episode: int = 100_000  # an episode citing more is refused, with a message
     # Cache.
     cache: bool = True
     cache_path: str | None = None  # default: <database>.http-cache.sqlite
@@ -72,7 +74,23 @@ class Config:
 
 
 class ConfigError(ValueError):
-    """A setting with a value of the wrong type, or an unknown key."""
+    """A setting with a value of the wrong type or out of range, or an unknown key."""
+
+
+# The range of each number (inclusive); any other number is finite, from 0 to NUMBER_MAX.
+NUMBER_MAX = 10**9
+_RANGES: dict[str, tuple[float, float]] = {
+    "workers": (1, 256),
+    "host_concurrency": (1, 256),
+    "arxiv_batch": (1, 2000),
+    "crossref_batch": (1, 1000),
+    "max_links_per_episode": (1, 10_000_000),
+    "max_redirects": (0, 100),
+    "retries": (0, 100),
+    "connect_timeout": (0.001, 86400),
+    "read_timeout": (0.001, 86400),
+    "body_timeout": (0.001, 86400),
+}
 
 
 def _keys() -> dict[str, type]:
@@ -89,17 +107,23 @@ def _coerce(key: str, value: Any, where: str) -> Any:
                     raise ValueError(value)
                 return lowered in {"1", "true", "yes", "on"}
             return bool(value)
-        if kind.startswith("int"):
+        if kind.startswith(("int", "float")):
             if isinstance(value, bool):
                 raise ValueError(value)
-            return int(value)
-        if kind.startswith("float"):
-            if isinstance(value, bool):
-                raise ValueError(value)
-            return float(value)
+            return _in_range(key, int(value) if kind.startswith("int") else float(value), where)
         return None if value in ("", None) else str(value)
-    except (TypeError, ValueError):
+    except ConfigError:
+        raise
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"{where}: {key} = {value!r} is not a valid {kind}") from None
+
+
+def _in_range(key: str, number: float, where: str) -> float:
+    """A number within its key's range; ConfigError otherwise (NaN and infinity included)."""
+    low, high = _RANGES.get(key, (0, NUMBER_MAX))
+    if not low <= number <= high:  # False for NaN too
+        raise ConfigError(f"{where}: {key} = {number!r} is out of range ({low:g} to {high:g})")
+    return number
 
 
 def load_config(
@@ -130,7 +154,9 @@ def load_config(
         name = ENV_PREFIX + key.upper()
         if name in environ:
             values[key] = _coerce(key, environ[name], name)
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = _coerce(key, value, "option") if key in keys else value
     return Config(**values)
 
 

@@ -152,7 +152,9 @@ def poll(store: Store, http: Http, feed: dict) -> PollReport:
 
 
 def _ingest(store: Store, http: Http, feed: dict, data: bytes, report: PollReport) -> None:
-    options = IngestOptions(format="rss", podcast=feed["podcast_override"])
+    options = IngestOptions(
+        format="rss", podcast=feed["podcast_override"], max_links=http.config.max_links_per_episode
+    )
     ingested = ingest_source(store, feed["url"], options, data=data, http=http)
     report.error = ingested.error
     report.episodes = ingested.episodes

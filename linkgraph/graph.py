@@ -40,6 +40,7 @@ APPEARS_IN = "appears-in"  # person -> episode
 IN_SUBJECT = "in-subject"  # work -> subject
 
 LABEL_LENGTH = 40
+MAX_DEPTH = 1000  # steps from --around; a store's graph is never that deep
 _KIND_ORDER = {
     kind: n for n, kind in enumerate(("podcast", "episode", "work", "person", "subject", "topic"))
 }
@@ -74,15 +75,16 @@ def _node(
 
 
 def build_graph(store: Store) -> nx.DiGraph:
-    """The whole store as a directed graph (see the module docstring for its shape)."""
+    """The whole store, as one snapshot, as a directed graph (see the module docstring)."""
     graph = nx.DiGraph()
-    cited = _Citations(store)
-    podcasts = _add_podcasts(store, graph)
-    episodes = _add_episodes(store, graph, podcasts, cited)
-    topics = _add_topics(store, graph, episodes)
-    works = _add_works(store, graph, episodes, topics, cited)
-    _add_people(store, graph, episodes, works)
-    _add_subjects(store, graph, works)
+    with store.snapshot():
+        cited = _Citations(store)
+        podcasts = _add_podcasts(store, graph)
+        episodes = _add_episodes(store, graph, podcasts, cited)
+        topics = _add_topics(store, graph, episodes)
+        works = _add_works(store, graph, episodes, topics, cited)
+        _add_people(store, graph, episodes, works)
+        _add_subjects(store, graph, works)
     return graph
 
 
@@ -404,6 +406,8 @@ def select(
     followed both ways); node ``kinds`` (the centre always stays); then the ``max_nodes``
     most-cited nodes.
     """
+    if not 0 <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth {depth!r}: expected a number from 0 to {MAX_DEPTH}")
     if around is not None and around not in graph:
         raise RefError(f"no node {around!r} in the graph")
     keep = set(graph)
@@ -431,6 +435,8 @@ def _ego(graph: nx.DiGraph, centre: str, depth: int, within: set[str]) -> set[st
     """The nodes of ``within`` at most ``depth`` steps from ``centre``, edges both ways."""
     found, frontier = {centre}, [centre]
     for _ in range(depth):
+        if not frontier:  # everything reachable is found: more steps find nothing
+            break
         reached = []
         for node in frontier:
             for other in nx.all_neighbors(graph, node):

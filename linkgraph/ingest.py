@@ -7,13 +7,16 @@ or interrupted source leaves nothing half-written and the other sources carry on
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from .config import cache_path_for, load_config
+from .config import Config, cache_path_for, load_config
 from .model import Episode
 from .net import Http
 from .sources import SourceError, detect_format, read_source
@@ -37,6 +40,7 @@ class IngestOptions:
     url: str | None = None
     date: str | None = None
     site_url: str | None = None  # base URL of a Jekyll site, to give posts their page URL
+    max_links: int = Config.max_links_per_episode  # more links in one episode: refused
 
 
 @dataclass
@@ -81,13 +85,11 @@ def expand_sources(sources: Iterable[str]) -> list[str]:
 def load(source: str, http: Http | None = None) -> tuple[bytes, str]:
     """The bytes of a source and the name to record for it (absolute path, URL or "-").
 
-    URLs are fetched through ``http``; without one a URL is this source's error.
+    URLs are fetched through ``http``; without one a URL is this source's error. Files,
+    pipes, devices and stdin are read up to the size limit and refused past it.
     """
     if source == "-":
-        data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
-        if len(data) > MAX_SOURCE_BYTES:
-            raise SourceError(f"is over the {MAX_SOURCE_BYTES // 2**20} MB limit for one source")
-        return data, "-"
+        return _read_capped(sys.stdin.buffer), "-"
     if is_url(source):
         if http is None:
             raise SourceError("is a URL, and this run has no network client")
@@ -97,13 +99,14 @@ def load(source: str, http: Http | None = None) -> tuple[bytes, str]:
             raise SourceError(f"cannot be fetched: {error}") from None
     path = Path(source)
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(
-                f"is {size // 2**20} MB, over the {MAX_SOURCE_BYTES // 2**20} MB "
-                "limit for one source"
-            )
-        return path.read_bytes(), str(path.resolve())
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size  # a regular file: refused before reading
+            if size > MAX_SOURCE_BYTES:
+                raise SourceError(
+                    f"is {size // 2**20} MB, over the {MAX_SOURCE_BYTES // 2**20} MB "
+                    "limit for one source"
+                )
+            return _read_capped(file), str(path.resolve())
     except FileNotFoundError:
         raise SourceError("no such file or folder") from None
     except IsADirectoryError:
@@ -112,16 +115,37 @@ def load(source: str, http: Http | None = None) -> tuple[bytes, str]:
         raise SourceError("permission denied") from None
 
 
+def _read_capped(stream: BinaryIO) -> bytes:
+    """At most the size limit from a stream of any kind; past it, the source is refused."""
+    data = stream.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SourceError(f"is over the {MAX_SOURCE_BYTES // 2**20} MB limit for one source")
+    return data
+
+
 def read_episodes(
     data: bytes, name: str, fmt: str, options: IngestOptions, http: Http | None = None
 ) -> list[Episode]:
     """Read one source's bytes in format ``fmt`` and apply the user's overrides.
 
     Feeds read from a URL get their podcast:chapters documents fetched through ``http``.
+    An episode with more than ``options.max_links`` links is refused; a one-episode source
+    holding more URLs than that is refused before it is parsed, in bounded memory.
     """
+    if fmt != "rss" and data.count(b"://") > options.max_links:
+        raise SourceError(
+            f"holds {data.count(b'://'):,} URLs, over the limit of {options.max_links:,} links "
+            "in one episode (setting max_links_per_episode)"
+        )
     episodes = read_source(data, name, fmt)
     if not episodes:
         raise SourceError("holds no episode")
+    for episode in episodes:
+        if len(episode.mentions) > options.max_links:
+            raise SourceError(
+                f"episode {episode.title!r} has {len(episode.mentions):,} links, over the limit "
+                f"of {options.max_links:,} (setting max_links_per_episode)"
+            )
     for episode in episodes:
         if options.podcast:
             episode.podcast = options.podcast
@@ -167,12 +191,19 @@ def ingest_source(
         data, name = (data, source) if data is not None else load(source, http)
         report.format = options.format or detect_format(data, name)
         episodes = read_episodes(data, name, report.format, options, http)
-        outcomes = store.save_episodes(episodes)
     except SourceError as error:
         report.error = str(error)
         return report
     except OSError as error:
         report.error = f"cannot be read: {error.strerror or error}"
+        return report
+    except Exception as error:  # a parser's failure on strange input fails this source alone
+        report.error = f"cannot be read: {type(error).__name__}: {error}"
+        return report
+    try:
+        outcomes = store.save_episodes(episodes)
+    except sqlite3.Error as error:
+        report.error = f"cannot be stored: {error}"
         return report
     report.episodes = len(episodes)
     report.titles = [e.title for e in episodes]
@@ -210,12 +241,15 @@ def ingest(
 
 
 @contextmanager
-def client_for(store: Store, sources: list[str], http: Http | None = None) -> Iterator[Http | None]:
-    """``http`` when given; else, when a source is a URL, a client configured for the store."""
+def client_for(
+    store: Store, sources: list[str], http: Http | None = None, config: Config | None = None
+) -> Iterator[Http | None]:
+    """``http`` when given; else, when a source is a URL, a client with ``config`` (by
+    default the store's settings)."""
     if http is not None or not any(is_url(source) for source in sources):
         yield http
         return
-    config = load_config(None if store.path == ":memory:" else store.path)
+    config = config or load_config(None if store.path == ":memory:" else store.path)
     db_path = None if store.path == ":memory:" else Path(store.path)
     with Http(config, cache_path_for(config, db_path), refresh=True) as client:
         yield client

@@ -35,9 +35,30 @@ _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _NODE_ID = re.compile(r"(work|episode|topic|person|podcast|subject):(\d+)")
 
 
+MAX_QUERY_WORDS = 64  # words in a search, a name or a title REF
+MAX_LIMIT = 1_000_000  # rows a question returns at most
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a search, name or title; ValueError past ``MAX_QUERY_WORDS`` of them."""
+    words = _WORDS.findall(text)
+    if len(words) > MAX_QUERY_WORDS:
+        raise ValueError(
+            f"{text[:40]!r}... has {len(words):,} words; at most {MAX_QUERY_WORDS} are looked for"
+        )
+    return words
+
+
+def check_limit(limit: int, option: str = "limit") -> int:
+    """A row limit from 1 to ``MAX_LIMIT``; ValueError otherwise."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"{option} {limit!r}: expected a number from 1 to {MAX_LIMIT:,}")
+    return limit
+
+
 def fts_phrase(text: str) -> str | None:
     """An FTS5 query matching all words of ``text`` as prefixes; None when it has no words."""
-    words = _WORDS.findall(text)
+    words = query_words(text)
     return " ".join(f'"{w}"*' for w in words) if words else None
 
 
@@ -257,7 +278,7 @@ def find_person(store: Store, name: str) -> int:
 
 def _people_matching(store: Store, text: str) -> list[dict]:
     """People whose normalized name contains every word of ``text``."""
-    words = _WORDS.findall(normalize_name(text))
+    words = query_words(normalize_name(text))
     if not words:
         return []
     where = " AND ".join("normalized LIKE ? ESCAPE '\\'" for _ in words)
@@ -528,6 +549,7 @@ def top(
     limit: int = 20,
 ) -> list[dict]:
     """The most-cited works: by number of citing episodes, then mentions."""
+    check_limit(limit)
     where, params = _episode_filter(store, podcast, since, until)
     condition, kinds = _kind_condition(kind)
     return _works_with_counts(
@@ -584,6 +606,7 @@ def related(store: Store, ref: str, *, kind: str | None = None, limit: int = 20)
     carries (the show's home page) for almost nothing. ``shared`` lists the shared works,
     rarest first. Only works of ``kind`` count when given; support links never do.
     """
+    check_limit(limit)
     episode_id = find_episode(store, ref)
     citing = _citing_episodes(store, episode_id, kind)
     total = store.scalar("SELECT count(*) FROM episodes")
@@ -638,6 +661,7 @@ def cocited(store: Store, ref: str, *, kind: str | None = None, limit: int = 20)
 
     Only works of ``kind`` when given; support links are left out.
     """
+    check_limit(limit)
     work_id = find_work(store, ref)
     condition, params = _kind_condition(kind, content_only=True)
     rows = store.query(
@@ -790,6 +814,7 @@ def search(store: Store, text: str, limit: int = 20) -> list[dict]:
     person), ``id`` (a reference other questions accept), ``title``, ``snippet``, ``score``
     (full-text relevance, bm25; a match on a person's name scores ``NAME_MATCH_SCORE``).
     """
+    check_limit(limit)
     phrase = fts_phrase(text)
     if not phrase:
         raise ValueError(f"search {text!r}: no words to search for")

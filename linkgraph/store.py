@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
@@ -18,10 +19,44 @@ import sqlite_utils
 from . import schema
 from .identify import identify
 from .model import Episode, Identified
+from .safetext import storable
 
 BUSY_TIMEOUT_MS = 60_000
 CACHE_KIB = 64 * 1024  # SQLite's page cache; its default (2 MiB) is small for large stores
 _ANCHOR_TITLE_JUNK = {"link", "here", "this", "paper", "pdf", "arxiv", "video", "website", "site"}
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor that binds only storable values (see ``CheckedConnection``)."""
+
+    def execute(self, sql, parameters=()):  # noqa: D102
+        return super().execute(sql, _storable(parameters))
+
+    def executemany(self, sql, seq_of_parameters):  # noqa: D102
+        return super().executemany(sql, map(_storable, seq_of_parameters))
+
+
+class CheckedConnection(sqlite3.Connection):
+    """The store's boundary: every value bound to a statement passes ``storable`` first.
+
+    Whatever the reader, resolver or command, text enters the store as valid Unicode and a
+    float that is not finite enters as NULL, so one poisoned value never fails a write.
+    """
+
+    def cursor(self, factory=_Cursor):  # noqa: D102
+        return super().cursor(factory)
+
+    def execute(self, sql, parameters=()):  # noqa: D102
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters):  # noqa: D102
+        return self.cursor().executemany(sql, seq_of_parameters)
+
+
+def _storable(parameters):
+    if isinstance(parameters, dict):
+        return {name: storable(value) for name, value in parameters.items()}
+    return tuple(storable(value) for value in parameters)
 
 
 def now_iso() -> str:
@@ -29,23 +64,43 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+class StoreError(Exception):
+    """A store this linkgraph cannot use as asked; the message says why."""
+
+
+class ReadOnlyStore(StoreError):
+    """A write to a store that can only be read."""
+
+
 class Store:
-    """One linkgraph SQLite file: foreign keys on, WAL mode, a generous busy timeout."""
+    """One linkgraph SQLite file: foreign keys on, WAL mode, a generous busy timeout.
+
+    A file this process cannot write (permissions, a read-only file system) is opened
+    read-only: queries answer, and ``transaction`` raises ReadOnlyStore. A store written by
+    a newer linkgraph (a higher schema version) is refused with StoreError.
+    """
 
     def __init__(self, path: str | Path):
         self.path = str(path)
-        conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-        )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        if self.path != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self.read_only = self.path != ":memory:" and not _writable(Path(self.path))
+        conn = _connect(self.path, self.read_only)
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
-        if conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
+        self._pending_people: set[int] = set()  # people who lost a row in this transaction
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > schema.SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"was written by a newer linkgraph (schema version {version}); this linkgraph "
+                f"reads schema versions up to {schema.SCHEMA_VERSION}"
+            )
+        if version < schema.SCHEMA_VERSION:
+            if self.read_only and version > 0:
+                conn.close()
+                raise ReadOnlyStore(
+                    f"is read-only and has schema version {version}, which this linkgraph "
+                    f"would bring up to version {schema.SCHEMA_VERSION} first"
+                )
             with self.transaction():
                 schema.create(self.db)
 
@@ -62,13 +117,33 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue politely."""
+        if self.read_only:
+            raise ReadOnlyStore("is read-only: nothing can be written to it")
         self.conn.execute("BEGIN IMMEDIATE")
+        self._pending_people.clear()
         try:
             yield self.conn
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the store as it was at the first.
+
+        Writers in other processes go on (WAL); a snapshot inside a transaction already
+        open is that transaction.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield self.conn
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
         """Run a read query and return the rows as dicts."""
@@ -122,6 +197,7 @@ class Store:
         self._insert_people(episode_id, episode)
         if row:
             self._drop_orphans(old_links)
+            self.drop_orphan_people()
         return "updated" if row else "added"
 
     def _podcast_id(self, episode: Episode) -> int | None:
@@ -154,6 +230,12 @@ class Store:
         conn.execute("DELETE FROM mentions WHERE episode_id = ?", (episode_id,))
         conn.execute("UPDATE topics SET parent_id = NULL WHERE episode_id = ?", (episode_id,))
         conn.execute("DELETE FROM topics WHERE episode_id = ?", (episode_id,))
+        self._pending_people.update(
+            r[0]
+            for r in conn.execute(
+                "SELECT person_id FROM appearances WHERE episode_id = ?", (episode_id,)
+            )
+        )
         conn.execute("DELETE FROM appearances WHERE episode_id = ?", (episode_id,))
         return links
 
@@ -180,31 +262,32 @@ class Store:
         return ids
 
     def _insert_mentions(self, episode_id: int, episode: Episode, topic_ids: list[int]) -> None:
-        rows = []
+        self.conn.executemany(
+            "INSERT INTO mentions (episode_id, topic_id, link_id, url, fragment, anchor_text,"
+            " context, section, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._mention_rows(episode_id, episode, topic_ids),
+        )
+
+    def _mention_rows(
+        self, episode_id: int, episode: Episode, topic_ids: list[int]
+    ) -> Iterator[tuple]:
+        """One row per mention with an http(s) URL, made as it is inserted (no list of all)."""
         for position, mention in enumerate(episode.mentions):
             found = identify(mention.url)
             if not found.canonical_url:
                 continue
-            link_id = self._link_id(found, mention.anchor_text)
             topic_id = topic_ids[mention.topic] if mention.topic is not None else None
-            rows.append(
-                (
-                    episode_id,
-                    topic_id,
-                    link_id,
-                    mention.url,
-                    found.fragment,
-                    mention.anchor_text,
-                    mention.context,
-                    mention.section,
-                    position,
-                )
+            yield (
+                episode_id,
+                topic_id,
+                self._link_id(found, mention.anchor_text),
+                mention.url,
+                found.fragment,
+                mention.anchor_text,
+                mention.context,
+                mention.section,
+                position,
             )
-        self.conn.executemany(
-            "INSERT INTO mentions (episode_id, topic_id, link_id, url, fragment, anchor_text,"
-            " context, section, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
 
     def _link_id(self, found: Identified, anchor_text: str) -> int:
         """The link row for a canonical URL, created with its work when new."""
@@ -316,13 +399,39 @@ class Store:
             ).fetchone():
                 self.delete_work(work_id)
 
+    def forget_authors(self, work_id: int) -> None:
+        """Delete a work's authorships; people left with no work and no episode go at the
+        next ``drop_orphan_people`` (in the same transaction)."""
+        self._pending_people.update(
+            r[0]
+            for r in self.conn.execute(
+                "SELECT person_id FROM authorships WHERE work_id = ?", (work_id,)
+            )
+        )
+        self.conn.execute("DELETE FROM authorships WHERE work_id = ?", (work_id,))
+
+    def drop_orphan_people(self) -> None:
+        """Delete the people whose last authorship or appearance was deleted in this
+        transaction, unless they have gained another meanwhile."""
+        if not self._pending_people:
+            return
+        self.conn.execute(
+            "DELETE FROM people WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND NOT EXISTS (SELECT 1 FROM authorships WHERE person_id = people.id) "
+            "AND NOT EXISTS (SELECT 1 FROM appearances WHERE person_id = people.id)",
+            (json.dumps(sorted(self._pending_people)),),
+        )
+        self._pending_people.clear()
+
     def delete_work(self, work_id: int) -> None:
-        """Delete a work and the rows that belong only to it."""
+        """Delete a work and the rows that belong only to it, its orphaned authors too."""
         conn = self.conn
-        for table in ("identifiers", "authorships", "work_subjects"):
+        self.forget_authors(work_id)
+        for table in ("identifiers", "work_subjects"):
             conn.execute(f"DELETE FROM {table} WHERE work_id = ?", (work_id,))
         conn.execute("UPDATE links SET work_id = NULL WHERE work_id = ?", (work_id,))
         conn.execute("DELETE FROM works WHERE id = ?", (work_id,))
+        self.drop_orphan_people()
 
     def merge_works(self, keep: int, drop: int) -> None:
         """Fold work ``drop`` into ``keep``: links, identifiers, authors, subjects move over.
@@ -360,10 +469,49 @@ class Store:
         self.delete_work(drop)
 
 
+def _writable(path: Path) -> bool:
+    """True when this process may write the file and make its journal beside it."""
+    folder = path.parent
+    if path.exists():
+        return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+    return os.access(folder, os.W_OK) or not folder.exists()
+
+
+def _connect(path: str, read_only: bool) -> sqlite3.Connection:
+    """A connection with linkgraph's settings; read-only ones neither journal nor migrate.
+
+    A read-only WAL database whose shared-memory file cannot be made (a folder this process
+    cannot write) is read as immutable: as it is on disk, since no one can change it.
+    """
+    options = {
+        "timeout": BUSY_TIMEOUT_MS / 1000,
+        "isolation_level": None,
+        "check_same_thread": False,
+        "factory": CheckedConnection,
+    }
+    if not read_only:
+        conn = sqlite3.connect(path, **options)
+        if path != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+    else:
+        location = Path(path).absolute().as_uri()
+        conn = sqlite3.connect(f"{location}?mode=ro", uri=True, **options)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(f"{location}?immutable=1", uri=True, **options)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    return conn
+
+
 def episode_hash(episode: Episode) -> str:
     """A digest of everything a reader found in an episode; equal digests mean no change."""
     payload = json.dumps(episode, sort_keys=True, ensure_ascii=False, default=_plain)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _plain(value: object) -> object:

@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 from test_resolve_support import FaultServer, config_for, fixture, make_store, work_row
 from werkzeug.wrappers import Response
 
-from linkgraph.net import http as http_module
+from linkgraph.net import guard
 from linkgraph.net.guard import BlockedURL, check_url
 from linkgraph.net.http import Http, TooLarge, retry_after_seconds
 from linkgraph.resolve import resolve, webpage
@@ -191,21 +191,17 @@ def _retry():
 
 
 def test_every_redirect_hop_is_checked(tmp_path, server, base, monkeypatch):
-    real_check = http_module.check_url
-
-    def only_first_host_is_public(url, *, allow_private, proxies=None):
-        if url.startswith(base):
-            return None
-        return real_check(url, allow_private=False, proxies=proxies)
-
-    monkeypatch.setattr(http_module, "check_url", only_first_host_is_public)
+    real = guard.blocked_address
+    monkeypatch.setattr(guard, "blocked_address", lambda a: a != "127.0.0.1" and real(a))
     server.expect_request("/hop").respond_with_data(
         "", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
     )
-    store = make_store(tmp_path / "t.db", [(f"{base}/hop", "hop")])
+    first = f"http://127.0.0.1:{server.port}/hop"  # the loopback server stands for the web
+    store = make_store(tmp_path / "t.db", [(first, "hop")])
     resolve(store, config_for(base, allow_private_network=False))
-    work = work_row(store, _https(f"{base}/hop"))
+    work = work_row(store, _https(first))
     assert work["status"] == "failed" and "169.254.169.254" in work["error"]
+    assert [r.path for r, _ in server.log] == ["/hop"]
 
 
 @pytest.mark.parametrize(
@@ -231,17 +227,20 @@ def test_guard_refuses(url):
         check_url(url, allow_private=False)
 
 
-def test_guard_resolves_names_but_leaves_them_to_a_proxy(monkeypatch):
-    check_url("http://93.184.216.34/", allow_private=False)  # a public literal: no lookup
-    monkeypatch.setattr(
-        socket, "getaddrinfo", lambda *a, **k: [(socket.AF_INET, 1, 6, "", ("10.0.0.5", 80))]
-    )
+def test_guard_judges_names_by_the_addresses_connected_to(monkeypatch):
+    check_url("http://93.184.216.34/", allow_private=False)  # a public literal
+    lookups = []
+
+    def resolver(host, *args, **kwargs):
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", 80))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    check_url("http://intranet.example.org/", allow_private=False)  # names: no lookup here
+    assert lookups == []
     with pytest.raises(BlockedURL, match="resolves to 10.0.0.5"):
-        check_url("http://intranet.example.org/", allow_private=False)
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.org:3128")
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
-    check_url("https://intranet.example.org/", allow_private=False)  # the proxy resolves it
+        guard.connect_public("intranet.example.org", 80, 1.0)  # ... but when connecting
+    assert lookups == ["intranet.example.org"]
     with pytest.raises(BlockedURL):
         check_url("https://10.0.0.5/", allow_private=False)
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import typer
 
 from ..export import FORMATS, render, write_atomic
-from ..graph import KINDS, build_graph, node_for_ref, select
+from ..graph import KINDS, MAX_DEPTH, build_graph, node_for_ref, select
+from ..query import MAX_LIMIT
 from . import app
-from .output import errors, fail, run_query
+from .output import fail, run_query, say
 
 FORMAT_HELP = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
 
@@ -25,7 +26,9 @@ def export(
         "--around",
         help="Only the neighbourhood of this work, episode or node id (ego graph).",
     ),
-    depth: int = typer.Option(None, "--depth", min=0, help="Steps from --around [default: 1]."),
+    depth: int = typer.Option(
+        None, "--depth", min=0, max=MAX_DEPTH, help="Steps from --around [default: 1]."
+    ),
     kind: list[str] = typer.Option(
         None, "--kind", help=f"Only nodes of these kinds ({', '.join(KINDS)}); repeat for several."
     ),
@@ -39,10 +42,10 @@ def export(
         None, "--until", help="Only episodes published on or before this date."
     ),
     min_citations: int = typer.Option(
-        0, "--min-citations", min=0, help="Only works cited by at least N episodes."
+        0, "--min-citations", min=0, max=MAX_LIMIT, help="Only works cited by at least N episodes."
     ),
     max_nodes: int = typer.Option(
-        None, "--max-nodes", min=1, help="At most N nodes, the most cited."
+        None, "--max-nodes", min=1, max=MAX_LIMIT, help="At most N nodes, the most cited."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Say nothing on success."),
 ) -> None:
@@ -73,10 +76,7 @@ def export(
         )
         return selected, dropped, render(fmt, selected, store)
 
-    try:
-        selected, dropped, text = run_query(ctx, run)
-    except ValueError as error:
-        fail(str(error))
+    selected, dropped, text = run_query(ctx, run)
     if output == "-":
         sys.stdout.write(text)
         size = len(text.encode("utf-8"))
@@ -87,12 +87,13 @@ def export(
             fail(f"{output}: cannot write: {error.strerror or error}")
     if not quiet:
         where = "stdout" if output == "-" else output
-        _say(
+        say(
             f"wrote {where}: {fmt}, {selected.number_of_nodes()} nodes, "
-            f"{selected.number_of_edges()} edges, {_size(size)}"
+            f"{selected.number_of_edges()} edges, {_size(size)}",
+            err=True,
         )
         if dropped:
-            _say(f"--max-nodes {max_nodes} dropped {dropped} nodes (the least cited ones)")
+            say(f"--max-nodes {max_nodes} dropped {dropped} nodes (the least cited ones)", err=True)
 
 
 def _check_target(path: Path) -> None:
@@ -101,10 +102,6 @@ def _check_target(path: Path) -> None:
         fail(f"{path}: is a directory; give a file name")
     if not path.parent.is_dir():
         fail(f"{path}: folder {path.parent} does not exist")
-
-
-def _say(message: str) -> None:
-    errors.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def _size(size: int) -> str:

@@ -11,14 +11,15 @@ from functools import partial
 from typing import Any
 
 import typer
-from rich.text import Text
 
 from .. import query
 from . import app
-from .output import console, fail, print_json, run_query, table
+from .output import print_json, run_query, say, table
 
 JSON = typer.Option(False, "--json", help="Print JSON (shapes in the README).")
-LIMIT = typer.Option(20, "--limit", "-n", min=1, help="At most this many rows.")
+LIMIT = typer.Option(
+    20, "--limit", "-n", min=1, max=query.MAX_LIMIT, help="At most this many rows."
+)
 KIND = typer.Option(None, "--kind", help="Only works of this kind (paper, post, video ...).")
 PODCAST = typer.Option(None, "--podcast", help="Only episodes of this podcast (title or words).")
 SINCE = typer.Option(None, "--since", help="Only episodes published on or after this date.")
@@ -29,10 +30,7 @@ EPISODE = typer.Argument(..., help="An episode URL, guid, episode:<id>, or title
 
 def _ask(ctx: typer.Context, function: Callable, *args: Any, **options: Any) -> Any:
     """Run a question; bad references and bad options exit 2 with one line on stderr."""
-    try:
-        return run_query(ctx, partial(function, **options), *args)
-    except ValueError as error:
-        fail(str(error))
+    return run_query(ctx, partial(function, **options), *args)
 
 
 def _show(data: Any, as_json: bool, render: Callable[[Any], None], empty: str) -> None:
@@ -40,7 +38,7 @@ def _show(data: Any, as_json: bool, render: Callable[[Any], None], empty: str) -
     if as_json:
         print_json(data)
     elif not data:
-        console.print(empty, markup=False, highlight=False)
+        say(empty)
     else:
         render(data)
 
@@ -161,7 +159,7 @@ def author(
 
 
 def _print_person(person: dict) -> None:
-    console.print(Text(f"{person['name']}  ({person['id']})", style="bold"))
+    say((f"{person['name']}  ({person['id']})", "bold"))
     if person["works"]:
         table(
             ["id", "title", "episodes citing it"],
@@ -218,8 +216,8 @@ def _print_path(steps: list[dict]) -> None:
     for step in steps:
         if step["relation"]:
             arrow = {"->": f"  --{step['relation']}-->", "<-": f"  <--{step['relation']}--"}
-            console.print(Text(arrow[step["direction"]], style="dim"))
-        console.print(Text(f"{step['ref']}  [{step['kind']}]  {_title(step)}"))
+            say((arrow[step["direction"]], "dim"))
+        say(f"{step['ref']}  [{step['kind']}]  {_title(step)}")
 
 
 @app.command()

@@ -16,9 +16,20 @@ from ..ingest import (
     ingest_source,
     is_url,
 )
+from ..query import check_date
 from ..sources import FORMATS
 from . import app
-from .output import EXIT_PARTIAL, console, fail, open_store, print_json, progress, table, warn
+from .output import (
+    EXIT_PARTIAL,
+    fail,
+    open_store,
+    print_json,
+    progress,
+    say,
+    settings,
+    table,
+    warn,
+)
 
 
 def _display(source: str) -> str:
@@ -84,6 +95,10 @@ def ingest(
         sources.append(str(EXAMPLE_DIR))
     if not sources:
         fail("ingest: give at least one SOURCE (or --example)")
+    try:
+        check_date(date, "--date")
+    except ValueError as error:
+        fail(f"ingest: {error}")
     if format and format not in FORMATS:
         fail(f"ingest: unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
     expanded = expand_sources(sources)
@@ -91,13 +106,20 @@ def ingest(
         fail("ingest: --title and --url name one episode, but several sources were given")
     if not expanded:
         fail(f"ingest: no readable files under {', '.join(sources)}")
+    config = settings(ctx)
     options = IngestOptions(
-        format=format, podcast=podcast, title=title, url=url, date=date, site_url=site_url
+        format=format,
+        podcast=podcast,
+        title=title,
+        url=url,
+        date=date,
+        site_url=site_url,
+        max_links=config.max_links_per_episode,
     )
     reports: list[SourceReport] = []
     with (
-        open_store(ctx) as store,
-        client_for(store, expanded) as http,
+        open_store(ctx, write=True) as store,
+        client_for(store, expanded, config=config) as http,
         progress(quiet or json) as bar,
     ):
         task = bar.add_task("ingesting", total=len(expanded))
@@ -130,4 +152,4 @@ def _print_summary(reports: list[SourceReport]) -> None:
         )
     failed = sum(1 for r in reports if r.error)
     if failed:
-        console.print(f"{failed} of {len(reports)} sources failed", highlight=False)
+        say(f"{failed} of {len(reports)} sources failed")

@@ -1,8 +1,16 @@
-"""Printing for the CLI: rich tables and progress for people, JSON for scripts, errors."""
+"""Printing for the CLI: rich tables and progress for people, JSON for scripts, errors.
+
+Every command prints through this module, and text from sources is printed as text:
+the consoles interpret no markup, emoji codes or highlighting, and ``say``, ``table``,
+``warn`` and ``fail`` show control characters as escapes (``safetext.printable``), so a
+title, URL or file name can neither move the cursor, retitle the window, make a link nor
+break a line.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -15,7 +23,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from ..store import Store
+from ..config import Config, ConfigError, load_config
+from ..safetext import printable, valid_unicode
+from ..store import Store, StoreError
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1  # some inputs failed, the others were done
@@ -23,37 +33,82 @@ EXIT_USAGE = 2  # bad arguments, unknown or ambiguous reference
 
 # Piped output is not cut to 80 columns: it goes to files, pagers and wider windows.
 _PIPED_WIDTH = 160
-console = Console(width=None if sys.stdout.isatty() else _PIPED_WIDTH)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPED_WIDTH)
+_PLAIN = {"markup": False, "highlight": False, "emoji": False}
+console = Console(width=None if sys.stdout.isatty() else _PIPED_WIDTH, **_PLAIN)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPED_WIDTH, **_PLAIN)
+
+Part = str | tuple[str, str]  # text, or (text, rich style)
+
+
+def line(*parts: Part) -> Text:
+    """One line of output from parts: each text printable, each style applied by rich."""
+    built = Text()
+    for part in parts:
+        text, style = part if isinstance(part, tuple) else (part, "")
+        built.append(printable(str(text), lines=True), style=style)
+    return built
+
+
+def say(*parts: Part, err: bool = False) -> None:
+    """Print a line made of parts on stdout (stderr with ``err``), never wrapped or cut."""
+    (errors if err else console).print(line(*parts), soft_wrap=True)
 
 
 def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
     """Print one line on stderr and exit with ``status``."""
-    errors.print(f"linkgraph: {message}", markup=False, highlight=False, soft_wrap=True)
+    warn(message)
     raise typer.Exit(status)
 
 
 def warn(message: str) -> None:
     """Print one line on stderr and go on."""
-    errors.print(f"linkgraph: {message}", markup=False, highlight=False, soft_wrap=True)
+    errors.print(Text(f"linkgraph: {printable(message)}"), soft_wrap=True)
 
 
-def open_store(ctx: typer.Context) -> Store:
-    """The store named by --db / LINKGRAPH_DB."""
+def open_store(ctx: typer.Context, write: bool = False) -> Store:
+    """The store named by --db / LINKGRAPH_DB; for a command that ``write``s, a writable one.
+
+    A store that cannot be opened, or a read-only one for a command that writes, is one
+    line on stderr naming it, and exit status 2.
+    """
     path: Path = ctx.obj["db"]
     if path.is_dir():
         fail(f"{path}: is a directory, not a database file")
     try:
-        return Store(path)
+        store = Store(path)
+    except StoreError as error:
+        fail(f"{path}: {error}")
     except Exception as error:  # sqlite3.DatabaseError and OS errors alike
         fail(f"{path}: cannot open the database: {error}")
+    if write and store.read_only:
+        store.close()
+        fail(f"{path}: is read-only: {ctx.command_path.split(' ', 1)[-1]} cannot write to it")
+    return store
+
+
+def settings(ctx: typer.Context) -> Config:
+    """The settings for the --db store, loaded once per run the same way for every command.
+
+    Defaults, then the ``linkgraph.toml`` beside the database, then ``LINKGRAPH_*``
+    variables; a bad file or value exits 2 naming it.
+    """
+    if "config" not in ctx.obj:
+        try:
+            ctx.obj["config"] = load_config(ctx.obj["db"])
+        except ConfigError as error:
+            fail(str(error))
+    return ctx.obj["config"]
 
 
 def run_query(ctx: typer.Context, function, *args):
-    """Call a query function on the store; a bad reference prints candidates and exits 2."""
+    """Call a query function on one snapshot of the store (a read transaction).
+
+    A bad reference prints its candidates and exits 2, and so does a bad option or query
+    (a ValueError): one line each on stderr.
+    """
     from ..query import RefError
 
-    with open_store(ctx) as store:
+    with open_store(ctx) as store, store.snapshot():
         try:
             return function(store, *args)
         except RefError as error:
@@ -61,26 +116,41 @@ def run_query(ctx: typer.Context, function, *args):
             for candidate in error.candidates[:20]:
                 warn(f"  candidate: {candidate.get('id')}  {candidate.get('title')}")
             raise typer.Exit(EXIT_USAGE) from None
+        except ValueError as error:
+            fail(str(error))
 
 
 def print_json(data: Any) -> None:
     """Print data as indented JSON on stdout."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_text(data, indent=2) + "\n")
 
 
 def print_json_lines(items: Iterable[Any]) -> None:
     """Print one compact JSON object per line."""
     for item in items:
-        sys.stdout.write(json.dumps(item, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.write(json_text(item) + "\n")
+
+
+_UNESCAPED_BY_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON that is valid UTF-8 and inert on a terminal: every control character escaped.
+
+    ``json`` escapes C0 controls itself; DEL, C1 controls and bidi overrides, which it
+    leaves as they are, become ``\\uXXXX`` escapes too (the same strings to a JSON reader).
+    """
+    text = valid_unicode(json.dumps(data, indent=indent, ensure_ascii=False, default=str))
+    return _UNESCAPED_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def table(columns: list[str], rows: Iterable[Iterable[Any]], title: str | None = None) -> None:
-    """Print a table of rows."""
+    """Print a table of rows; every cell is printable text on one line."""
     grid = Table(title=title, title_justify="left", highlight=False)
     for column in columns:
         grid.add_column(column, overflow="fold")
     for row in rows:
-        grid.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+        grid.add_row(*(Text("" if cell is None else printable(str(cell))) for cell in row))
     console.print(grid)
 
 

@@ -6,12 +6,11 @@ import sys
 from collections.abc import Iterator
 
 import typer
-from rich.markup import escape
 
 from .. import query
 from ..identify import identify as identify_text
 from . import app
-from .output import console, print_json, print_json_lines, run_query, table
+from .output import print_json, print_json_lines, run_query, say, table
 
 
 def _inputs(arguments: list[str]) -> Iterator[str]:
@@ -44,13 +43,10 @@ def identify(
         return
     for f in found:
         version = f" (version {f.version})" if f.version else ""
-        console.print(
-            f"{f.input}\n  id: {f.id or '-'}{version}\n  kind: {f.kind}\n"
-            f"  canonical: {f.canonical_url or '- (not an http(s) link)'}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+        say(f.input)
+        say(f"  id: {f.id or '-'}{version}")
+        say(f"  kind: {f.kind}")
+        say(f"  canonical: {f.canonical_url or '- (not an http(s) link)'}")
 
 
 @app.command()
@@ -84,28 +80,18 @@ def cites(
     if json:
         print_json(episodes)
         return
-    authors = ", ".join(work["authors"])
-    console.print(
-        f"[bold]{_escape(work['title'] or work['id'])}[/bold]  [dim]{work['kind']} "
-        f"{_escape(work['id'])}[/dim]" + (f"\n{_escape(authors)}" if authors else ""),
-        highlight=False,
-        soft_wrap=True,
-    )
-    console.print(f"cited by {_count(len(episodes), 'episode')}:\n", highlight=False)
+    say((work["title"] or work["id"], "bold"), "  ", (f"{work['kind']} {work['id']}", "dim"))
+    if work["authors"]:
+        say(", ".join(work["authors"]))
+    say(f"cited by {_count(len(episodes), 'episode')}:")
+    say()
     for episode in episodes:
         date = (episode["published"] or "")[:10]
-        console.print(
-            f"[bold]{_escape(episode['episode_title'])}[/bold]" + (f"  ({date})" if date else ""),
-            highlight=False,
-        )
+        say((episode["episode_title"] or "", "bold"), f"  ({date})" if date else "")
         if episode["episode_url"]:
-            console.print(f"  {episode['episode_url']}", highlight=False, soft_wrap=True)
+            say(f"  {episode['episode_url']}")
         for mention in episode["mentions"]:
-            console.print(
-                f"  - {_escape(_when(mention) or '(no topic)')}: "
-                f'"{_escape(mention["anchor_text"])}"',
-                highlight=False,
-            )
+            say(f'  - {_when(mention) or "(no topic)"}: "{mention["anchor_text"]}"')
 
 
 def _work_and_citing_episodes(store, ref: str) -> tuple[dict, list[dict]]:
@@ -130,24 +116,15 @@ def cited_by(
         for mention in work["mentions"]:
             by_topic.setdefault(_when(mention) or "(no topic)", []).append((work, mention))
     for topic, items in by_topic.items():
-        console.print(f"[bold]{_escape(topic)}[/bold]")
+        say((topic, "bold"))
         seen = set()
         for work, _mention in items:
             if work["id"] in seen:
                 continue
             seen.add(work["id"])
-            console.print(
-                f"  {_escape(work['title'] or '(untitled)')}  [dim]{work['kind']} "
-                f"{_escape(work['id'])}[/dim]",
-                highlight=False,
-                soft_wrap=True,
-            )
-    console.print(f"{_count(len(works), 'work')} cited", highlight=False)
+            say(f"  {work['title'] or '(untitled)'}  ", (f"{work['kind']} {work['id']}", "dim"))
+    say(f"{_count(len(works), 'work')} cited")
 
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _escape(text: str | None) -> str:
-    return escape(text or "")

@@ -6,21 +6,21 @@ import sys
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
-from ..config import ConfigError, load_config
+from ..query import MAX_LIMIT
 from ..resolve import SOURCES, Options, SourceCounts, Summary, resolve
 from ..resolve.details import work_details
 from . import app
 from .output import (
     EXIT_OK,
     EXIT_PARTIAL,
-    console,
     fail,
     open_store,
     print_json,
     progress,
     run_query,
+    say,
+    settings,
     table,
     warn,
 )
@@ -64,13 +64,11 @@ def _print_summary(summary: Summary) -> None:
         ],
         rows,
     )
-    console.print(
+    say(
         f"{summary.works} works: {summary.resolved} resolved, {summary.partial} partial, "
         f"{summary.failed} failed, {summary.pending} pending; {summary.merged} merged; "
         f"{summary.requests} requests, {summary.cached} answered from the cache; "
-        f"{summary.seconds:.1f} s",
-        highlight=False,
-        soft_wrap=True,
+        f"{summary.seconds:.1f} s"
     )
     for failure in summary.failures[:20]:
         warn(f"{failure['id']}: {failure['error']}")
@@ -97,7 +95,7 @@ def resolve_command(
         None, "--source", help=f"Only this source: {', '.join(SOURCES)}."
     ),
     limit: Optional[int] = typer.Option(  # noqa: UP045
-        None, "--limit", min=1, help="Resolve at most this many works."
+        None, "--limit", min=1, max=MAX_LIMIT, help="Resolve at most this many works."
     ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
     json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
@@ -105,11 +103,8 @@ def resolve_command(
     """Fetch titles, authors, dates, abstracts and identifiers for the works in the store."""
     if source is not None and source not in SOURCES:
         fail(f"--source {source}: unknown source; choose one of {', '.join(SOURCES)}")
-    with open_store(ctx) as store:
-        try:
-            config = load_config(store.path)
-        except ConfigError as error:
-            fail(str(error))
+    config = settings(ctx)
+    with open_store(ctx, write=True) as store:
         if allow_private_network:
             config = config.with_options(allow_private_network=True)
         options = Options(
@@ -135,18 +130,14 @@ def resolve_command(
     if json:
         print_json(summary.to_json())
     elif summary.offline:
-        console.print(
+        say(
             f"offline: nothing fetched; {summary.works} works wait to be resolved "
-            "and keep their titles from link text",
-            highlight=False,
-            soft_wrap=True,
+            "and keep their titles from link text"
         )
     elif not summary.network:
-        console.print(
+        say(
             f"no network: nothing fetched; {summary.works} works left as they were "
-            "(titles from link text kept)",
-            highlight=False,
-            soft_wrap=True,
+            "(titles from link text kept)"
         )
     elif not quiet or summary.failures:
         _print_summary(summary)
@@ -154,7 +145,7 @@ def resolve_command(
 
 
 def _print_work(work: dict) -> None:
-    console.print(f"[bold]{escape(work['title'] or '(no title)')}[/bold]")
+    say((work["title"] or "(no title)", "bold"))
     lines = [
         ("id", work["id"]),
         ("kind", work["kind"]),
@@ -169,9 +160,11 @@ def _print_work(work: dict) -> None:
     ]
     for name, value in lines:
         if value:
-            console.print(f"  {name:<12}{escape(str(value))}", highlight=False)
+            say(f"  {name:<12}{value}")
     if work["abstract"]:
-        console.print(f"\n{escape(work['abstract'])}\n", highlight=False)
+        say()
+        say(work["abstract"])
+        say()
     if work["sources"]:
         table(
             ["field", "source", "at", "value"],
@@ -182,13 +175,11 @@ def _print_work(work: dict) -> None:
         )
     for mention in work["mentions"]:
         where = mention["topic"] or mention["section"] or ""
-        console.print(
-            f"  - {escape(mention['episode_title'] or '')}"
-            f"{'  [' + escape(where) + ']' if where else ''}: "
-            f"{escape(mention['anchor_text'] or mention['url'])}",
-            highlight=False,
+        say(
+            f"  - {mention['episode_title'] or ''}{f'  [{where}]' if where else ''}: "
+            f"{mention['anchor_text'] or mention['url']}"
         )
-    console.print(f"{len(work['mentions'])} mentions", highlight=False)
+    say(f"{len(work['mentions'])} mentions")
 
 
 @app.command()

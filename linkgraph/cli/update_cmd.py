@@ -6,7 +6,6 @@ import sys
 
 import typer
 
-from ..config import ConfigError, load_config
 from ..feeds import PollReport, UpdateSummary, forget, remembered
 from ..feeds import update as update_feeds
 from ..resolve import SourceCounts
@@ -14,11 +13,13 @@ from . import app
 from .output import (
     EXIT_OK,
     EXIT_PARTIAL,
-    console,
     fail,
     open_store,
     print_json,
     progress,
+    run_query,
+    say,
+    settings,
     table,
     warn,
 )
@@ -43,35 +44,34 @@ def update(
     Exit status: 0 when every feed was polled, 1 when some failed (each named on stderr;
     the others were still ingested), 2 for bad arguments or settings.
     """
-    with open_store(ctx) as store:
-        try:
-            config = load_config(store.path)
-        except ConfigError as error:
-            fail(str(error))
-        with progress(quiet or json or not sys.stderr.isatty()) as bar:
-            polling = bar.add_task("polling feeds", total=len(remembered(store)))
-            resolving: list[int] = []
-            counts: dict[str, SourceCounts] = {}
+    config = settings(ctx)
+    with (
+        open_store(ctx, write=True) as store,
+        progress(quiet or json or not sys.stderr.isatty()) as bar,
+    ):
+        polling = bar.add_task("polling feeds", total=len(remembered(store)))
+        resolving: list[int] = []
+        counts: dict[str, SourceCounts] = {}
 
-            def polled(report: PollReport) -> None:
-                if report.error:
-                    warn(f"{report.url}: {report.error}")
-                bar.advance(polling)
+        def polled(report: PollReport) -> None:
+            if report.error:
+                warn(f"{report.url}: {report.error}")
+            bar.advance(polling)
 
-            def resolved(name: str, source_counts: SourceCounts) -> None:
-                counts[name] = source_counts
-                if not resolving:
-                    resolving.append(bar.add_task("resolving works", total=0))
-                works = sum(c.works for c in counts.values())
-                bar.update(
-                    resolving[0],
-                    total=works,
-                    completed=works - sum(c.pending for c in counts.values()),
-                )
-
-            summary = update_feeds(
-                store, config, resolve_works=not no_resolve, on_polled=polled, progress=resolved
+        def resolved(name: str, source_counts: SourceCounts) -> None:
+            counts[name] = source_counts
+            if not resolving:
+                resolving.append(bar.add_task("resolving works", total=0))
+            works = sum(c.works for c in counts.values())
+            bar.update(
+                resolving[0],
+                total=works,
+                completed=works - sum(c.pending for c in counts.values()),
             )
+
+        summary = update_feeds(
+            store, config, resolve_works=not no_resolve, on_polled=polled, progress=resolved
+        )
     if json:
         print_json(summary.to_json())
     elif not quiet:
@@ -90,7 +90,7 @@ def _print_summary(summary: UpdateSummary) -> None:
         )
     for line in (_feeds_line(summary.feeds), _resolve_line(summary)):
         if line:
-            console.print(line, highlight=False, soft_wrap=True)
+            say(line)
 
 
 def _feeds_line(reports: list[PollReport]) -> str:
@@ -130,13 +130,12 @@ def feeds(
     """The remembered feeds: when each was last polled and how it went."""
     if ctx.invoked_subcommand is not None:
         return
-    with open_store(ctx) as store:
-        rows = remembered(store)
+    rows = run_query(ctx, remembered)
     if json:
         print_json(rows)
         return
     if not rows:
-        console.print(NO_FEEDS, highlight=False, soft_wrap=True)
+        say(NO_FEEDS)
         return
     table(
         ["feed", "podcast", "episodes", "last polled", "status", "error"],
@@ -160,9 +159,7 @@ def remove(
     url: str = typer.Argument(..., help="The feed's URL, as `linkgraph feeds` lists it."),
 ) -> None:
     """Stop polling a feed; the episodes already ingested from it stay."""
-    with open_store(ctx) as store:
+    with open_store(ctx, write=True) as store:
         if not forget(store, url):
             fail(f"feeds remove: {url} is not a remembered feed (see `linkgraph feeds`)")
-    console.print(
-        f"removed {url.strip()}; its episodes stay in the database", highlight=False, soft_wrap=True
-    )
+    say(f"removed {url.strip()}; its episodes stay in the database")

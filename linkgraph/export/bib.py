@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from ..identify import encoded_date
+from ..safetext import real_date
 
 NOT_REFERENCES = {"support", "podcast"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -135,7 +136,7 @@ def parse_date(text: str | None) -> tuple[int, ...]:
     match = _DATE.match(text or "")
     if not match:
         return ()
-    return tuple(int(part) for part in match.groups() if part)
+    return real_date([int(part) for part in match.groups() if part])
 
 
 arxiv_date = encoded_date  # (year, month) an arXiv id encodes: arxiv:1706.03762 -> 2017, 6

@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from ..query import topic_url
+from ..safetext import printable
 
 # characters XML 1.0 forbids even when escaped
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -113,9 +114,12 @@ def mention_rows(graph: nx.DiGraph, store: Any) -> list[dict]:
 
 
 def csv_cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet shows as text: a leading ' before = + - @ tab CR."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """A CSV cell that a spreadsheet shows as text: a leading ' before = + - @ tab CR, and
+    control characters but line ends as ``\\x1b``-style escapes (a terminal showing the
+    file runs no escape sequence)."""
+    if isinstance(value, str):
+        cell = "'" + value if value.startswith(_FORMULA_START) else value
+        return "\r".join(printable(line, lines=True) for line in cell.split("\r"))
     return "" if value is None else value
 
 

@@ -26,12 +26,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from ..config import Config, load_config
 from ..version import __version__
 from .cache import ResponseCache
-from .guard import BlockedURL, check_url
+from .guard import GUARDED_POOLS, BlockedURL, check_url, target
 from .session import Session
 
 API_MAX_BYTES = 10 * 2**20
@@ -44,7 +45,6 @@ PDF_TYPES = ("application/pdf", "application/x-pdf")
 _RETRY_STATUSES = {429, 500, 502, 503, 504}
 _REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
-_MAX_BODY_SECONDS = 120.0
 
 
 class FetchError(Exception):
@@ -215,6 +215,12 @@ class _Transport(HTTPAdapter):
         self.http = http
         super().__init__(pool_connections=128, pool_maxsize=pool_maxsize, max_retries=0)
 
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        """requests' pool manager; its direct connections go to public addresses only."""
+        super().init_poolmanager(*args, **kwargs)
+        if not self.http.config.allow_private_network:
+            self.poolmanager.pool_classes_by_scheme = GUARDED_POOLS
+
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         rules: Rules = getattr(_local, "rules", None) or Rules({}, API_MAX_BYTES)
         host = urlsplit(request.url).netloc.lower()
@@ -230,30 +236,53 @@ class _Transport(HTTPAdapter):
                     raise WrongContentType(
                         f"unexpected content type {_media_type(response.headers['Content-Type'])}"
                     )
-                _read_capped(response, rules.cap_for(response.headers.get("Content-Type")))
+                _read_capped(
+                    response,
+                    rules.cap_for(response.headers.get("Content-Type")),
+                    self.http.config.body_timeout,
+                )
             except BaseException:
                 response.close()
                 raise
         return response
 
 
-def _read_capped(response: requests.Response, cap: int) -> None:
-    """Read the body in chunks, refusing it as soon as it passes ``cap`` bytes."""
+def _read_capped(response: requests.Response, cap: int, seconds: float) -> None:
+    """Read the body, refusing it as soon as it passes ``cap`` bytes or ``seconds`` seconds.
+
+    Each read returns what has arrived (``read1``), so a body trickling in a byte at a time
+    is cut off at the deadline too, not only one sent in large pieces.
+    """
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > cap:
         raise TooLarge(f"body of {int(declared):,} bytes is over the {cap:,} byte limit")
     chunks: list[bytes] = []
     size = 0
-    deadline = time.monotonic() + _MAX_BODY_SECONDS
-    for chunk in response.iter_content(_CHUNK):
+    deadline = time.monotonic() + seconds
+    for chunk in _arriving(response):
         size += len(chunk)
         if size > cap:
             raise TooLarge(f"body is over the {cap:,} byte limit")
         if time.monotonic() > deadline:
-            raise NetworkError("body took too long to arrive")
+            raise NetworkError(f"body took over {seconds:g} s to arrive")
         chunks.append(chunk)
     response._content = b"".join(chunks)
     response._content_consumed = True
+
+
+def _arriving(response: requests.Response) -> Iterator[bytes]:
+    """The decoded body as it arrives, with urllib3's errors as requests raises them."""
+    try:
+        while chunk := response.raw.read1(_CHUNK, decode_content=True):
+            yield chunk
+    except urllib3.exceptions.ProtocolError as error:
+        raise requests.exceptions.ChunkedEncodingError(error) from error
+    except urllib3.exceptions.DecodeError as error:
+        raise requests.exceptions.ContentDecodingError(error) from error
+    except urllib3.exceptions.ReadTimeoutError as error:
+        raise requests.exceptions.ConnectionError(error) from error
+    except urllib3.exceptions.SSLError as error:
+        raise requests.exceptions.SSLError(error) from error
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -393,7 +422,9 @@ class Http:
             self._check(current)
             response = self._get(current, rules, headers)
             if response.status_code in _REDIRECTS and response.headers.get("Location"):
-                current = urljoin(current, response.headers["Location"])
+                following = urljoin(current, response.headers["Location"])
+                headers = without_credentials(headers, current, following)
+                current = following
                 continue
             if response.status_code >= 400:
                 raise HTTPStatusError(f"HTTP {response.status_code}", response.status_code)
@@ -412,14 +443,9 @@ class Http:
 
     def _check(self, url: str) -> None:
         try:
-            check_url(
-                url, allow_private=self.config.allow_private_network, proxies=self.session.proxies
-            )
+            check_url(url, allow_private=self.config.allow_private_network)
         except BlockedURL as error:
             raise Blocked(str(error)) from None
-        except socket.gaierror as error:
-            self._failed_connection(error)
-            raise self._network_error(str(error), error) from None
 
     def _get(self, url: str, rules: Rules, headers: Mapping[str, str] | None) -> requests.Response:
         host = urlsplit(url).netloc.lower()
@@ -432,6 +458,8 @@ class Http:
             _local.rules = rules
             try:
                 response = self._send(url, headers)
+            except BlockedURL as error:  # the host resolved into the private network
+                raise Blocked(str(error)) from None
             except (
                 requests.ConnectionError,
                 requests.Timeout,
@@ -493,6 +521,33 @@ class Http:
 
     def _network_error(self, message: str, error: BaseException) -> NetworkError:
         return NetworkDown(message) if _down(error) else NetworkError(message)
+
+
+CREDENTIAL_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie")
+
+
+def without_credentials(
+    headers: Mapping[str, str] | None, current: str, following: str
+) -> Mapping[str, str] | None:
+    """The headers for a redirect's next hop: credentials dropped when it leaves the host.
+
+    As requests does: they stay for the same scheme, host and port, and for the move from
+    http to https on the same host with the default ports. Hosts are read by the parser
+    the connection uses (an unreadable URL is another host).
+    """
+    if not headers:
+        return headers
+    try:
+        (scheme, host, port), (new_scheme, new_host, new_port) = target(current), target(following)
+    except BlockedURL:
+        same = False
+    else:
+        upgrade = (scheme, port, new_scheme, new_port) == ("http", 80, "https", 443)
+        same = host == new_host and ((scheme, port) == (new_scheme, new_port) or upgrade)
+    if same:
+        return headers
+    secret = {name.lower() for name in CREDENTIAL_HEADERS}
+    return {name: value for name, value in headers.items() if name.lower() not in secret}
 
 
 def host_limits(config: Config) -> dict[str, tuple[float, int]]:

@@ -213,7 +213,7 @@ class _Run:
         self.progress = progress or (lambda source, counts: None)
         self.summary = Summary()
         self.attempted: set[tuple[str, str]] = set()
-        self.held: list[tuple[Target, str]] = []  # failures that may only mean "no network"
+        self.held: list[tuple[Target, str, str]] = []  # failures that may mean "no network"
         self.next_jobs: dict[str, list[Target]] = defaultdict(list)
         self.titles = TitleIndex(store)
 
@@ -246,11 +246,9 @@ class _Run:
             jobs, self.next_jobs = self.without_answered(self.next_jobs), defaultdict(list)
         if self.held and self.http.responses == 0:
             self.http.network_down = True  # no server answered: nothing to hold against works
-        for target, reason in self.held:
+        for target, source, why in self.held:
             if not self.http.network_down:
-                record_failure(self.store, target, reason, self.config)
-                self.counts(reason.split(":", 1)[0]).failed += 1
-                self.summary.failures.append({"id": target.key, "url": target.url, "error": reason})
+                self.fail(source, target, why)
 
     def without_answered(self, jobs: dict[str, list[Target]]) -> dict[str, list[Target]]:
         """Follow-ups whose work an API has answered meanwhile (through a merge) are dropped."""
@@ -316,7 +314,11 @@ class _Run:
         """Apply one answer: store metadata, pass the target on, or count the failure."""
         counts = self.counts(resolver.name)
         if isinstance(outcome, Metadata):
-            applied = apply_metadata(self.store, target, outcome, self.config, self.titles)
+            try:
+                applied = apply_metadata(self.store, target, outcome, self.config, self.titles)
+            except Exception as error:  # an answer that cannot be stored fails its work alone
+                self.fail(resolver.name, target, f"cannot be stored: {_reason(error)}")
+                return
             self.summary.merged += applied.merged
             if applied.status in ("resolved", "partial"):
                 setattr(counts, applied.status, getattr(counts, applied.status) + 1)
@@ -330,14 +332,12 @@ class _Run:
         elif isinstance(outcome, Cancelled):
             pass
         elif isinstance(outcome, NetworkDown):
-            self.held.append((target, f"{resolver.name}: {outcome}"))
+            self.held.append((target, resolver.name, str(outcome)))
         elif self._passes_on(outcome) and self._not_known(resolver, target, outcome):
             pass
         else:
-            reason = f"{resolver.name}: {_reason(outcome)}"
-            record_failure(self.store, target, reason, self.config)
-            counts.failed += 1
-            self.summary.failures.append({"id": target.key, "url": target.url, "error": reason})
+            self.fail(resolver.name, target, _reason(outcome))
+            return
         self.progress(resolver.name, counts)
 
     def _not_known(self, resolver: Resolver, target: Target, outcome: Any) -> bool:
@@ -362,6 +362,14 @@ class _Run:
         self.counts(resolver.name).passed_on += 1
         self.plan(self.next_jobs, following, target)
         return True
+
+    def fail(self, source: str, target: Target, why: str) -> None:
+        """Record a source's failed attempt at a target, count it and report progress."""
+        reason = f"{source}: {why}"
+        record_failure(self.store, target, reason, self.config)
+        self.counts(source).failed += 1
+        self.summary.failures.append({"id": target.key, "url": target.url, "error": reason})
+        self.progress(source, self.counts(source))
 
     @staticmethod
     def _passes_on(outcome: Any) -> bool:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from ..config import Config
 from ..identify import SCHEMES, identify
+from ..safetext import finite
 from ..store import Store, now_iso
 from .base import Metadata, Target
 from .merge import TitleIndex, keeper
@@ -293,15 +294,17 @@ def _write_fields(
         and _wins(meta.source_of("authors"), sources.get("authors"))
         and meta.authors != _authors(store, work_id)
     ):
-        conn.execute("DELETE FROM authorships WHERE work_id = ?", (work_id,))
+        store.forget_authors(work_id)
         for position, name in enumerate(meta.authors):
             conn.execute(
                 "INSERT OR IGNORE INTO authorships (work_id, person_id, position) VALUES (?, ?, ?)",
                 (work_id, store.person_id(name), position),
             )
+        store.drop_orphan_people()
     if meta.authors and _wins(meta.source_of("authors"), sources.get("authors")):
         sources["authors"] = {"source": meta.source_of("authors"), "at": now}
     for name, value in meta.extra.items():
+        value = finite(value)  # kept as JSON: Infinity and NaN are not JSON
         if value not in (None, "", [], {}) and _wins(meta.source_of(name), sources.get(name)):
             sources[name] = {"source": meta.source_of(name), "at": now, "value": value}
     for scheme, name in meta.subjects:

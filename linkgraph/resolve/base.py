@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from ..config import Config
 from ..identify import resolver_for
 from ..net.http import API_MAX_BYTES, JSON_TYPES, Http
+from ..safetext import real_date
 
 
 class ResolveError(Exception):
@@ -147,21 +148,20 @@ _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
 
 
 def iso_date(value: Any) -> str | None:
-    """A date as YYYY, YYYY-MM or YYYY-MM-DD from the many ways sources write one."""
+    """A real date as YYYY, YYYY-MM or YYYY-MM-DD from the many ways sources write one.
+
+    None when there is none, or when the date is impossible (``2023/13/45``, month ``00``).
+    """
     if isinstance(value, (list, tuple)):
-        parts = [
-            int(p) for p in value if isinstance(p, int) or (isinstance(p, str) and p.isdigit())
-        ]
-        if not parts or not 1000 <= parts[0] <= 2999:
-            return None
-        return "-".join([f"{parts[0]:04d}", *[f"{p:02d}" for p in parts[1:3]]])
+        parts = real_date(
+            [int(p) for p in value if isinstance(p, int) or (isinstance(p, str) and p.isdigit())]
+        )
+        return "-".join([f"{parts[0]:04d}", *[f"{p:02d}" for p in parts[1:]]]) if parts else None
     text = clean(value)
     if not text:
         return None
     match = _DATE.search(text)
-    if not match or not 1000 <= int(match.group(1)) <= 2999:
-        return None
-    return iso_date([p for p in match.groups() if p])
+    return iso_date([p for p in match.groups() if p]) if match else None
 
 
 def names(values: Iterable[Any]) -> list[str]:

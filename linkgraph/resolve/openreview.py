@@ -19,6 +19,7 @@ from .base import (
     Target,
     clean,
     fetch_json,
+    iso_date,
     names,
     serves,
     single,
@@ -32,8 +33,12 @@ def _value(field: Any) -> Any:
 def _date(note: dict) -> str | None:
     for key in ("pdate", "odate", "cdate", "tcdate"):
         stamp = note.get(key)
-        if isinstance(stamp, (int, float)) and stamp > 0:
-            return datetime.fromtimestamp(stamp / 1000, tz=timezone.utc).date().isoformat()
+        if isinstance(stamp, (int, float)) and not isinstance(stamp, bool) and stamp > 0:
+            try:
+                moment = datetime.fromtimestamp(stamp / 1000, tz=timezone.utc)
+            except (OverflowError, OSError, ValueError):  # a time no clock holds: no date
+                continue
+            return iso_date([moment.year, moment.month, moment.day])
     return None
 
 

@@ -13,6 +13,8 @@ class SourceError(ValueError):
 
 
 _DECLARED = re.compile(rb"""(?:encoding|charset)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_CHARACTER_REFERENCE = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+_XML_ENCODING = re.compile(r"""^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*["'])[^"']*""")
 
 
 def decode_text(data: bytes) -> str:
@@ -40,4 +42,26 @@ def decode_text(data: bytes) -> str:
             f"is not valid {encoding.replace('-sig', '')} text "
             f"(byte 0x{data[error.start]:02x} at offset {error.start})"
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return _CHARACTER_REFERENCE.sub(_valid_reference, text) if "&#" in text else text
+
+
+def _valid_reference(match: re.Match[str]) -> str:
+    """A character reference to a surrogate or past U+10FFFF becomes one to U+FFFD.
+
+    Such references name no character (HTML reads them as U+FFFD); left alone, they would
+    put lone surrogates into the text.
+    """
+    digits = match.group(1)
+    code = int(digits[1:], 16) if digits[0] in "xX" else int(digits)
+    return "&#xFFFD;" if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else match.group()
+
+
+def utf8_document(data: bytes) -> bytes:
+    """An XML document checked and decoded as ``decode_text`` does, as UTF-8 bytes.
+
+    For parsers that detect encodings themselves and would read invalid bytes as mojibake:
+    they get text already held to its declared encoding, declared as UTF-8.
+    """
+    text = _XML_ENCODING.sub(r"\g<1>utf-8", decode_text(data), count=1)
+    return text.encode("utf-8")

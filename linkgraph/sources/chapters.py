@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 
 from ..model import Mention, Topic
 from .base import SourceError, decode_text
 from .html import http_url
 
+MAX_START_SECONDS = 7 * 24 * 3600  # a week: no episode is longer; later starts are no times
+
 
 def read_chapters(data: bytes) -> tuple[list[Topic], list[Mention]]:
     """Chapters as topics in start-time order, and each chapter's ``url`` as a mention of it.
 
-    Silent chapters (``"toc": false``) and chapters without a title or start time are left out.
+    Silent chapters (``"toc": false``) and chapters without a title or a start time from 0
+    to ``MAX_START_SECONDS`` (``Infinity``, ``NaN`` and ``1e999`` are none) are left out.
     """
     try:
         document = json.loads(decode_text(data))
@@ -43,6 +47,6 @@ def _start(chapter: object) -> float | None:
         return None
     try:
         seconds = float(start)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return seconds if seconds >= 0 else None
+    return seconds if math.isfinite(seconds) and 0 <= seconds <= MAX_START_SECONDS else None

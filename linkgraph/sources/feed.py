@@ -14,7 +14,7 @@ import feedparser
 from defusedxml import DefusedXmlException
 
 from ..model import Episode, Person
-from .base import SourceError
+from .base import SourceError, utf8_document
 from .html import extract_links, http_url, iso_datetime, parse_html
 
 PODCAST_NAMESPACES = frozenset(
@@ -45,6 +45,7 @@ class _PodcastTags:
 def read(data: bytes, source: str) -> list[Episode]:
     """Read a podcast feed into one Episode per item, with links and topics from its notes."""
     refuse_entity_declarations(data)
+    data = utf8_document(data)
     parsed = feedparser.parse(io.BytesIO(data))
     channel_tags, item_tags = _podcast_tags(data, len(parsed.entries))
     items = [pair for pair in zip(parsed.entries, item_tags, strict=True) if _is_item(pair[0])]
