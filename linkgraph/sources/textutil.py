@@ -13,10 +13,13 @@ _TLDS = (
     "page|site|tech|news|pub|academy|institute|foundation|world|global|ac|cc|to|is|im|ms|la|"
     "network|online|substack|link|wiki|works|pro|biz|ngo|one|systems|studio|media|community"
 )
-_SCHEME_URL = re.compile(r"\bhttps?://[^\s<>\"'`\u0000-\u001f\u007f]+", re.IGNORECASE)
+# URL characters; an apostrophe counts only between two of them ("/wiki/Fermat's_Last_Theorem"),
+# so a quote that closes around a URL ('https://x.org') stays outside it.
+_URL_CHARS = r"[^\s<>\"'`\u0000-\u001f\u007f]+(?:'[^\s<>\"'`\u0000-\u001f\u007f]+)*"
+_SCHEME_URL = re.compile(r"\bhttps?://" + _URL_CHARS, re.IGNORECASE)
 _SCHEMELESS_URL = re.compile(
     r"(?<![\w@/.:-])(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r")"
-    r"(?![\w-])(?::\d{2,5})?(?:/[^\s<>\"'`\u0000-\u001f\u007f]*)?",
+    r"(?![\w-])(?::\d{2,5})?(?:/(?:" + _URL_CHARS + r")?)?",
     re.IGNORECASE,
 )
 _TRAILING = ".,;:!?*'\"’”»"

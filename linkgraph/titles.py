@@ -1,0 +1,123 @@
+"""Provisional work titles, before resolution: the best anchor text seen, else the URL.
+
+An anchor text is a title when it names something. It names nothing when it is casual
+lowercase wording ("a paper", "here", "interesting"), or when, once the words that only name
+the link itself are taken away (the site it points to, its file type, nouns for links and
+documents such as "link", "video", "website"), nothing is left ("YouTube link", "PDF",
+"Twitter"). Such a work is labelled from its URL instead: its site and
+a readable slug ("en.wikipedia.org: Fermat's Last Theorem"), while the anchor stays on the
+mention.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+_CASUAL_WORDS = 3  # an all-lowercase anchor of up to this many words is wording, not a name
+# Nouns for links and documents themselves, and the words that point at them: what is left of
+# "the video", "this website" or "Link to the PDF" once they go names nothing.
+# fmt: off
+_LINK_WORDS = frozenset({
+    "a", "an", "the", "this", "that", "these", "those", "our", "my", "his", "her", "their", "its",
+    "to", "on", "at", "of", "in", "for", "via", "see",
+    "link", "links", "here", "page", "pages", "site", "website", "webpage", "homepage", "home",
+    "url", "web", "online", "video", "videos", "clip", "audio", "podcast", "episode", "episodes",
+    "post", "posts", "blog", "article", "articles", "paper", "papers", "pdf", "preprint", "doc",
+    "docs", "document", "slides", "talk", "thread", "tweet", "tweets", "repo", "repository",
+    "code", "source", "profile", "channel", "account", "transcript", "notes", "more", "info",
+    "details",
+})
+# fmt: on
+_GENERIC_FILES = frozenset({"index", "default", "home", "main", "watch", "view", "abs", "pdf"})
+_SLUG_LIMIT = 80
+_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")  # ".html", ".pdf"; not ".12642"
+_TITLE_WORDS = 30  # beyond this many words, longer is no better
+
+
+def anchor_title(anchor_text: str, url: str | None = None) -> str | None:
+    """A provisional work title from a link's text, or None when the text names nothing."""
+    text = " ".join(anchor_text.split())
+    if len(text) < 2 or _looks_like_url(text) or is_vague(text, url):
+        return None
+    return text
+
+
+def is_vague(text: str, url: str | None = None) -> bool:
+    """Whether anchor text says nothing about which work the link ``url`` points to."""
+    words = _WORD.findall(text)
+    if not words:
+        return True
+    if _is_plain_word(text):
+        return len(words) <= _CASUAL_WORDS
+    return all(word.lower() in _link_words(url) for word in words)
+
+
+def _is_plain_word(word: str) -> bool:
+    """A lowercase word without digits: an ordinary word, not a name."""
+    return word == word.lower() and not any(c.isdigit() for c in word)
+
+
+def _link_words(url: str | None) -> frozenset[str] | set[str]:
+    """The link nouns, plus the words of ``url``'s host and its file extension."""
+    if not url:
+        return _LINK_WORDS
+    parts = urlsplit(url)
+    own = {label for label in (parts.hostname or "").split(".") if len(label) > 2}
+    extension = parts.path.rpartition(".")[2].lower() if "." in parts.path[-6:] else ""
+    return _LINK_WORDS | own | {extension}
+
+
+def _looks_like_url(text: str) -> bool:
+    return "://" in text or "/" in text[:20]
+
+
+def url_label(url: str) -> str:
+    """A work's label from its URL until it has a title: its site and a readable slug."""
+    parts = urlsplit(url)
+    host = (parts.hostname or url).removeprefix("www.")
+    slug = _slug(parts.path, parts.query)
+    return f"{host}: {slug}" if slug else host
+
+
+def _slug(path: str, query: str) -> str:
+    """The last telling path segment (or the first query value) as words."""
+    segments = [unquote(s) for s in path.split("/") if s]
+    while segments:
+        stem = _EXTENSION.sub("", segments[-1])
+        if stem.lower() not in _GENERIC_FILES and any(c.isalnum() for c in stem):
+            break
+        segments.pop()
+    if segments:
+        words = _EXTENSION.sub("", segments[-1])
+    else:
+        values = [value for _, value in parse_qsl(query) if value]
+        words = values[0] if values else ""
+    words = " ".join(re.sub(r"[-_+]+", " ", words).split())
+    return words if len(words) <= _SLUG_LIMIT else words[: _SLUG_LIMIT - 1].rstrip() + "…"
+
+
+def title_score(title: str | None) -> tuple[bool, int]:
+    """How title-like an anchor text is: capitalised first, then longer."""
+    if not title:
+        return (False, 0)
+    return (title[0].isupper() or title[0].isdigit(), min(len(title.split()), _TITLE_WORDS))
+
+
+def better_title(candidate: str, current: str | None, current_is_label: bool = False) -> bool:
+    """Whether ``candidate`` should replace ``current`` as a work's provisional title.
+
+    The most complete naming wins: a title that holds the current one and says more
+    ("Sleeper Agents: Training Deceptive LLMs ..." over "Sleeper Agents") replaces it, one
+    held by the current title never does; otherwise the more title-like text wins. Any
+    anchor title beats a label made from the URL.
+    """
+    if not current or current_is_label:
+        return True
+    new, old = candidate.casefold(), current.casefold()
+    if old in new:
+        return len(new) > len(old)
+    if new in old:
+        return False
+    return title_score(candidate) > title_score(current)
