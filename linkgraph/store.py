@@ -367,8 +367,12 @@ class Store:
 
 
 def episode_hash(episode: Episode) -> str:
-    """A digest of everything a reader found in an episode; equal digests mean no change."""
-    payload = json.dumps(episode, sort_keys=True, ensure_ascii=False, default=_plain)
+    """A digest of everything a reader found in an episode; equal digests mean no change.
+
+    The reader's warnings are left out: they follow from the rest.
+    """
+    found = {name: value for name, value in vars(episode).items() if name != "warnings"}
+    payload = json.dumps(found, sort_keys=True, ensure_ascii=False, default=_plain)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

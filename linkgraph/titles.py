@@ -75,14 +75,15 @@ def _looks_like_url(text: str) -> bool:
 
 def url_label(url: str) -> str:
     """A work's label from its URL until it has a title: its site and a readable slug."""
-    parts = urlsplit(url)
-    host = (parts.hostname or url).removeprefix("www.")
-    slug = _slug(parts.path, parts.query)
+    host = (urlsplit(url).hostname or url).removeprefix("www.")
+    slug = readable_slug(url)
     return f"{host}: {slug}" if slug else host
 
 
-def _slug(path: str, query: str) -> str:
-    """The last telling path segment (or the first query value) as words."""
+def readable_slug(url: str) -> str:
+    """The last telling path segment of a URL (or its first query value) as words."""
+    parts = urlsplit(url)
+    path, query = parts.path, parts.query
     segments = [unquote(s) for s in path.split("/") if s]
     while segments:
         stem = _EXTENSION.sub("", segments[-1])

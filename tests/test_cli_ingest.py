@@ -102,7 +102,7 @@ def test_every_url_form_of_a_work_is_one_work(env):
     assert sorted(e["episode_title"] for e in cited) == [
         "7 - Open Models with Ada Park",
         "Ep A",
-        "notes",
+        "Notes for this week",  # pasted notes are titled by their first line
     ]
     markdown_episode = next(e for e in cited if e["episode_title"].startswith("7 -"))
     mention = markdown_episode["mentions"][0]

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..model import Episode, Mention, Topic
 from .base import SourceError, decode_text
+from .dates import iso_datetime
 from .textutil import find_urls, sentence_around, timestamped_topic
 
 BLOCK_TAGS = frozenset(
@@ -78,11 +77,6 @@ _LABEL_LIMIT = 80  # a group label such as "Main papers:" is a short line
 _HTTP = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
 _HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _BULLET = re.compile(r"(?:[-*•·–]|\d{1,2}[.)])\s")
-_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?)?",
-    re.IGNORECASE,
-)
 
 
 def http_url(value: str | None) -> str | None:
@@ -100,47 +94,6 @@ def absolute_url(base: str | None, href: str) -> str | None:
         return http_url(urljoin(base or "", href.strip()))
     except ValueError:
         return None
-
-
-def iso_datetime(value: str | None) -> str | None:
-    """Normalise an ISO 8601, Jekyll (``2023-11-26 15:30 -0700``) or RFC 822 date to ISO 8601."""
-    value = (value or "").strip()
-    match = _DATETIME.fullmatch(value)
-    if match:
-        return _iso_from_match(match)
-    try:
-        return parsedate_to_datetime(value).isoformat()
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def _iso_from_match(match: re.Match[str]) -> str | None:
-    year, month, day, hour, minute, second, offset = match.groups()
-    try:
-        if hour is None:
-            return datetime(int(year), int(month), int(day)).date().isoformat()
-        moment = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour),
-            int(minute),
-            int(second or 0),
-            tzinfo=_timezone(offset),
-        )
-    except ValueError:
-        return None
-    return moment.isoformat()
-
-
-def _timezone(offset: str | None) -> timezone | None:
-    if not offset:
-        return None
-    if offset.upper() == "Z":
-        return timezone.utc
-    digits = offset[1:].replace(":", "")
-    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return timezone(-delta if offset[0] == "-" else delta)
 
 
 @dataclass
@@ -162,6 +115,7 @@ class _Walker:
     def __init__(self, base_url: str | None, timestamps: bool) -> None:
         self.base_url = http_url(base_url)
         self.timestamps = timestamps
+        self.text_length = 0  # characters of text outside markup, for comparing notes
         self.topics: list[Topic] = []
         self.mentions: list[Mention] = []
         self.saw_text = False
@@ -306,6 +260,7 @@ class _Walker:
         if not line and not spans:
             return
         self.saw_text = True
+        self.text_length += len(line)
         stamped = self.timestamps and self._timestamp_topic(line)
         section = self._section(line, bool(spans))
         if stamped:  # a timestamp line is a topic, not an entry of a link group
@@ -454,8 +409,16 @@ def extract_links(
     html: str, base_url: str | None = None, *, timestamps: bool = False
 ) -> tuple[list[Topic], list[Mention]]:
     """Topics (headings, and timestamp lines when ``timestamps``) and link mentions of HTML."""
+    return read_notes(html, base_url, timestamps=timestamps)[:2]
+
+
+def read_notes(
+    html: str, base_url: str | None = None, *, timestamps: bool = True
+) -> tuple[list[Topic], list[Mention], int]:
+    """Topics and mentions of show notes in HTML, and the length of their text."""
     tree = parse_html(html)
-    return _walk(tree.body or tree.root, base_url, timestamps).finish()
+    walker = _walk(tree.body or tree.root, base_url, timestamps)
+    return (*walker.finish(), walker.text_length)
 
 
 def read(data: bytes, source: str) -> list[Episode]:
