@@ -67,16 +67,17 @@ def test_timestamp_lines_in_the_notes_are_topics():
 
 def test_links_after_a_list_of_chapters_belong_to_no_chapter():
     episode = read_feed("podcast_rss2.xml")[0]
+    # links whose text is their own URL take the title of their "Label: url" line
     assert [(m.url, m.anchor_text, m.topic, m.section) for m in episode.mentions] == [
-        ("https://www.patreon.com/papertrails", "patreon.com/papertrails", None, None),
+        ("https://www.patreon.com/papertrails", "Patreon", None, None),
         (
             "https://papertrails.example/episode/2024/01/15/reward-hacking.html",
-            "papertrails.example/episode/2024/01/15/reward-hacking.html",
+            "The transcript",
             None,
             None,
         ),
-        ("https://arxiv.org/abs/2401.01234", "arxiv.org/abs/2401.01234", None, "Main papers"),
-        ("https://patpainter.net", "patpainter.net", None, None),
+        ("https://arxiv.org/abs/2401.01234", "Goodhart in Practice", None, "Main papers"),
+        ("https://patpainter.net", "Episode art by Pat Painter", None, None),
     ]
     assert episode.mentions[2].context == "Goodhart in Practice: arxiv.org/abs/2401.01234"
 

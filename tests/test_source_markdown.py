@@ -51,10 +51,11 @@ def test_inline_reference_autolink_html_and_image_links_are_mentions_in_order():
             "https://deepmind.example.com/spec-gaming",
             0,
         ),  # <autolink>
-        ("https://en.wikipedia.org/wiki/Goodhart%27s_law", "", 0),  # (text)[url] is no link
+        # (text)[url] and [text] (url) are no links, but their text still names the URL
+        ("https://en.wikipedia.org/wiki/Goodhart%27s_law", "Goodhart's law", 0),
         ("https://github.com/example/rewardlab", "rewardlab", 1),  # raw <a href>
         ("https://arxiv.org/abs/1906.01820the", "", 1),  # bare, as written
-        ("https://www.alignmentforum.org/posts/elk-report", "", 2),  # [text] (url) is no link
+        ("https://www.alignmentforum.org/posts/elk-report", "Eliciting Latent Knowledge", 2),
         ("https://example-blog.com/posts/reward-bench", "the table", 2),
         ("https://example-blog.com/posts/reward-bench", "RewardBench logo", 2),  # image link
         ("https://adapark.example.org/", "adapark.example.org", 3),

@@ -22,6 +22,12 @@ _SCHEMELESS_URL = re.compile(
     r"(?![\w-])(?::\d{2,5})?(?:/(?:" + _URL_CHARS + r")?)?",
     re.IGNORECASE,
 )
+_HOST_FIRST = re.compile(
+    r"(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:"
+    + _TLDS
+    + r")(?::\d{2,5})?(?=[/?#]|$)",
+    re.IGNORECASE,
+)
 _TRAILING = ".,;:!?*'\"’”»"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 
@@ -66,6 +72,11 @@ def find_urls(text: str, *, schemeless: bool = False) -> list[FoundURL]:
             found.append(FoundURL(start, start + len(written), written, "https://" + written))
     found.sort(key=lambda f: f.start)
     return found
+
+
+def starts_with_host(text: str) -> bool:
+    """Whether ``text`` begins with a host name (``twitter.com/x``), not a file or path."""
+    return bool(_HOST_FIRST.match(text))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -129,7 +140,8 @@ _ENTRY_LEAD = re.compile(
     r"^\s*(?:[-*•·–]\s+|\d{1,3}[.)]\s+)?"
     r"(?:[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}[\])]?\s*(?:[-–—|]\s+)?)?"
 )
-_BRACKETED = re.compile(r"\s*\[([^\[\]]+)\]\s*")  # "[Title] url"
+_BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*\(?\s*$")  # "[Title] url", "[Title] (url)"
+_PARENTHESISED = re.compile(r"\(([^()]+)\)\[$")  # "(Title)[url]", markdown turned around
 _DASH_BEFORE = re.compile(r"\s+[-–—]+\s*$")  # "Title - url", "Title — url"
 _DASH_AFTER = re.compile(r"\s*[-–—|]+\s+")  # "url - Title"
 _COLON_BEFORE = re.compile(r":\s+$")  # "Title: url" (a colon with no space is part of a word)
@@ -143,7 +155,8 @@ def entry_label(line: str, start: int, end: int, before_from: int = 0, after_to:
     """The title a line gives the URL written at ``[start, end)``, or "" when it gives none.
 
     The forms: ``Title: url``, ``Title - url`` (or an en or em dash), ``Title (url)``,
-    ``[Title] url``, and ``url - Title``; a list marker and a timestamp before the title
+    ``[Title] url``, ``url - Title``, and markdown links broken by a space or turned
+    around (``[Title] (url)``, ``(Title)[url]``); a list marker and a timestamp before the title
     are not part of it. Only the text between the previous URL (ending at ``before_from``)
     and the next one (starting at ``after_to``) is looked at, and a label that runs over
     a sentence break is prose, not a title.
@@ -153,7 +166,9 @@ def entry_label(line: str, start: int, end: int, before_from: int = 0, after_to:
     if before_from == 0:
         before = before[_ENTRY_LEAD.match(before).end() :]
     label = ""
-    bracketed = _BRACKETED.fullmatch(before)
+    bracketed = _BRACKETED.search(before) or (
+        after.startswith("]") and _PARENTHESISED.search(before)
+    )
     dash = _DASH_BEFORE.search(before)
     colon = _COLON_BEFORE.search(before)
     if bracketed:
