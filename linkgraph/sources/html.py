@@ -82,6 +82,9 @@ LIST_TAGS = frozenset({"ul", "ol", "menu"})
 _TIMESTAMP_RANK = 10  # timestamped topics nest below any heading, deeper lists deeper still
 _LABEL_LIMIT = 80  # a group label such as "Main papers:" is a short line
 _BARE_LABEL_WORDS = 6  # a label without a colon ("Quick Hits") is shorter still
+_PADDING = re.compile(r"^(?:%20|\s)+|(?:%20|\s)+$")  # href="%20https://…": a pasted space
+_INVISIBLE = re.compile("[\t\n\r\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_DOUBLED_SCHEME = re.compile(r"^https?://(?=https?://)", re.IGNORECASE)  # "http://https://x"
 _LOOSE_URL = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 _HTTP = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
 _HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -139,6 +142,7 @@ class _Walker:
         self._label_bullets: bool | None = None  # whether the label's entries are bulleted
         self._title_above: str | None = None  # a short line that may title a URL below it
         self._tentative: tuple[int, str] | None = None  # (mention, its anchor) titled so
+        self._closed: int | None = None  # the link just closed, while no text follows it
         self._toc: dict[str, int] = {}  # "#anchor" links in lists -> list depth
         self._on_timestamp_line: set[int] = set()  # mentions on their own timestamp line
 
@@ -206,10 +210,14 @@ class _Walker:
                 self._spans.append(
                     (len(self.mentions) - 1, self._length + found.start, self._length + found.end)
                 )
+        if not self._link and text.strip():
+            self._closed = None
         self._parts.append(text)
         self._length += len(text)
 
     def _open_link(self, href: str | None) -> None:
+        """Start a link; one right after a link to the same URL, with nothing between,
+        goes on with it (an ``<a>`` left open across blocks is cloned into each)."""
         if not href:
             return
         href = href.strip()
@@ -218,23 +226,33 @@ class _Walker:
                 self._toc.setdefault(unquote(href[1:]), len(self._sections))
             return
         url = self._absolute(href)
-        if url:
+        closed, self._closed = self._closed, None
+        if url and closed is not None and self.mentions[closed].url == url:
+            self._link = _OpenLink(closed, self._length, [self.mentions[closed].anchor_text, " "])
+        elif url:
             self.mentions.append(Mention(url))
             self._link = _OpenLink(len(self.mentions) - 1, self._length)
 
     def _close_link(self, link: _OpenLink) -> None:
         self._link = None
+        self._closed = link.mention
         self.mentions[link.mention].anchor_text = " ".join("".join(link.text).split())
-        if link.start is not None:
-            self._spans.append((link.mention, link.start, self._length))
+        if link.start is None:
+            return
+        for position, (index, start, _) in enumerate(self._spans):
+            if index == link.mention:  # the same link went on in this line
+                self._spans[position] = (index, start, self._length)
+                return
+        self._spans.append((link.mention, link.start, self._length))
 
     def _absolute(self, href: str) -> str | None:
         """An href as an absolute http(s) URL, or None when it is none.
 
         ``twitter.com/x`` is a host written without its scheme, not a path under the page,
-        and text pasted where a URL belongs (``href="Joar Wandborg"``) is no link.
+        and text pasted where a URL belongs (``href="Joar Wandborg"``) is no link. Pasting
+        slips are undone: invisible marks, spaces around it, a scheme written twice.
         """
-        href = href.replace("\t", "").replace("\n", "").replace("\r", "")
+        href = _DOUBLED_SCHEME.sub("", _PADDING.sub("", _INVISIBLE.sub("", href)))
         if _HAS_SCHEME.match(href):
             return http_url(href)
         if starts_with_host(href):
@@ -301,7 +319,8 @@ class _Walker:
     def _name_links(self, text: str, spans: list[tuple[int, int, int]]) -> None:
         """Give links written as their own URL the title their line gives them.
 
-        The same forms as in plain-text notes: ``Title - url``, ``Title: url``,
+        Only URLs shown as text divide a line between titles. The same forms as in
+        plain-text notes: ``Title - url``, ``Title: url``,
         ``Title (url)``, ``[Title] url``, ``url - Title``, and a short line right above a
         line that is only the URL (unless another such line follows: then that short
         line heads a group of URLs).
@@ -311,12 +330,15 @@ class _Walker:
             index, anchor = self._tentative
             self.mentions[index].anchor_text = anchor
         self._tentative = None
-        for position, (index, start, end) in enumerate(spans):
+        written = [
+            (i, s, e)
+            for i, s, e in spans
+            if _names_itself(self.mentions[i].anchor_text, self.mentions[i].url)
+        ]
+        for position, (index, start, end) in enumerate(written):
             mention = self.mentions[index]
-            if not _names_itself(mention.anchor_text, mention.url):
-                continue
-            before = spans[position - 1][2] if position else 0
-            after = spans[position + 1][1] if position + 1 < len(spans) else -1
+            before = written[position - 1][2] if position else 0
+            after = written[position + 1][1] if position + 1 < len(written) else -1
             label = entry_label(text, start, end, before, after)
             if label:
                 mention.anchor_text = label
