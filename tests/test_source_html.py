@@ -348,3 +348,24 @@ def test_hrefs_without_a_scheme(href, url):
         for m in extract_links(f'<a href="{href}">x</a>', "https://papertrails.example/ep/")[1]
     ]
     assert found == ([url] if url else [])
+
+
+def test_a_link_left_open_across_blocks_is_one_link():
+    html = '<p><a href="https://x.example/a"></p><p>The page.</a></p><p>Then <a href="https://x.example/a">again</a></p>'
+    assert anchors(html) == [
+        ("https://x.example/a", "The page.", None),
+        ("https://x.example/a", "again", None),  # text between: another mention
+    ]
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "%20https://x.example/a",
+        " https://x.example/a%20",
+        "\u202ahttps://x.example/a",
+        "http://https://x.example/a",
+    ],
+)
+def test_pasting_slips_in_hrefs_are_undone(href):
+    assert [m.url for m in extract_links(f'<a href="{href}">a</a>')[1]] == ["https://x.example/a"]

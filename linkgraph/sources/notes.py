@@ -18,6 +18,7 @@ from .feedxml import NotesField
 
 _TRUNCATED = re.compile(r"…|\.\.\.|%5B\.\.\.%5D|\[\.\.\.\]|%E2%80%A6", re.IGNORECASE)
 _TEASER_END = re.compile(r"(?:…|\.\.\.|\[(?:…|\.\.\.|&#8230;)\])\W*$")
+_MARKUP = re.compile(r"<[^>]*>")  # enough to see the end of a teaser's text
 _LOOSE = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
 
 
@@ -62,7 +63,7 @@ def read_fields(
     for reading in readings:
         if reading is richest:
             continue
-        teaser = bool(_TEASER_END.search(reading.field.value))
+        teaser = bool(_TEASER_END.search(_MARKUP.sub("", reading.field.value)))
         for mention in reading.mentions:
             key = _loose(mention.url)
             if not _is_copy(key, mention.url, known, teaser):

@@ -42,6 +42,7 @@ MAX_HEADING_CHARS = 80
 MAX_LINK_LINE_CHARS = 300
 MAX_BARE_HEADING_WORDS = 6  # "Quick Hits", "Deep Dives": a heading without a colon is short
 MAX_TITLE_CHARS = 100
+_LABELLED = re.compile(r"[^:]{1,60}:\s+\S.{0,80}")  # "Andy's Twitter handle: @andy"
 
 
 @dataclass
@@ -80,10 +81,15 @@ def _without_urls(text: str, urls: list[FoundURL]) -> str:
 
 
 def _is_prose(text: str, urls: list[FoundURL], bullet: bool) -> bool:
-    """Whether a line reads as running text rather than a list entry."""
+    """Whether a line reads as running text rather than a list entry.
+
+    A short "Label: value" line is an entry even without a URL ("Twitter: @handle").
+    """
     if bullet:
         return False
-    if not urls or len(text) > MAX_LINK_LINE_CHARS:
+    if not urls:
+        return not _LABELLED.fullmatch(text) or bool(SENTENCE_BREAK.search(text))
+    if len(text) > MAX_LINK_LINE_CHARS:
         return True
     return bool(SENTENCE_BREAK.search(_without_urls(text, urls)))
 
@@ -135,7 +141,8 @@ def _is_bare_heading(line: _Line) -> bool:
         line.kind == "prose"
         and not line.urls
         and len(text.split()) <= MAX_BARE_HEADING_WORDS
-        and text[-1] not in ".!?,;:…"
+        and ":" not in text
+        and text[-1] not in ".!?,;…"
     )
 
 
