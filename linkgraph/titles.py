@@ -1,12 +1,12 @@
 """Provisional work titles, before resolution: the best anchor text seen, else the URL.
 
-An anchor text is a title when it names something. It names nothing when it is casual
-lowercase wording ("a paper", "here", "interesting"), or when, once the words that only name
-the link itself are taken away (the site it points to, its file type, nouns for links and
-documents such as "link", "video", "website"), nothing is left ("YouTube link", "PDF",
-"Twitter"). Such a work is labelled from its URL instead: its site and
-a readable slug ("en.wikipedia.org: Fermat's Last Theorem"), while the anchor stays on the
-mention.
+An anchor text is a title when it names something. It names nothing when, once the words
+that only name the link itself are taken away (the site it points to, its file type, nouns
+for links and documents such as "link", "video", "website", articles and pointers such as
+"a", "this", "here"), nothing is left ("YouTube link", "PDF", "Twitter", "a paper"), or only
+one ordinary lowercase word ("interesting", "have"). Such a work is labelled from its URL
+instead: its site and a readable slug ("en.wikipedia.org: Fermat's Last Theorem"), while the
+anchor stays on the mention.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
-_CASUAL_WORDS = 3  # an all-lowercase anchor of up to this many words is wording, not a name
 # Nouns for links and documents themselves, and the words that point at them: what is left of
 # "the video", "this website" or "Link to the PDF" once they go names nothing.
 # fmt: off
@@ -45,13 +44,18 @@ def anchor_title(anchor_text: str, url: str | None = None) -> str | None:
 
 
 def is_vague(text: str, url: str | None = None) -> bool:
-    """Whether anchor text says nothing about which work the link ``url`` points to."""
+    """Whether anchor text says nothing about which work the link ``url`` points to.
+
+    Once the words that only name the link itself are taken away (its site, its file type,
+    words for links and documents, articles and pointers), nothing may be left, or, in
+    casual lowercase wording, one ordinary word ("a paper", "interesting", "YouTube link").
+    "causal scrubbing" or "Polysemanticity" still name something.
+    """
     words = _WORD.findall(text)
-    if not words:
+    naming = [word for word in words if word.lower() not in _link_words(url)]
+    if not naming:
         return True
-    if _is_plain_word(text):
-        return len(words) <= _CASUAL_WORDS
-    return all(word.lower() in _link_words(url) for word in words)
+    return _is_plain_word(text) and len(naming) == 1
 
 
 def _is_plain_word(word: str) -> bool:

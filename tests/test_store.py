@@ -171,10 +171,10 @@ def test_normalize_name():
 
 
 def test_work_title_takes_the_most_complete_anchor_until_resolved(store):
-    casual = _episode(mentions=[Mention("https://arxiv.org/abs/2201.05159", "talked about")])
+    casual = _episode(mentions=[Mention("https://arxiv.org/abs/2201.05159", "this paper")])
     store.save_episodes([casual])
     assert store.scalar("SELECT title FROM works") == "arxiv.org: 2201.05159"  # vague anchor
-    assert store.scalar("SELECT anchor_text FROM mentions") == "talked about"
+    assert store.scalar("SELECT anchor_text FROM mentions") == "this paper"
     short = _episode(
         source="/notes/two.md",
         mentions=[Mention("arxiv.org/abs/2201.05159", "Structured access")],

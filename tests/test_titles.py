@@ -28,6 +28,8 @@ from linkgraph.titles import anchor_title, better_title, url_label
         ("interesting", "https://example.org/x", None),
         ("here", "https://example.org/x", None),
         ("the democratization paper", "https://arxiv.org/abs/2303.12642", None),
+        ("causal scrubbing", "https://www.lesswrong.com/posts/x", "causal scrubbing"),
+        ("Polysemanticity", "https://en.wikipedia.org/wiki/Polysemy", "Polysemanticity"),
         # only the link itself: its site, its file type, words for links
         ("YouTube link", "https://www.youtube.com/watch?v=ngTCf2cnGkY", None),
         ("arXiv", "https://arxiv.org/abs/2303.12642", None),

@@ -41,7 +41,7 @@ _TRANSCRIPT = re.compile(r"transcript|episode", re.IGNORECASE)
 MAX_HEADING_CHARS = 80
 MAX_LINK_LINE_CHARS = 300
 MAX_BARE_HEADING_WORDS = 6  # "Quick Hits", "Deep Dives": a heading without a colon is short
-MAX_TITLE_CHARS = 100
+MAX_TITLE_CHARS = 80
 _LABELLED = re.compile(r"[^:]{1,60}:\s+\S.{0,80}")  # "Andy's Twitter handle: @andy"
 
 
@@ -319,7 +319,9 @@ def _title(notes: _Notes, source: str) -> str:
     first = next((line for line in notes.lines if _is_text_line(line)), None)
     if first:
         text = SENTENCE_BREAK.split(first.text)[0].rstrip(".")
-        return text if len(text) <= MAX_TITLE_CHARS else text[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+        if len(text) <= MAX_TITLE_CHARS:
+            return text
+        return text[:MAX_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     return PureWindowsPath(source.split("?")[0].rstrip("/\\")).stem or source
 
 
