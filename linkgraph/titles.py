@@ -20,7 +20,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 # fmt: off
 _LINK_WORDS = frozenset({
     "a", "an", "the", "this", "that", "these", "those", "our", "my", "his", "her", "their", "its",
-    "to", "on", "at", "of", "in", "for", "via", "see",
+    "to", "on", "at", "of", "in", "for", "via", "see", "me", "us", "you", "him", "them", "it",
     "link", "links", "here", "page", "pages", "site", "website", "webpage", "homepage", "home",
     "url", "web", "online", "video", "videos", "clip", "audio", "podcast", "episode", "episodes",
     "post", "posts", "blog", "article", "articles", "paper", "papers", "pdf", "preprint", "doc",
@@ -29,6 +29,7 @@ _LINK_WORDS = frozenset({
     "details",
 })
 # fmt: on
+_OPENING_QUOTES, _CLOSING_QUOTES = "\"'“‘«", "\"'”’»"
 _GENERIC_FILES = frozenset({"index", "default", "home", "main", "watch", "view", "abs", "pdf"})
 _SLUG_LIMIT = 80
 _EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")  # ".html", ".pdf"; not ".12642"
@@ -38,6 +39,8 @@ _TITLE_WORDS = 30  # beyond this many words, longer is no better
 def anchor_title(anchor_text: str, url: str | None = None) -> str | None:
     """A provisional work title from a link's text, or None when the text names nothing."""
     text = " ".join(anchor_text.split())
+    if len(text) > 2 and text[0] in _OPENING_QUOTES and text[-1] in _CLOSING_QUOTES:
+        text = text[1:-1].strip()
     if len(text) < 2 or _looks_like_url(text) or is_vague(text, url):
         return None
     return text
@@ -64,11 +67,16 @@ def _is_plain_word(word: str) -> bool:
 
 
 def _link_words(url: str | None) -> frozenset[str] | set[str]:
-    """The link nouns, plus the words of ``url``'s host and its file extension."""
+    """The link nouns, plus the words of ``url``'s host and its file extension.
+
+    The host names the work only for a link to the site itself ("Jan Leike" for his home
+    page); below it, the host is the platform ("YouTube" for one of its videos).
+    """
     if not url:
         return _LINK_WORDS
     parts = urlsplit(url)
-    own = {label for label in (parts.hostname or "").split(".") if len(label) > 2}
+    hosted = bool(readable_slug(url))
+    own = {label for label in (parts.hostname or "").split(".") if len(label) > 2 and hosted}
     extension = parts.path.rpartition(".")[2].lower() if "." in parts.path[-6:] else ""
     return _LINK_WORDS | own | {extension}
 
@@ -120,9 +128,14 @@ def better_title(candidate: str, current: str | None, current_is_label: bool = F
     """
     if not current or current_is_label:
         return True
-    new, old = candidate.casefold(), current.casefold()
-    if old in new:
+    new, old = _naming(candidate), _naming(current)
+    if old <= new:
         return len(new) > len(old)
-    if new in old:
+    if new <= old:
         return False
     return title_score(candidate) > title_score(current)
+
+
+def _naming(title: str) -> set[str]:
+    """The words of a title that name something: "the Alignment Forum" -> alignment, forum."""
+    return {word.casefold() for word in _WORD.findall(title)} - _LINK_WORDS

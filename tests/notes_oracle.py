@@ -115,9 +115,15 @@ class _Links(HTMLParser):
     def _resolve(self, href: str) -> str | None:
         """The URL an href means, with pasting slips undone (invisible marks, padding
         spaces, a scheme written twice)."""
-        href = "".join(c for c in href if c not in "\t\n\r" and unicodedata.category(c) != "Cf")
-        href = re.sub(r"^(?:%20|\s)+|(?:%20|\s)+$", "", href)
-        href = re.sub(r"^https?://(?=https?://)", "", href, flags=re.IGNORECASE)
+        href = re.sub(r"[\t\n\r]", "", href)
+        while href and (href[0].isspace() or unicodedata.category(href[0]) == "Cf"):
+            href = href[1:]
+        while href and (href[-1].isspace() or unicodedata.category(href[-1]) == "Cf"):
+            href = href[:-1]
+        href = re.sub(r"^(?:%20)+|(?:%20)+$", "", href)
+        doubled = re.match(r"https?://(\W*)(?=https?://)", href, re.IGNORECASE)
+        if doubled and all(unicodedata.category(c) == "Cf" for c in doubled.group(1)):
+            href = href[doubled.end() :]
         if re.match(r"https?://", href, re.IGNORECASE):
             return href if _VALID.match(href) else None
         if re.match(r"[a-z][a-z0-9+.-]*:", href, re.IGNORECASE) or href.startswith("#"):

@@ -38,6 +38,10 @@ from linkgraph.titles import anchor_title, better_title, url_label
         ("Website", "https://roxane.example", None),
         ("Here", None, None),
         ("on GitHub", "https://github.com/a/b", None),
+        ("Jan Leike", "https://jan.leike.name/", "Jan Leike"),  # the site itself
+        ("LessWrong", "https://www.lesswrong.com", "LessWrong"),
+        ("LessWrong", "https://www.lesswrong.com/posts/x/finite-factored-sets", None),
+        ('"Risks from Learned Optimization"', None, "Risks from Learned Optimization"),
         # URLs are no titles
         ("arxiv.org/abs/2303.12642", None, None),
         ("https://x.org", None, None),
@@ -76,3 +80,4 @@ def test_the_most_complete_title_wins():
     assert better_title("Sleeper Agents", "arxiv.org: 2401.05566", current_is_label=True)
     assert better_title("Goodhart in Practice", "the survey")  # capitalised beats casual
     assert not better_title("a survey", "Goodhart in Practice")
+    assert not better_title("the Alignment Forum", "Alignment Forum")  # says nothing more

@@ -18,12 +18,12 @@ _DEFAULTS = (datetime(2000, 1, 1, 0, 0, 0), datetime(2001, 2, 2, 1, 1, 1))
 _NAME_DATE = re.compile(r"(?<!\d)(\d{4})[-_.](\d{1,2})[-_.](\d{1,2})(?!\d)")
 # A line that is only a date, maybe in emphasis or after "Date:": "_2023-01-06_", "*09/22/18*"
 _DATE_LINE = re.compile(
-    r"[_*\s]*(?:(?:date|published|posted|recorded)\s*:\s*)?[_*]*"
-    r"(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|[A-Za-z]+\.? \d{1,2},? \d{4})"
-    r"[_*\s]*",
+    r"(?:(?:date|published|posted|recorded)\s*:\s*)?"
+    r"(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|[A-Za-z]+\.? \d{1,2},? \d{4})",
     re.IGNORECASE,
 )
 DATE_LINE_WINDOW = 5  # an episode's date line stands among the first lines of its body
+MAX_DATE_LINE = 60
 
 
 def iso_datetime(value: str | None) -> str | None:
@@ -105,7 +105,8 @@ def date_line(lines: list[str]) -> str | None:
     """
     shown = [line for line in lines if line.strip()][:DATE_LINE_WINDOW]
     for line in shown:
-        match = _DATE_LINE.fullmatch(line)
+        text = line.strip().strip("_*").strip()  # "_2023-01-06_", "**Date: …**"
+        match = _DATE_LINE.fullmatch(text) if len(text) <= MAX_DATE_LINE else None
         if not match:
             continue
         text = match.group("date")

@@ -83,8 +83,12 @@ _TIMESTAMP_RANK = 10  # timestamped topics nest below any heading, deeper lists 
 _LABEL_LIMIT = 80  # a group label such as "Main papers:" is a short line
 _BARE_LABEL_WORDS = 6  # a label without a colon ("Quick Hits") is shorter still
 _PADDING = re.compile(r"^(?:%20|\s)+|(?:%20|\s)+$")  # href="%20https://…": a pasted space
-_INVISIBLE = re.compile("[\t\n\r\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_DOUBLED_SCHEME = re.compile(r"^https?://(?=https?://)", re.IGNORECASE)  # "http://https://x"
+_INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"  # zero-width and direction marks
+# Pasting slips around an href: invisible marks at its ends, a scheme written twice
+# ("http://\u202ahttps://x"). Marks inside a host are left for the URL to fail on.
+_SLIPS = re.compile(
+    f"^[{_INVISIBLE}]+|[{_INVISIBLE}]+$|^https?://[{_INVISIBLE}]*(?=https?://)", re.IGNORECASE
+)
 _LOOSE_URL = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 _HTTP = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
 _HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -252,7 +256,8 @@ class _Walker:
         and text pasted where a URL belongs (``href="Joar Wandborg"``) is no link. Pasting
         slips are undone: invisible marks, spaces around it, a scheme written twice.
         """
-        href = _DOUBLED_SCHEME.sub("", _PADDING.sub("", _INVISIBLE.sub("", href)))
+        href = href.replace("\t", "").replace("\n", "").replace("\r", "")
+        href = _PADDING.sub("", _SLIPS.sub("", _PADDING.sub("", href)))
         if _HAS_SCHEME.match(href):
             return http_url(href)
         if starts_with_host(href):
