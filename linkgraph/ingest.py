@@ -57,6 +57,7 @@ class SourceReport:
     topics: int = 0
     error: str | None = None
     titles: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what was read, but not cleanly
 
 
 def is_url(source: str) -> bool:
@@ -207,6 +208,7 @@ def ingest_source(
         return report
     report.episodes = len(episodes)
     report.titles = [e.title for e in episodes]
+    report.warnings = [warning for e in episodes for warning in e.warnings]
     report.mentions = sum(len(e.mentions) for e in episodes)
     report.topics = sum(len(e.topics) for e in episodes)
     for outcome in outcomes:

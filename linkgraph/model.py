@@ -55,13 +55,20 @@ class Episode:
     topics: list[Topic] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
+    # How a feed item is known when its guid cannot tell it apart (none, or one shared with
+    # other items): its enclosure URL, link, or title and date.
+    item_key: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what the reader could not read cleanly
 
     @property
     def key(self) -> str:
         """The identity of the episode across re-ingests: its guid, else where it was read from.
 
-        Text from standard input has no name, so it is known by its URL, else its title.
+        A feed item without a guid of its own has its ``item_key``. Text from standard input
+        has no name, so it is known by its URL, else its title.
         """
+        if self.item_key:
+            return self.item_key
         if self.guid:
             return self.guid
         if self.source != "-":

@@ -20,10 +20,10 @@ from . import schema
 from .identify import identify
 from .model import Episode, Identified
 from .safetext import storable
+from .titles import anchor_title, better_title, url_label
 
 BUSY_TIMEOUT_MS = 60_000
 CACHE_KIB = 64 * 1024  # SQLite's page cache; its default (2 MiB) is small for large stores
-_ANCHOR_TITLE_JUNK = {"link", "here", "this", "paper", "pdf", "arxiv", "video", "website", "site"}
 
 
 class _Cursor(sqlite3.Cursor):
@@ -302,7 +302,7 @@ class Store:
                     (self._work_id(found, anchor_text), row[0]),
                 )
             else:
-                self._improve_title(row[1], anchor_text)
+                self._improve_title(row[1], anchor_text, found.canonical_url)
             return row[0]
         return conn.execute(
             "INSERT INTO links (url_canonical, domain, kind, work_id) VALUES (?, ?, ?, ?)",
@@ -322,12 +322,14 @@ class Store:
             "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme, value)
         ).fetchone()
         if row:
-            self._improve_title(row[0], anchor_text)
+            self._improve_title(row[0], anchor_text, found.canonical_url)
             return row[0]
+        url = found.canonical_url
+        title = anchor_title(anchor_text, url) or url_label(url)
         work_id = conn.execute(
             "INSERT INTO works (kind, title, url, status, attempts, sources, primary_id) "
             "VALUES (?, ?, ?, 'pending', 0, '{}', ?)",
-            (found.kind, anchor_title(anchor_text), found.canonical_url, f"{scheme}:{value}"),
+            (found.kind, title, url, f"{scheme}:{value}"),
         ).lastrowid
         conn.execute(
             "INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
@@ -335,15 +337,19 @@ class Store:
         )
         return work_id
 
-    def _improve_title(self, work_id: int, anchor_text: str) -> None:
-        """Give a never-resolved work the most title-like anchor text seen so far."""
-        candidate = anchor_title(anchor_text)
+    def _improve_title(self, work_id: int, anchor_text: str, url: str) -> None:
+        """Give a never-resolved work the most complete anchor title seen so far."""
+        candidate = anchor_title(anchor_text, url)
         if not candidate:
             return
         current = self.conn.execute(
-            "SELECT title FROM works WHERE id = ? AND status = 'pending'", (work_id,)
+            "SELECT title, url FROM works WHERE id = ? AND status = 'pending'", (work_id,)
         ).fetchone()
-        if current and title_score(candidate) > title_score(current[0]):
+        if not current:
+            return
+        title, work_url = current
+        is_label = title is None or (work_url is not None and title == url_label(work_url))
+        if better_title(candidate, title, is_label):
             self.conn.execute("UPDATE works SET title = ? WHERE id = ?", (candidate, work_id))
 
     def _insert_people(self, episode_id: int, episode: Episode) -> None:
@@ -509,8 +515,12 @@ def _connect(path: str, read_only: bool) -> sqlite3.Connection:
 
 
 def episode_hash(episode: Episode) -> str:
-    """A digest of everything a reader found in an episode; equal digests mean no change."""
-    payload = json.dumps(episode, sort_keys=True, ensure_ascii=False, default=_plain)
+    """A digest of everything a reader found in an episode; equal digests mean no change.
+
+    The reader's warnings are left out: they follow from the rest.
+    """
+    found = {name: value for name, value in vars(episode).items() if name != "warnings"}
+    payload = json.dumps(found, sort_keys=True, ensure_ascii=False, default=_plain)
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -535,21 +545,6 @@ def _episode_values(episode: Episode, podcast_id: int | None, digest: str) -> di
         "source_hash": digest,
         "ingested_at": now_iso(),
     }
-
-
-def anchor_title(anchor_text: str) -> str | None:
-    """A provisional work title from a link's text, or None when the text says nothing."""
-    text = " ".join(anchor_text.split())
-    if len(text) < 4 or text.lower() in _ANCHOR_TITLE_JUNK or "://" in text or "/" in text[:20]:
-        return None
-    return text
-
-
-def title_score(title: str | None) -> tuple[bool, int]:
-    """How title-like an anchor text is: capitalised first, then longer."""
-    if not title:
-        return (False, 0)
-    return (title[0].isupper() or title[0].isdigit(), min(len(title.split()), 30))
 
 
 def normalize_name(name: str) -> str:

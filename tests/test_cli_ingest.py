@@ -102,7 +102,7 @@ def test_every_url_form_of_a_work_is_one_work(env):
     assert sorted(e["episode_title"] for e in cited) == [
         "7 - Open Models with Ada Park",
         "Ep A",
-        "notes",
+        "Notes for this week",  # pasted notes are titled by their first line
     ]
     markdown_episode = next(e for e in cited if e["episode_title"].startswith("7 -"))
     mention = markdown_episode["mentions"][0]
@@ -326,3 +326,39 @@ def test_site_url_gives_jekyll_posts_their_page_url(env):
         assert store.scalar("SELECT url FROM episodes") == (
             "https://pod.example.org/episode/2023/11/26/ep7.html"
         )
+
+
+SHARED_GUIDS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Twin Pod</title><link>https://twins.example/</link>
+<item><title>One</title><guid>ep</guid><pubDate>July 16, 2021</pubDate>
+<enclosure url="https://cdn.twins.example/1.mp3" type="audio/mpeg" length="1"/>
+<description>See https://arxiv.org/abs/2303.12642</description></item>
+<item><title>Two</title><guid>ep</guid><pubDate>in the spring</pubDate>
+<enclosure url="https://cdn.twins.example/2.mp3" type="audio/mpeg" length="1"/>
+<description>See https://arxiv.org/abs/2401.05566</description></item>
+</channel></rss>
+"""
+
+
+def test_warnings_reach_stderr_and_json_and_reingest_is_a_no_op(env):
+    sources, db, run = env
+    feed = sources / "twins.xml"
+    feed.write_text(SHARED_GUIDS, encoding="utf-8")
+    result = run("ingest", str(feed), "--json")
+    assert result.exit_code == 0, result.output
+    [report] = json.loads(result.stdout)
+    assert (report["episodes"], report["added"]) == (2, 2)
+    assert report["warnings"] == [
+        "2 items have the guid 'ep'; they are kept apart by their enclosure URLs",
+        "'Two': the date 'in the spring' is not a date linkgraph can read",
+    ]
+    stderr = [line for line in result.stderr.splitlines() if line.strip()]
+    assert stderr == [f"linkgraph: {feed}: warning: {w}" for w in report["warnings"]]
+    with Store(db) as store:
+        assert store.query("SELECT guid, title, published FROM episodes ORDER BY id") == [
+            {"guid": "ep", "title": "One", "published": "2021-07-16"},
+            {"guid": "ep", "title": "Two", "published": None},
+        ]
+    again = run("ingest", str(feed), "--json")
+    [second] = json.loads(again.stdout)
+    assert (second["added"], second["updated"], second["unchanged"]) == (0, 0, 2)

@@ -99,3 +99,18 @@ def test_axrp_top_paper_and_related_episodes(axrp):
     related = query.related(axrp, "AI Governance with Elizabeth Seger")
     assert related and all(r["shared"] for r in related)
     assert "26 - AI Governance" not in {r["episode_title"][:19] for r in related}
+
+
+def test_axrp_works_are_not_titled_by_vague_anchors(axrp):
+    from linkgraph.titles import url_label
+
+    works = axrp.query("SELECT title, url FROM works")
+    titles = {w["title"] for w in works}
+    assert not titles & {"a paper", "have", "posts", "interesting", "YouTube link", "here"}
+    labelled = [w for w in works if w["title"] == url_label(w["url"])]
+    assert 0 < len(labelled) < len(works) / 2  # most works keep an anchor title
+    videos = axrp.query(
+        "SELECT w.title FROM works w JOIN links l ON l.work_id = w.id "
+        "JOIN mentions m ON m.link_id = l.id WHERE m.anchor_text = 'YouTube link'"
+    )
+    assert videos and all(v["title"].startswith("youtube.com: ") for v in videos)

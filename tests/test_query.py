@@ -241,9 +241,9 @@ def test_works(sample_store):
         XSS,
         TALK,
         DEBATE,
+        CODE,  # its anchor "rewardlab" names nothing: labelled "github.com: rewardlab"
         GOODHART,
         PATREON,
-        CODE,
         SURVEY,
         BLOG,
     ]

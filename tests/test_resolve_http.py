@@ -42,14 +42,14 @@ def _https(url: str) -> str:
 def _with_good_page(server, base, tmp_path, bad_url):
     """A store with one bad link and one good page; resolve it; return the store."""
     server.expect_request("/good").respond_with_data(PAGE, content_type="text/html")
-    return make_store(tmp_path / "t.db", [(bad_url, "bad link"), (f"{base}/good", "good")])
+    return make_store(tmp_path / "t.db", [(bad_url, "Bad link"), (f"{base}/good", "good")])
 
 
 def _assert_only_bad_failed(store, base, bad_url, reason):
     bad = work_row(store, _https(bad_url))
     assert bad["status"] == "failed", bad
     assert reason in bad["error"].lower(), bad["error"]
-    assert bad["title"] == "bad link"  # nothing already stored is blanked
+    assert bad["title"] == "Bad link"  # nothing already stored is blanked
     assert work_row(store, _https(f"{base}/good"))["status"] == "resolved"
 
 
@@ -115,11 +115,11 @@ def test_truncated_xml_from_arxiv_fails_the_batch_with_the_reason(tmp_path, serv
     server.expect_request("/api/query").respond_with_data(
         body[: len(body) // 2], content_type="application/atom+xml"
     )
-    store = make_store(tmp_path / "t.db", [("https://arxiv.org/abs/1706.03762", "attention")])
+    store = make_store(tmp_path / "t.db", [("https://arxiv.org/abs/1706.03762", "Attention")])
     resolve(store, config_for(base))
     work = work_row(store, "arxiv:1706.03762")
     assert work["status"] == "failed" and "malformed or truncated xml" in work["error"].lower()
-    assert work["title"] == "attention"
+    assert work["title"] == "Attention"
 
 
 def test_oversize_body_declared_and_streamed(tmp_path, server, base, monkeypatch):

@@ -67,16 +67,17 @@ def test_timestamp_lines_in_the_notes_are_topics():
 
 def test_links_after_a_list_of_chapters_belong_to_no_chapter():
     episode = read_feed("podcast_rss2.xml")[0]
+    # links whose text is their own URL take the title of their "Label: url" line
     assert [(m.url, m.anchor_text, m.topic, m.section) for m in episode.mentions] == [
-        ("https://www.patreon.com/papertrails", "patreon.com/papertrails", None, None),
+        ("https://www.patreon.com/papertrails", "Patreon", None, None),
         (
             "https://papertrails.example/episode/2024/01/15/reward-hacking.html",
-            "papertrails.example/episode/2024/01/15/reward-hacking.html",
+            "The transcript",
             None,
             None,
         ),
-        ("https://arxiv.org/abs/2401.01234", "arxiv.org/abs/2401.01234", None, "Main papers"),
-        ("https://patpainter.net", "patpainter.net", None, None),
+        ("https://arxiv.org/abs/2401.01234", "Goodhart in Practice", None, "Main papers"),
+        ("https://patpainter.net", "Episode art by Pat Painter", None, None),
     ]
     assert episode.mentions[2].context == "Goodhart in Practice: arxiv.org/abs/2401.01234"
 
@@ -243,3 +244,61 @@ def test_chapters_are_put_in_start_time_order():
 def test_bad_chapters_documents_are_refused(data, message):
     with pytest.raises(SourceError, match=message):
         read_chapters(data)
+
+
+# --- episode identity -------------------------------------------------------------------
+
+
+def _feed(items: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        f"<link>https://t.example/</link>{items}</channel></rss>"
+    ).encode()
+
+
+def test_guid_less_items_sharing_a_link_are_kept_apart_by_title_and_date():
+    items = "".join(
+        f"<item><title>{title}</title><guid></guid><link>https://t.example/</link>"
+        f"<pubDate>Mon, 0{day} Jan 2024 10:00:00 +0000</pubDate></item>"
+        for title, day in (("A", 1), ("B", 2))
+    )
+    first, second = read(_feed(items), "t.xml")
+    assert first.guid is None and second.guid is None
+    assert first.key == "https://t.example/ A 2024-01-01T10:00:00+00:00"
+    assert second.key == "https://t.example/ B 2024-01-02T10:00:00+00:00"
+    assert first.warnings == [
+        "2 items have no guid, and the same link 'https://t.example/'; "
+        "they are kept apart by their titles and dates"
+    ]
+
+
+def test_items_alike_in_everything_are_kept_apart_by_their_order():
+    item = "<item><title>Same</title><guid>g</guid></item>"
+    keys = [e.key for e in read(_feed(item * 3), "t.xml")]
+    assert keys == ["g #1", "g #2", "g #3"]
+
+
+def test_a_guid_less_item_is_known_by_its_enclosure_then_its_link_then_title_and_date():
+    items = (
+        '<item><title>A</title><enclosure url="https://cdn.t.example/a.mp3" type="audio/mpeg"/>'
+        "<link>https://t.example/a</link></item>"
+        "<item><title>B</title><link>https://t.example/b</link></item>"
+        "<item><title>C</title><pubDate>Mon, 01 Jan 2024 10:00:00 +0000</pubDate></item>"
+    )
+    assert [e.key for e in read(_feed(items), "t.xml")] == [
+        "https://cdn.t.example/a.mp3",
+        "https://t.example/b",
+        "C 2024-01-01T10:00:00+00:00",
+    ]
+
+
+def test_a_truncated_teaser_adds_no_cut_link():
+    item = (
+        "<item><title>A</title><guid>a</guid>"
+        "<description>Read https://t.example/a-long-pa...</description>"
+        '<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        '<![CDATA[<p><a href="https://t.example/a-long-path">the post</a></p>]]>'
+        "</content:encoded></item>"
+    )
+    [episode] = read(_feed(item), "t.xml")
+    assert [m.url for m in episode.mentions] == ["https://t.example/a-long-path"]

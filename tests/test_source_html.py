@@ -107,7 +107,7 @@ def test_scripts_navigation_furniture_and_comments_are_not_content():
         ),
         (
             "https://arxiv.org/abs/1805.00899",
-            "",
+            "And the debate paper again",  # "Label: url" names a bare URL
             "And the debate paper again: https://arxiv.org/abs/1805.00899.",
         ),
     ]
@@ -229,7 +229,10 @@ def test_hrefs_with_whitespace_and_relative_links_against_a_base_url():
         ("2023-11-26T15:30:05.123+05:30", "2023-11-26T15:30:05+05:30"),
         ("2023-11-26 15:30:05", "2023-11-26T15:30:05"),
         ("Sun, 26 Nov 2023 15:30:00 -0700", "2023-11-26T15:30:00-07:00"),
+        ("July 16, 2021", "2021-07-16"),
+        ("Friday, 16 July 2021 3:15pm", "2021-07-16T15:15:00"),
         ("2023-02-30", None),
+        ("July 2021", None),  # no day
         ("next Tuesday", None),
         (None, None),
     ],
@@ -247,3 +250,122 @@ def test_malformed_urls_are_no_urls_not_errors():
     (episode,) = read(page, "notes")
     assert episode.url is None
     assert [m.url for m in episode.mentions] == ["http://example.org/ok"]
+
+
+# --- titles and groups of links in notes ----------------------------------------------
+
+
+def anchors(html: str, base: str | None = None) -> list[tuple[str, str, str | None]]:
+    """(url, anchor text, section) of each mention in an HTML fragment."""
+    return [(m.url, m.anchor_text, m.section) for m in extract_links(html, base)[1]]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sleeper Agents - https://arxiv.org/abs/2401.05566",
+        "Sleeper Agents — https://arxiv.org/abs/2401.05566",
+        "Sleeper Agents (https://arxiv.org/abs/2401.05566)",
+        "https://arxiv.org/abs/2401.05566 – Sleeper Agents",
+        "[Sleeper Agents] https://arxiv.org/abs/2401.05566",
+        'Sleeper Agents - <a href="https://arxiv.org/abs/2401.05566">arxiv.org/abs/2401.05566</a>',
+        'Sleeper Agents: <a href="https://arxiv.org/abs/2401.05566">https://arxiv.org/abs/2401.05566</a>',
+        "Sleeper Agents<br>https://arxiv.org/abs/2401.05566",
+    ],
+)
+def test_a_link_written_as_its_url_takes_the_title_its_line_gives(line):
+    assert anchors(f"<p>{line}</p>") == [
+        ("https://arxiv.org/abs/2401.05566", "Sleeper Agents", None)
+    ]
+
+
+def test_a_link_with_its_own_text_keeps_it():
+    html = '<ul><li><a href="https://jsair.io/eggheadio">Egghead.io</a> - Video training</li></ul>'
+    assert anchors(html) == [("https://jsair.io/eggheadio", "Egghead.io", None)]
+
+
+def test_a_line_over_two_lone_urls_heads_them_and_titles_neither():
+    html = "<p>Links:<br>https://example.org/a<br>https://example.org/b</p>"
+    assert anchors(html) == [
+        ("https://example.org/a", "", "Links"),
+        ("https://example.org/b", "", "Links"),
+    ]
+
+
+@pytest.mark.parametrize("label", ["Papers discussed:", "Deep Dives:", "Quick Hits"])
+def test_group_labels_name_the_section_of_a_list(label):
+    html = (
+        f"<p><strong>{label}</strong></p><ul>"
+        '<li>Sleeper Agents - <a href="https://arxiv.org/abs/2401.05566">link</a></li></ul>'
+        '<p>Thanks to <a href="https://grants.example">our funder</a>.</p>'
+    )
+    name = label.rstrip(":")
+    assert anchors(html) == [
+        ("https://arxiv.org/abs/2401.05566", "link", name),
+        ("https://grants.example", "our funder", None),
+    ]
+
+
+def test_a_colon_label_names_linked_lines_timestamped_or_not():
+    html = (
+        "<p>Papers discussed:</p>"
+        "<p>[12:34] Sleeper Agents — https://arxiv.org/abs/2401.05566</p>"
+        "<p>Goodhart in Practice - https://arxiv.org/abs/2401.01234</p>"
+        "<p>We also talked for a long while about many other things. See https://x.example.</p>"
+    )
+    topics, mentions = extract_links(html, timestamps=True)
+    assert [(t.start_seconds, t.title) for t in topics] == [(754, "Sleeper Agents")]
+    assert [(m.anchor_text, m.section, m.topic) for m in mentions] == [
+        ("Sleeper Agents", "Papers discussed", 0),
+        ("Goodhart in Practice", "Papers discussed", 0),
+        ("", None, 0),
+    ]
+
+
+def test_a_label_over_chapters_without_links_is_no_section():
+    html = (
+        "<p>Show notes:</p><p><strong>4:30</strong> - Introductions</p>"
+        '<ul><li><a href="https://en.wikipedia.org/wiki/Limoges">Limoges, France</a></li></ul>'
+    )
+    topics, mentions = extract_links(html, timestamps=True)
+    assert [t.title for t in topics] == ["Introductions"]
+    assert [(m.anchor_text, m.section, m.topic) for m in mentions] == [("Limoges, France", None, 0)]
+
+
+@pytest.mark.parametrize(
+    ("href", "url"),
+    [
+        ("twitter.com/someone", "https://twitter.com/someone"),
+        ("www.example.org", "https://www.example.org"),
+        ("notes/oversight.html", "https://papertrails.example/ep/notes/oversight.html"),
+        ("oversight.html", "https://papertrails.example/ep/oversight.html"),
+        ("Joar Wandborg", None),
+    ],
+)
+def test_hrefs_without_a_scheme(href, url):
+    found = [
+        m.url
+        for m in extract_links(f'<a href="{href}">x</a>', "https://papertrails.example/ep/")[1]
+    ]
+    assert found == ([url] if url else [])
+
+
+def test_a_link_left_open_across_blocks_is_one_link():
+    html = '<p><a href="https://x.example/a"></p><p>The page.</a></p><p>Then <a href="https://x.example/a">again</a></p>'
+    assert anchors(html) == [
+        ("https://x.example/a", "The page.", None),
+        ("https://x.example/a", "again", None),  # text between: another mention
+    ]
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "%20https://x.example/a",
+        " https://x.example/a%20",
+        "\u202ahttps://x.example/a",
+        "http://https://x.example/a",
+    ],
+)
+def test_pasting_slips_in_hrefs_are_undone(href):
+    assert [m.url for m in extract_links(f'<a href="{href}">a</a>')[1]] == ["https://x.example/a"]

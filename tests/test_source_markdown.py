@@ -8,7 +8,6 @@ import pytest
 
 from linkgraph.model import Topic
 from linkgraph.sources import detect_format, read_source
-from linkgraph.sources.base import SourceError
 from linkgraph.sources.markdown import read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
@@ -51,10 +50,11 @@ def test_inline_reference_autolink_html_and_image_links_are_mentions_in_order():
             "https://deepmind.example.com/spec-gaming",
             0,
         ),  # <autolink>
-        ("https://en.wikipedia.org/wiki/Goodhart%27s_law", "", 0),  # (text)[url] is no link
+        # (text)[url] and [text] (url) are no links, but their text still names the URL
+        ("https://en.wikipedia.org/wiki/Goodhart%27s_law", "Goodhart's law", 0),
         ("https://github.com/example/rewardlab", "rewardlab", 1),  # raw <a href>
         ("https://arxiv.org/abs/1906.01820the", "", 1),  # bare, as written
-        ("https://www.alignmentforum.org/posts/elk-report", "", 2),  # [text] (url) is no link
+        ("https://www.alignmentforum.org/posts/elk-report", "Eliciting Latent Knowledge", 2),
         ("https://example-blog.com/posts/reward-bench", "the table", 2),
         ("https://example-blog.com/posts/reward-bench", "RewardBench logo", 2),  # image link
         ("https://adapark.example.org/", "adapark.example.org", 3),
@@ -123,9 +123,61 @@ def test_a_post_without_a_date_is_dated_by_its_file_name():
     assert episode.topics == []
 
 
-def test_front_matter_that_is_not_yaml_is_refused():
-    with pytest.raises(SourceError, match="front matter that is not valid YAML.*line 3"):
-        read_fixture("bad_front_matter.md")
+def test_front_matter_that_is_not_yaml_is_read_line_by_line_with_a_warning():
+    episode = read_fixture("bad_front_matter.md")
+    assert episode.title == "73 • Moving Beyond Syntax: Lessons from Lisp"
+    assert episode.published == "2021-05-03"
+    assert episode.categories == ["episode", "languages"]
+    assert [m.url for m in episode.mentions] == ["https://example.org/lisp"]
+    assert len(episode.warnings) == 1
+    assert episode.warnings[0].startswith("the front matter is not valid YAML (")
+    assert episode.warnings[0].endswith("read line by line: title, date, categories")
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "date"),
+    [
+        ("notes/2021_05_03.md", "Notes.", "2021-05-03"),
+        ("_posts/2021-05-03-slug.md", "Notes.", "2021-05-03"),
+        ("notes/ep1.md", "# Ep 1\n\n_2023-01-06_\n\nNotes.", "2023-01-06"),
+        ("notes/ep1.md", "# Ep 1\n\n_09/22/18_\n\nNotes.", "2018-09-22"),
+        ("notes/ep1.md", "# Ep 1\n\n*Published: July 16, 2021*\n\nNotes.", "2021-07-16"),
+        ("notes/ep1.md", "# Ep 1\n\nWe met on 2023-01-06 to talk.", None),
+    ],
+)
+def test_a_post_without_a_front_matter_date_is_dated_by_its_name_or_a_date_line(name, body, date):
+    [episode] = read(body.encode(), name)
+    assert episode.published == date
+    assert episode.warnings == []
+
+
+def test_an_unreadable_front_matter_date_is_a_warning():
+    [episode] = read(b"---\ntitle: A\ndate: sometime in spring\n---\nNotes.\n", "a.md")
+    assert episode.published is None
+    assert episode.warnings == ["the date 'sometime in spring' is not a date linkgraph can read"]
+
+
+def test_timestamped_list_items_are_topics_as_in_text_notes():
+    body = (
+        "## Chapters\n\n- 0:00 Intro\n"
+        "- 1:17 scratch is a visual language - https://scratch.mit.edu\n"
+    )
+    [episode] = read(body.encode(), "ep.md")
+    assert [(t.title, t.start_seconds, t.parent) for t in episode.topics] == [
+        ("Chapters", None, None),
+        ("Intro", 0, 0),
+        ("scratch is a visual language", 77, 0),
+    ]
+    assert [(m.anchor_text, m.topic) for m in episode.mentions] == [
+        ("scratch is a visual language", 2)
+    ]
+
+
+def test_an_apostrophe_inside_a_bare_url_is_part_of_it():
+    [episode] = read(b"See https://en.wikipedia.org/wiki/Fermat's_Last_Theorem.\n", "a.md")
+    assert [m.url for m in episode.mentions] == [
+        "https://en.wikipedia.org/wiki/Fermat's_Last_Theorem"
+    ]
 
 
 def test_read_source_detects_markdown():

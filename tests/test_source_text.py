@@ -151,6 +151,59 @@ def test_prose_with_a_colon_before_the_url_gives_no_label(text: str) -> None:
     assert only_mention(text).anchor_text == "example.org"
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Sleeper Agents — https://arxiv.org/abs/2401.05566", "Sleeper Agents"),
+        ("Sleeper Agents – https://arxiv.org/abs/2401.05566", "Sleeper Agents"),
+        ("Sleeper Agents - https://arxiv.org/abs/2401.05566", "Sleeper Agents"),
+        ("Sleeper Agents (https://arxiv.org/abs/2401.05566)", "Sleeper Agents"),
+        ("• [12:34] Sleeper Agents — https://arxiv.org/abs/2401.05566", "Sleeper Agents"),
+        ("https://arxiv.org/abs/2401.05566 - Sleeper Agents", "Sleeper Agents"),
+        ("[Sleeper Agents] https://arxiv.org/abs/2401.05566", "Sleeper Agents"),
+        ("Sleeper Agents\nhttps://arxiv.org/abs/2401.05566", "Sleeper Agents"),
+        ("Sleeper Agents:\nhttps://arxiv.org/abs/2401.05566\n", "Sleeper Agents"),
+    ],
+)
+def test_title_forms_give_the_anchor_text(text: str, title: str) -> None:
+    assert only_mention(text).anchor_text == title
+
+
+def test_a_timestamped_title_line_is_a_topic_and_names_its_link() -> None:
+    episode = read_text("• [12:34] Sleeper Agents — https://arxiv.org/abs/2401.05566")
+    assert [(t.start_seconds, t.title) for t in episode.topics] == [(754, "Sleeper Agents")]
+    assert [(m.anchor_text, m.topic) for m in episode.mentions] == [("Sleeper Agents", 0)]
+
+
+def test_a_line_over_several_lone_urls_heads_them_and_titles_none() -> None:
+    text = "Links:\nhttps://example.org/a\nhttps://example.org/b\n"
+    assert sections(text) == [
+        ("https://example.org/a", "Links"),
+        ("https://example.org/b", "Links"),
+    ]
+
+
+def test_titles_above_urls_inside_a_link_group() -> None:
+    text = (
+        "Links: \u200b\nAndy's website: http://andyschroder.com/\n"
+        "Distributed Charge overview:\nhttp://andyschroder.com/DistributedCharge/alpha/\n"
+        "Board A0 overview:\nhttp://andyschroder.com/DistributedCharge/BoardA0/Overview/\n"
+    )
+    assert sections(text) == [
+        ("Andy's website", "Links"),
+        ("Distributed Charge overview", "Links"),
+        ("Board A0 overview", "Links"),
+    ]
+
+
+def test_an_apostrophe_inside_a_bare_url_is_part_of_it() -> None:
+    text = "See en.wikipedia.org/wiki/Fermat's_Last_Theorem and 'https://example.org/a'."
+    assert [m.url for m in read_text(text).mentions] == [
+        "https://en.wikipedia.org/wiki/Fermat's_Last_Theorem",
+        "https://example.org/a",
+    ]
+
+
 # --- sections ---------------------------------------------------------------------------
 
 
@@ -203,6 +256,23 @@ def test_a_long_line_ending_with_a_colon_is_not_a_heading() -> None:
     assert sections(f"{heading}\n- One: example.org/one\n") == [("One", None)]
 
 
+@pytest.mark.parametrize("heading", ["Papers discussed:", "Deep Dives:", "Quick Hits"])
+def test_group_headings_are_sections_with_or_without_timestamps(heading: str) -> None:
+    text = (
+        f"{heading}\n[12:34] Sleeper Agents — https://arxiv.org/abs/2401.05566\n"
+        "- Goodhart in Practice: arxiv.org/abs/2401.01234\n"
+    )
+    plain = f"{heading}\n- Sleeper Agents — https://arxiv.org/abs/2401.05566\n"
+    name = heading.rstrip(":")
+    assert sections(text) == [("Sleeper Agents", name), ("Goodhart in Practice", name)]
+    assert sections(plain) == [("Sleeper Agents", name)]
+
+
+def test_a_short_line_over_prose_is_no_heading() -> None:
+    text = "Thanks for listening\nWe covered a lot today. See https://example.org/a for more.\n"
+    assert sections(text) == [("https://example.org/a", None)]
+
+
 def test_the_topics_heading_is_not_a_section() -> None:
     text = "Topics we discuss, and timestamps:\n- 0:00:40 - Intro\nThe transcript: example.org/t\n"
     episode = read_text(text)
@@ -248,7 +318,7 @@ def test_topics_and_links_in_a_timestamp_block() -> None:
         ("https://github.com/example/bench", "The benchmark", 1, None),
         ("https://example.org/leaderboard", "Leaderboard", 1, None),
         ("https://arxiv.org/abs/2301.00001", "Earlier paper", 2, None),
-        ("https://example.org/results", "https://example.org/results", 3, None),
+        ("https://example.org/results", "Results", 3, None),  # "Results (url)"
         ("https://example.org/slides.pdf", "Slides", 4, None),
         ("https://github.com/example/code", "Code", None, None),
     ]
@@ -321,7 +391,7 @@ def test_the_same_url_under_another_label_or_section_is_another_mention() -> Non
 
 def test_seed_shaped_page() -> None:
     episode = read_fixture("text_show_notes.txt")
-    assert episode.title == "text_show_notes"
+    assert episode.title == "Ada example"  # from "The transcript: …/ada-example.html"
     assert episode.source == str(FIXTURES / "text_show_notes.txt")
     assert episode.url is None
     assert episode.description is not None
@@ -392,9 +462,32 @@ def test_seed_shaped_page() -> None:
         ("https://example.org/show/episode-26.txt?download=1", "episode-26"),
     ],
 )
-def test_title_is_the_source_stem(source: str, title: str) -> None:
-    episode = read_text("Notes.", source)
+def test_notes_without_text_are_titled_by_the_source_stem(source: str, title: str) -> None:
+    episode = read_text("Links:\n- P: example.org/p\n", source)
     assert (episode.title, episode.source, episode.url) == (title, source, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "Great talk. More here.\nThe transcript: https://axrp.net/episode/2023/11/26/"
+            "episode-26-ai-governance-elizabeth-seger.html\n",
+            "Episode 26 ai governance elizabeth seger",
+        ),
+        (
+            "Sign up to save your podcasts\nReward Hacking With Ada\n- P: example.org/p\n",
+            "Reward Hacking With Ada",
+        ),
+        (
+            "Reward models are everywhere. What happens when a policy exploits them?\n",
+            "Reward models are everywhere",
+        ),
+        ("Main papers:\n- P: example.org/p\n", "episode-26"),  # only a label line
+    ],
+)
+def test_pasted_notes_are_titled_from_their_text(text: str, title: str) -> None:
+    assert read_text(text, "/data/episode-26.txt").title == title
 
 
 def test_description_is_the_first_prose_paragraph() -> None:

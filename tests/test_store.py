@@ -8,7 +8,7 @@ import pytest
 
 from linkgraph import schema
 from linkgraph.model import Episode, Mention, Person, Topic
-from linkgraph.store import Store, anchor_title, normalize_name
+from linkgraph.store import Store, normalize_name
 
 
 def _episode(**overrides) -> Episode:
@@ -166,40 +166,35 @@ def test_not_a_database_is_reported(tmp_path):
         Store(path)
 
 
-@pytest.mark.parametrize(
-    ("text", "title"),
-    [
-        ("Democratizing AI", "Democratizing AI"),
-        ("here", None),
-        ("arxiv.org/abs/2303.12642", None),
-        ("https://x.org", None),
-        ("  A   spaced\ttitle ", "A spaced title"),
-    ],
-)
-def test_anchor_title(text, title):
-    assert anchor_title(text) == title
-
-
 def test_normalize_name():
     assert normalize_name("José  M. Pérez") == "jose m perez"
 
 
-def test_work_title_takes_the_most_title_like_anchor_until_resolved(store):
-    casual = _episode(mentions=[Mention("https://arxiv.org/abs/2201.05159", "talked about")])
+def test_work_title_takes_the_most_complete_anchor_until_resolved(store):
+    casual = _episode(mentions=[Mention("https://arxiv.org/abs/2201.05159", "this paper")])
     store.save_episodes([casual])
-    assert store.scalar("SELECT title FROM works") == "talked about"
-    labelled = _episode(
+    assert store.scalar("SELECT title FROM works") == "arxiv.org: 2201.05159"  # vague anchor
+    assert store.scalar("SELECT anchor_text FROM mentions") == "this paper"
+    short = _episode(
         source="/notes/two.md",
+        mentions=[Mention("arxiv.org/abs/2201.05159", "Structured access")],
+    )
+    store.save_episodes([short])
+    assert store.scalar("SELECT title FROM works") == "Structured access"
+    full = _episode(
+        source="/notes/three.md",
         mentions=[Mention("arxiv.org/abs/2201.05159", "Structured access: an emerging paradigm")],
     )
-    store.save_episodes([labelled])
+    store.save_episodes([full])
+    assert store.scalar("SELECT title FROM works") == "Structured access: an emerging paradigm"
+    store.save_episodes([_episode(source="/notes/four.md", mentions=short.mentions)])
     assert store.scalar("SELECT title FROM works") == "Structured access: an emerging paradigm"
     with store.transaction() as conn:
         conn.execute("UPDATE works SET title = 'Resolved', status = 'resolved'")
     store.save_episodes(
         [
             _episode(
-                source="/notes/three.md",
+                source="/notes/five.md",
                 mentions=[
                     Mention(
                         "https://arxiv.org/pdf/2201.05159",

@@ -88,7 +88,9 @@ def ingest(
     """Read show notes, transcripts and feeds into the store.
 
     Exit status: 0 when every source was read, 1 when some failed (each named on
-    stderr; the others were still stored), 2 for bad arguments.
+    stderr; the others were still stored), 2 for bad arguments. What was read but not
+    cleanly (an unreadable date, front matter that is not YAML, items sharing a guid) is
+    stored and warned about on stderr.
     """
     sources = list(sources or [])
     if example:
@@ -128,6 +130,8 @@ def ingest(
             reports.append(report)
             if report.error:
                 warn(f"{source}: {report.error}")
+            for warning in report.warnings:
+                warn(f"{source}: warning: {warning}")
             bar.advance(task)
     if json:
         print_json([asdict(r) for r in reports])

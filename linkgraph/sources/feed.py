@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import html
 import io
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from xml.etree import ElementTree
 
-import defusedxml.ElementTree as SafeElementTree
 import feedparser
-from defusedxml import DefusedXmlException
 
 from ..model import Episode, Person
 from .base import SourceError, utf8_document
-from .html import extract_links, http_url, iso_datetime, parse_html
+from .dates import iso_datetime
+from .feedxml import NotesField, RawItem, read_items
+from .html import http_url, parse_html
+from .itemkeys import ItemIdentity, assign_keys
+from .notes import read_fields
 
-PODCAST_NAMESPACES = frozenset(
-    {
-        "https://podcastindex.org/namespace/1.0",
-        "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
-    }
-)
 _ENTITIES = "declares XML entities, which feeds may not"
 _DOCTYPE = re.compile(
     rb"""<!DOCTYPE\s+[^\s"'\[>]+(?:\s+(?:SYSTEM|PUBLIC))?(?:\s*(?:"[^"]*"|'[^']*'))*\s*([\[>])""",
@@ -34,21 +27,16 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[.,;:!?)\]])")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
-@dataclass
-class _PodcastTags:
-    """The Podcasting 2.0 tags of one item that feedparser does not keep whole."""
-
-    chapters_url: str | None = None
-    people: list[Person] = field(default_factory=list)
-
-
 def read(data: bytes, source: str) -> list[Episode]:
     """Read a podcast feed into one Episode per item, with links and topics from its notes."""
     refuse_entity_declarations(data)
     data = utf8_document(data)
     parsed = feedparser.parse(io.BytesIO(data))
-    channel_tags, item_tags = _podcast_tags(data, len(parsed.entries))
-    items = [pair for pair in zip(parsed.entries, item_tags, strict=True) if _is_item(pair[0])]
+    channel_raw, items_raw = read_items(data, len(parsed.entries)) or (
+        RawItem(),
+        [None] * len(parsed.entries),
+    )
+    items = [pair for pair in zip(parsed.entries, items_raw, strict=True) if _is_item(pair[0])]
     _check(parsed, bool(items))
     channel = parsed.feed
     common = {
@@ -57,7 +45,12 @@ def read(data: bytes, source: str) -> list[Episode]:
         "podcast_url": http_url(channel.get("link")),
         "feed_url": http_url(source) or _self_link(channel),
     }
-    return [_episode(entry, tags, channel, channel_tags.people, common) for entry, tags in items]
+    episodes = [_episode(entry, raw, channel, channel_raw.people, common) for entry, raw in items]
+    assign_keys(
+        episodes,
+        [_identity(entry, episode) for (entry, _), episode in zip(items, episodes, strict=True)],
+    )
+    return episodes
 
 
 def refuse_entity_declarations(data: bytes) -> None:
@@ -118,41 +111,59 @@ def _self_link(channel: feedparser.FeedParserDict) -> str | None:
 
 def _episode(
     entry: feedparser.FeedParserDict,
-    tags: _PodcastTags,
+    raw: RawItem | None,
     channel: feedparser.FeedParserDict,
     channel_people: list[Person],
     common: dict[str, str | None],
 ) -> Episode:
     url = http_url(entry.get("link"))
-    notes = _notes(entry)
-    topics, mentions = extract_links(
-        notes, url or common["feed_url"] or common["podcast_url"], timestamps=True
-    )
+    fields = raw.notes if raw else _parsed_fields(entry)
+    topics, mentions, _ = read_fields(fields, url or common["feed_url"] or common["podcast_url"])
+    title = " ".join((entry.get("title") or "").split()) or url or entry.get("id") or ""
+    published, warning = _published(entry)
+    people = raw.people if raw else []
     return Episode(
-        title=" ".join((entry.get("title") or "").split()) or url or entry.get("id") or "",
-        guid=entry.get("id") or None,
+        title=title,
+        guid=(entry.get("id") or "").strip() or None,
         url=url,
-        published=_published(entry),
+        published=published,
         description=_plain_text(entry.get("summary", "")) or None,
-        chapters_url=tags.chapters_url,
+        chapters_url=raw.chapters_url if raw else None,
         image=http_url((entry.get("image") or channel.get("image") or {}).get("href")),
         categories=[tag["term"] for tag in entry.get("tags", []) if tag.get("term")],
         topics=topics,
         mentions=mentions,
-        people=_people(tags.people or channel_people, _author(entry) or _author(channel)),
+        people=_people(people or channel_people, _author(entry) or _author(channel)),
+        warnings=[f"{title!r}: {warning}"] if warning else [],
         **common,
     )
 
 
-def _notes(entry: feedparser.FeedParserDict) -> str:
-    """The show notes as HTML: content:encoded (or Atom content), else the description."""
-    contents = entry.get("content") or []
-    chosen = next((c for c in contents if c.get("type") in _HTML_TYPES), None)
-    detail = chosen or (contents[0] if contents else entry.get("summary_detail") or {})
-    value = detail.get("value") or ""
-    if detail.get("type") in _HTML_TYPES and _TAG.search(value):
-        return value
-    return html.escape(value).replace("\n", "<br>\n")  # plain text: keep its lines
+def _parsed_fields(entry: feedparser.FeedParserDict) -> list[NotesField]:
+    """The notes fields feedparser kept, for a feed that is not well-formed XML."""
+    details = [*(entry.get("content") or []), entry.get("summary_detail") or {}]
+    fields = []
+    for detail in details:
+        value = (detail.get("value") or "").strip()
+        html = detail.get("type") in _HTML_TYPES and bool(_TAG.search(value))
+        if value:
+            fields.append(NotesField("content", value, html))
+    return fields
+
+
+def _identity(entry: feedparser.FeedParserDict, episode: Episode) -> ItemIdentity:
+    enclosures = [
+        link.get("href")
+        for link in entry.get("links", [])
+        if link.get("rel") == "enclosure" and link.get("href")
+    ]
+    return ItemIdentity(
+        guid=episode.guid,
+        enclosure=enclosures[0].strip() if enclosures else None,
+        link=episode.url,
+        title=(entry.get("title") or "").strip(),
+        published=episode.published,
+    )
 
 
 def _plain_text(markup: str) -> str:
@@ -164,12 +175,16 @@ def _plain_text(markup: str) -> str:
     return _SPACE_BEFORE_PUNCTUATION.sub("", text)
 
 
-def _published(entry: feedparser.FeedParserDict) -> str | None:
-    written = iso_datetime(entry.get("published") or entry.get("updated"))
+def _published(entry: feedparser.FeedParserDict) -> tuple[str | None, str | None]:
+    """The item's date in ISO 8601, and a warning when it has one that cannot be read."""
+    written = (entry.get("published") or entry.get("updated") or "").strip()
+    found = iso_datetime(written)
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    if written or not parsed:
-        return written
-    return datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
+    if not found and parsed:
+        found = datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
+    if written and not found:
+        return None, f"the date {written!r} is not a date linkgraph can read"
+    return found, None
 
 
 def _author(element: feedparser.FeedParserDict) -> str | None:
@@ -184,49 +199,3 @@ def _people(people: list[Person], author: str | None) -> list[Person]:
     if author and author.casefold() not in names:
         return [*people, Person(author, role="author")]
     return list(people)
-
-
-def _podcast_tags(data: bytes, count: int) -> tuple[_PodcastTags, list[_PodcastTags]]:
-    """The channel's and each item's podcast:person and podcast:chapters tags.
-
-    feedparser keeps only the last podcast:person and drops its name, so these are read
-    with a second, entity-safe XML parse; a feed that is not well-formed XML has none.
-    """
-    empty = (_PodcastTags(), [_PodcastTags() for _ in range(count)])
-    try:
-        root = SafeElementTree.fromstring(data)
-    except (ElementTree.ParseError, DefusedXmlException, ValueError):
-        return empty
-    items = [element for element in root.iter() if _name(element)[1] in ("item", "entry")]
-    if len(items) != count:
-        return empty
-    channel = next((element for element in root if _name(element)[1] == "channel"), root)
-    return _tags_of(channel), [_tags_of(item) for item in items]
-
-
-def _tags_of(element: ElementTree.Element) -> _PodcastTags:
-    tags = _PodcastTags()
-    for child in element:
-        namespace, name = _name(child)
-        if namespace not in PODCAST_NAMESPACES:
-            continue
-        if name == "chapters" and not tags.chapters_url:
-            tags.chapters_url = http_url(child.get("url"))
-        elif name == "person" and (person := _person(child)):
-            tags.people.append(person)
-    return tags
-
-
-def _person(element: ElementTree.Element) -> Person | None:
-    """A podcast:person; its role defaults to "host" and is case-insensitive."""
-    name = " ".join((element.text or "").split())
-    role = (element.get("role") or "host").strip().lower()
-    return Person(name, role=role, url=http_url(element.get("href"))) if name else None
-
-
-def _name(element: ElementTree.Element) -> tuple[str, str]:
-    """An element's namespace URI and local name."""
-    if not isinstance(element.tag, str):  # a comment or processing instruction
-        return "", ""
-    namespace, _, local = element.tag.rpartition("}")
-    return namespace.lstrip("{"), local

@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..model import Episode, Mention, Topic
 from .base import SourceError, decode_text
-from .textutil import find_urls, sentence_around, timestamped_topic
+from .dates import iso_datetime
+from .textutil import (
+    SENTENCE_BREAK,
+    entry_label,
+    find_urls,
+    sentence_around,
+    starts_with_host,
+    timestamped_topic,
+)
 
 BLOCK_TAGS = frozenset(
     {
@@ -75,14 +81,18 @@ HEADING_RANKS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
 LIST_TAGS = frozenset({"ul", "ol", "menu"})
 _TIMESTAMP_RANK = 10  # timestamped topics nest below any heading, deeper lists deeper still
 _LABEL_LIMIT = 80  # a group label such as "Main papers:" is a short line
+_BARE_LABEL_WORDS = 6  # a label without a colon ("Quick Hits") is shorter still
+_PADDING = re.compile(r"^(?:%20|\s)+|(?:%20|\s)+$")  # href="%20https://…": a pasted space
+_INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"  # zero-width and direction marks
+# Pasting slips around an href: invisible marks at its ends, a scheme written twice
+# ("http://\u202ahttps://x"). Marks inside a host are left for the URL to fail on.
+_SLIPS = re.compile(
+    f"^[{_INVISIBLE}]+|[{_INVISIBLE}]+$|^https?://[{_INVISIBLE}]*(?=https?://)", re.IGNORECASE
+)
+_LOOSE_URL = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 _HTTP = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
 _HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _BULLET = re.compile(r"(?:[-*•·–]|\d{1,2}[.)])\s")
-_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?)?",
-    re.IGNORECASE,
-)
 
 
 def http_url(value: str | None) -> str | None:
@@ -100,47 +110,6 @@ def absolute_url(base: str | None, href: str) -> str | None:
         return http_url(urljoin(base or "", href.strip()))
     except ValueError:
         return None
-
-
-def iso_datetime(value: str | None) -> str | None:
-    """Normalise an ISO 8601, Jekyll (``2023-11-26 15:30 -0700``) or RFC 822 date to ISO 8601."""
-    value = (value or "").strip()
-    match = _DATETIME.fullmatch(value)
-    if match:
-        return _iso_from_match(match)
-    try:
-        return parsedate_to_datetime(value).isoformat()
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def _iso_from_match(match: re.Match[str]) -> str | None:
-    year, month, day, hour, minute, second, offset = match.groups()
-    try:
-        if hour is None:
-            return datetime(int(year), int(month), int(day)).date().isoformat()
-        moment = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour),
-            int(minute),
-            int(second or 0),
-            tzinfo=_timezone(offset),
-        )
-    except ValueError:
-        return None
-    return moment.isoformat()
-
-
-def _timezone(offset: str | None) -> timezone | None:
-    if not offset:
-        return None
-    if offset.upper() == "Z":
-        return timezone.utc
-    digits = offset[1:].replace(":", "")
-    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return timezone(-delta if offset[0] == "-" else delta)
 
 
 @dataclass
@@ -162,6 +131,7 @@ class _Walker:
     def __init__(self, base_url: str | None, timestamps: bool) -> None:
         self.base_url = http_url(base_url)
         self.timestamps = timestamps
+        self.text_length = 0  # characters of text outside markup, for comparing notes
         self.topics: list[Topic] = []
         self.mentions: list[Mention] = []
         self.saw_text = False
@@ -172,6 +142,11 @@ class _Walker:
         self._link: _OpenLink | None = None
         self._sections: list[str | None] = []  # the group label of each open list
         self._label: str | None = None  # a "Main papers:" line waiting for its list
+        self._label_colon = False  # "Main papers:" labels entries; "Quick Hits" only a list
+        self._label_bullets: bool | None = None  # whether the label's entries are bulleted
+        self._title_above: str | None = None  # a short line that may title a URL below it
+        self._tentative: tuple[int, str] | None = None  # (mention, its anchor) titled so
+        self._closed: int | None = None  # the link just closed, while no text follows it
         self._toc: dict[str, int] = {}  # "#anchor" links in lists -> list depth
         self._on_timestamp_line: set[int] = set()  # mentions on their own timestamp line
 
@@ -212,6 +187,7 @@ class _Walker:
                 inherited = self._sections[-1] if self._sections else None
                 self._sections.append(self._label or inherited)
                 self._label = None
+                self._title_above = None
         elif tag == "a":
             self._open_link(node.attributes.get("href"))
         elif tag == "img" and self._link:  # an image link's text is the image's alt text
@@ -238,10 +214,14 @@ class _Walker:
                 self._spans.append(
                     (len(self.mentions) - 1, self._length + found.start, self._length + found.end)
                 )
+        if not self._link and text.strip():
+            self._closed = None
         self._parts.append(text)
         self._length += len(text)
 
     def _open_link(self, href: str | None) -> None:
+        """Start a link; one right after a link to the same URL, with nothing between,
+        goes on with it (an ``<a>`` left open across blocks is cloned into each)."""
         if not href:
             return
         href = href.strip()
@@ -250,21 +230,41 @@ class _Walker:
                 self._toc.setdefault(unquote(href[1:]), len(self._sections))
             return
         url = self._absolute(href)
-        if url:
+        closed, self._closed = self._closed, None
+        if url and closed is not None and self.mentions[closed].url == url:
+            self._link = _OpenLink(closed, self._length, [self.mentions[closed].anchor_text, " "])
+        elif url:
             self.mentions.append(Mention(url))
             self._link = _OpenLink(len(self.mentions) - 1, self._length)
 
     def _close_link(self, link: _OpenLink) -> None:
         self._link = None
+        self._closed = link.mention
         self.mentions[link.mention].anchor_text = " ".join("".join(link.text).split())
-        if link.start is not None:
-            self._spans.append((link.mention, link.start, self._length))
+        if link.start is None:
+            return
+        for position, (index, start, _) in enumerate(self._spans):
+            if index == link.mention:  # the same link went on in this line
+                self._spans[position] = (index, start, self._length)
+                return
+        self._spans.append((link.mention, link.start, self._length))
 
     def _absolute(self, href: str) -> str | None:
+        """An href as an absolute http(s) URL, or None when it is none.
+
+        ``twitter.com/x`` is a host written without its scheme, not a path under the page,
+        and text pasted where a URL belongs (``href="Joar Wandborg"``) is no link. Pasting
+        slips are undone: invisible marks, spaces around it, a scheme written twice.
+        """
         href = href.replace("\t", "").replace("\n", "").replace("\r", "")
-        if not _HAS_SCHEME.match(href):
-            return absolute_url(self.base_url, href) if self.base_url else None
-        return http_url(href)
+        href = _PADDING.sub("", _SLIPS.sub("", _PADDING.sub("", href)))
+        if _HAS_SCHEME.match(href):
+            return http_url(href)
+        if starts_with_host(href):
+            return http_url("https://" + href)
+        if " " in href and "/" not in href:
+            return None
+        return absolute_url(self.base_url, href) if self.base_url else None
 
     def _open_heading(self, node: LexborNode, rank: int) -> None:
         title = " ".join(node.text(deep=True).split())
@@ -300,16 +300,15 @@ class _Walker:
             self._break_link(self._link)
         if not self._parts and not self._spans:
             return
-        text, spans = "".join(self._parts), self._spans
+        text, spans = "".join(self._parts), sorted(self._spans, key=lambda span: span[1])
         self._parts, self._spans, self._length = [], [], 0
         line = text.strip()
         if not line and not spans:
             return
         self.saw_text = True
+        self.text_length += len(line)
         stamped = self.timestamps and self._timestamp_topic(line)
-        section = self._section(line, bool(spans))
-        if stamped:  # a timestamp line is a topic, not an entry of a link group
-            section = None
+        section = self._section(line, text, spans, stamped)
         topic = self._open_topics[-1][1] if self._open_topics else None
         for index, start, end in spans:
             mention = self.mentions[index]
@@ -319,6 +318,38 @@ class _Walker:
             mention.topic, mention.section = topic, section
             if stamped:
                 self._on_timestamp_line.add(index)
+        self._name_links(text, spans)
+        self._title_above = _title_line(line) if not spans and not stamped else None
+
+    def _name_links(self, text: str, spans: list[tuple[int, int, int]]) -> None:
+        """Give links written as their own URL the title their line gives them.
+
+        Only URLs shown as text divide a line between titles. The same forms as in
+        plain-text notes: ``Title - url``, ``Title: url``,
+        ``Title (url)``, ``[Title] url``, ``url - Title``, and a short line right above a
+        line that is only the URL (unless another such line follows: then that short
+        line heads a group of URLs).
+        """
+        lone = len(spans) == 1 and _is_only(text, spans[0][1], spans[0][2])
+        if self._tentative and lone:  # a second lone URL: the line above heads a group
+            index, anchor = self._tentative
+            self.mentions[index].anchor_text = anchor
+        self._tentative = None
+        written = [
+            (i, s, e)
+            for i, s, e in spans
+            if _names_itself(self.mentions[i].anchor_text, self.mentions[i].url)
+        ]
+        for position, (index, start, end) in enumerate(written):
+            mention = self.mentions[index]
+            before = written[position - 1][2] if position else 0
+            after = written[position + 1][1] if position + 1 < len(written) else -1
+            label = entry_label(text, start, end, before, after)
+            if label:
+                mention.anchor_text = label
+            elif lone and self._title_above:
+                self._tentative = (index, mention.anchor_text)
+                mention.anchor_text = self._title_above
 
     def _timestamp_topic(self, line: str) -> bool:
         found = timestamped_topic(" ".join(line.split()))
@@ -328,17 +359,36 @@ class _Walker:
             self._add_topic(_without_urls(title) or title, rank, start=seconds)
         return found is not None
 
-    def _section(self, line: str, has_links: bool) -> str | None:
-        """The group label for a line's links; remembers a label line for what follows."""
-        if not has_links and line.endswith(":") and len(line) <= _LABEL_LIMIT:
-            self._label = " ".join(line[:-1].split()) or None
+    def _section(
+        self, line: str, text: str, spans: list[tuple[int, int, int]], stamped: bool
+    ) -> str | None:
+        """The group label for a line's links; remembers a label line for what follows.
+
+        A label ending in a colon ("Papers discussed:") names the entries under it: list
+        items, bulleted lines, short link lines and linked timestamp lines, in one shape;
+        a label without one ("Quick Hits") only the list right under it. A label over
+        timestamped lines that hold no links heads chapters, not a group of links.
+        """
+        if not spans and not stamped and _is_label(line):
+            self._label, self._label_colon = " ".join(line.rstrip(":").split()), line.endswith(":")
+            self._label_bullets = None
             return None
         if self._sections:
             return self._sections[-1]
-        if self._label and _BULLET.match(line):
-            return self._label
-        self._label = None
-        return None
+        label, self._label = self._label, None
+        if label is None or (stamped and not spans):
+            return None
+        bullet = _BULLET.match(line) is not None
+        entry = bullet or stamped or (self._label_colon and _is_entry(text, spans))
+        if not entry or (not self._label_colon and not bullet):
+            return None
+        if not stamped:
+            if self._label_bullets is None:
+                self._label_bullets = bullet
+            elif self._label_bullets != bullet:
+                return None
+        self._label = label
+        return label
 
     def _apply_toc(self) -> None:
         """Let a "Topics we discuss" list of #anchor links set the parents of its headings."""
@@ -381,6 +431,50 @@ class _Walker:
             owner = self.topics[owner].parent
         for mention in following:
             mention.topic = owner
+
+
+def _is_label(line: str) -> bool:
+    """A short line that names a group: "Papers discussed:", or "Quick Hits" unpunctuated."""
+    if len(line) > _LABEL_LIMIT or SENTENCE_BREAK.search(line):
+        return False
+    return line.endswith(":") or (
+        len(line.split()) <= _BARE_LABEL_WORDS and line[-1] not in ".!?,;…)" and "://" not in line
+    )
+
+
+def _is_entry(text: str, spans: list[tuple[int, int, int]]) -> bool:
+    """A line of links with little else: a title or label each, not a sentence."""
+    rest, last = [], 0
+    for _, start, end in spans:
+        rest.append(text[last:start])
+        last = end
+    rest.append(text[last:])
+    words = " ".join("".join(rest).split())
+    return bool(spans) and len(words) <= _LABEL_LIMIT and not SENTENCE_BREAK.search(words)
+
+
+def _is_only(text: str, start: int, end: int) -> bool:
+    """Whether the span is all the line holds, but for a list marker."""
+    before = text[:start].strip()
+    return not text[end:].strip() and (not before or _BULLET.fullmatch(before + " ") is not None)
+
+
+def _title_line(line: str) -> str | None:
+    """A line that could title a URL on the line below it."""
+    text = line.rstrip(":").strip()
+    if not text or len(text) > _LABEL_LIMIT or SENTENCE_BREAK.search(text):
+        return None
+    return text
+
+
+def _names_itself(anchor: str, url: str) -> bool:
+    """Whether a link's text is nothing but its URL (or none)."""
+    if not anchor or "://" in anchor:
+        return True
+    if " " in anchor or "." not in anchor:
+        return False
+    written = _LOOSE_URL.sub("", anchor).rstrip("/").lower()
+    return _LOOSE_URL.sub("", url).lower().startswith(written)
 
 
 def _without_urls(title: str) -> str:
@@ -454,8 +548,16 @@ def extract_links(
     html: str, base_url: str | None = None, *, timestamps: bool = False
 ) -> tuple[list[Topic], list[Mention]]:
     """Topics (headings, and timestamp lines when ``timestamps``) and link mentions of HTML."""
+    return read_notes(html, base_url, timestamps=timestamps)[:2]
+
+
+def read_notes(
+    html: str, base_url: str | None = None, *, timestamps: bool = True
+) -> tuple[list[Topic], list[Mention], int]:
+    """Topics and mentions of show notes in HTML, and the length of their text."""
     tree = parse_html(html)
-    return _walk(tree.body or tree.root, base_url, timestamps).finish()
+    walker = _walk(tree.body or tree.root, base_url, timestamps)
+    return (*walker.finish(), walker.text_length)
 
 
 def read(data: bytes, source: str) -> list[Episode]:

@@ -12,12 +12,14 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from ..model import Episode, Topic
-from .base import SourceError, decode_text
-from .html import extract_links, http_url, iso_datetime
+from .base import decode_text
+from .dates import date_in_name, date_line, iso_datetime
+from .html import extract_links, http_url
 
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _HEADING_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")  # kramdown's "## Title {#id}"
-_POST_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})-")  # Jekyll's _posts/YYYY-MM-DD-slug.md
+_FIELD = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)")  # "title: 73 • Moving Beyond: Syntax"
+_ITEM = re.compile(r"[ \t]+-[ \t]+(.*)|-[ \t]+(.*)")  # "  - episode" under "categories:"
 
 
 class _Renderer(MarkdownIt):
@@ -50,39 +52,82 @@ def render(text: str) -> str:
     return _renderer().render(text)
 
 
-def _split_front_matter(text: str) -> tuple[dict[str, object], str]:
-    """Split YAML front matter (all values kept as strings) from the markdown body."""
+def _split_front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
+    """Split YAML front matter (all values kept as strings) from the markdown body.
+
+    Front matter that is not valid YAML (``title: 73 • Moving Beyond Syntax: Lessons``)
+    is read line by line, ``key: value``, with a warning: the page is still read whole.
+    """
     match = _FRONT_MATTER.match(text)
     if not match:
-        return {}, text
+        return {}, text, []
+    warnings = []
     try:
         meta = yaml.load(match.group(1) or "", Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
         problem = getattr(error, "problem", None) or "cannot be parsed"
-        raise SourceError(f"has front matter that is not valid YAML: {problem}{where}") from None
+        meta = _fields_by_line(match.group(1) or "")
+        warnings.append(
+            f"the front matter is not valid YAML ({problem}{where}); "
+            f"read line by line: {', '.join(meta) or 'nothing'}"
+        )
     if not isinstance(meta, dict):
-        return {}, text
-    return meta, text[match.end() :]
+        return {}, text, warnings
+    return meta, text[match.end() :], warnings
+
+
+def _fields_by_line(front: str) -> dict[str, object]:
+    """``key: value`` lines, and ``- item`` lines under an empty key, as strings."""
+    meta: dict[str, object] = {}
+    key = None
+    for line in front.split("\n"):
+        item = _ITEM.fullmatch(line)
+        field = _FIELD.fullmatch(line)
+        if item and key and isinstance(meta.get(key), list):
+            meta[key].append(_unquote(item.group(1) or item.group(2)))
+        elif field:
+            key, value = field.group(1), field.group(2).strip()
+            meta[key] = _unquote(value) if value else []
+    return meta
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
 
 
 def read(data: bytes, source: str) -> list[Episode]:
     """Read one markdown page into an Episode with its headings as topics."""
-    meta, body = _split_front_matter(decode_text(data))
+    meta, body, warnings = _split_front_matter(decode_text(data))
     url = _string(meta, "permalink") or _string(meta, "url")
-    topics, mentions = extract_links(render(body), http_url(source) or http_url(url))
+    topics, mentions = extract_links(
+        render(body), http_url(source) or http_url(url), timestamps=True
+    )
+    written = _string(meta, "date")
+    published = iso_datetime(written)
+    if written and not published:
+        warnings.append(f"the date {written!r} is not a date linkgraph can read")
     episode = Episode(
         title=_string(meta, "title") or _first_title(topics) or PurePath(source).stem or source,
         source=source,
         url=url,
-        published=iso_datetime(_string(meta, "date")) or _post_date(source),
+        published=published or date_in_name(PurePath(source).name) or date_line(_head(body)),
         description=_string(meta, "description"),
         categories=_categories(meta),
         topics=topics,
         mentions=mentions,
+        warnings=warnings,
     )
     return [episode]
+
+
+def _head(body: str) -> list[str]:
+    """The first lines of the body, where a post's date line stands."""
+    return body.lstrip("\n").split("\n", 20)[:20]
 
 
 def _string(meta: dict[str, object], key: str) -> str | None:
@@ -104,11 +149,6 @@ def _categories(meta: dict[str, object]) -> list[str]:
     if isinstance(value, list):
         return [item.strip() for item in value if isinstance(item, str) and item.strip()]
     return []
-
-
-def _post_date(source: str) -> str | None:
-    match = _POST_DATE.match(PurePath(source).name)
-    return iso_datetime(match.group(1)) if match else None
 
 
 _POST_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(.+)")

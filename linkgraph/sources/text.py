@@ -7,8 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import PureWindowsPath
 
 from ..model import Episode, Mention, Topic
+from ..titles import readable_slug
 from .base import decode_text
-from .textutil import FoundURL, find_urls, sentence_around, timestamped_topic
+from .textutil import (
+    SENTENCE_BREAK,
+    FoundURL,
+    entry_label,
+    find_urls,
+    sentence_around,
+    timestamped_topic,
+)
 
 # Lines of app chrome around the notes, matched against the whole stripped line (any case).
 JUNK_PATTERNS = (
@@ -27,12 +35,14 @@ JUNK_PATTERNS = (
 )
 _JUNK = re.compile("|".join(f"(?:{pattern})" for pattern in JUNK_PATTERNS), re.IGNORECASE)
 _MARKER = re.compile(r"(?:[-*•·–]|\d{1,3}[.)])\s+")
-_LABEL_END = re.compile(r":\s+$")
 _SEPARATORS = " \t,;|/·•–—-"
-# A full stop between sentences; "?" and "!" are left out because titles use them.
-_SENTENCE_BREAK = re.compile(r"\.[\"')\]]*\s+[\"'(\[]?[A-Z]")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width marks
+_TRANSCRIPT = re.compile(r"transcript|episode", re.IGNORECASE)
 MAX_HEADING_CHARS = 80
 MAX_LINK_LINE_CHARS = 300
+MAX_BARE_HEADING_WORDS = 6  # "Quick Hits", "Deep Dives": a heading without a colon is short
+MAX_TITLE_CHARS = 80
+_LABELLED = re.compile(r"[^:]{1,60}:\s+\S.{0,80}")  # "Andy's Twitter handle: @andy"
 
 
 @dataclass
@@ -47,6 +57,18 @@ class _Line:
     urls: list[FoundURL] = field(default_factory=list)  # spans within ``text``
     start: float | None = None  # a topic's start in seconds
 
+    @property
+    def lone_url(self) -> bool:
+        """Whether the line is one URL and nothing else."""
+        return (
+            self.kind == "link" and len(self.urls) == 1 and not _without_urls(self.text, self.urls)
+        )
+
+    @property
+    def entry(self) -> bool:
+        """Whether the line is an entry of a link group: a link line or a linked topic."""
+        return self.kind == "link" or (self.kind == "topic" and bool(self.urls))
+
 
 def _without_urls(text: str, urls: list[FoundURL]) -> str:
     """The text with every URL span cut out, whitespace collapsed."""
@@ -59,16 +81,22 @@ def _without_urls(text: str, urls: list[FoundURL]) -> str:
 
 
 def _is_prose(text: str, urls: list[FoundURL], bullet: bool) -> bool:
-    """Whether a line reads as running text rather than a list entry."""
+    """Whether a line reads as running text rather than a list entry.
+
+    A short "Label: value" line is an entry even without a URL ("Twitter: @handle").
+    """
     if bullet:
         return False
-    if not urls or len(text) > MAX_LINK_LINE_CHARS:
+    if not urls:
+        return not _LABELLED.fullmatch(text) or bool(SENTENCE_BREAK.search(text))
+    if len(text) > MAX_LINK_LINE_CHARS:
         return True
-    return bool(_SENTENCE_BREAK.search(_without_urls(text, urls)))
+    return bool(SENTENCE_BREAK.search(_without_urls(text, urls)))
 
 
 def _classify(raw: str) -> _Line:
     """Classify one line of the notes."""
+    raw = raw.translate(_INVISIBLE)
     stripped = raw.strip()
     if not stripped or _JUNK.fullmatch(stripped):
         return _Line("blank", "")
@@ -86,15 +114,36 @@ def _classify(raw: str) -> _Line:
     return _Line(kind, text, text, indent, bool(marker), urls)
 
 
-def _label(line: _Line, index: int) -> str | None:
-    """The label of a "Label: url" entry: the text before the ': ' that precedes the URL."""
+def _label(line: _Line, index: int) -> str:
+    """The title a link line gives its ``index``-th URL ("Title: url", "Title - url" ...)."""
     if line.kind == "prose":
-        return None
-    start = line.urls[index - 1].end if index else 0
-    segment = line.text[start : line.urls[index].start]
-    if not _LABEL_END.search(segment) or _SENTENCE_BREAK.search(segment):
-        return None
-    return _LABEL_END.sub("", segment).strip(_SEPARATORS) or None
+        return ""
+    urls = line.urls
+    after = urls[index + 1].start if index + 1 < len(urls) else -1
+    before = urls[index - 1].end if index else 0
+    return entry_label(line.text, urls[index].start, urls[index].end, before, after)
+
+
+def _could_title(line: _Line) -> bool:
+    """Whether a line could be the title of a URL on the line below it."""
+    text = line.text.rstrip(":").strip()
+    return (
+        line.kind in ("heading", "prose")
+        and 0 < len(text) <= MAX_HEADING_CHARS
+        and not SENTENCE_BREAK.search(text)
+    )
+
+
+def _is_bare_heading(line: _Line) -> bool:
+    """A short line without a colon or closing punctuation, such as "Quick Hits"."""
+    text = line.text
+    return (
+        line.kind == "prose"
+        and not line.urls
+        and len(text.split()) <= MAX_BARE_HEADING_WORDS
+        and ":" not in text
+        and text[-1] not in ".!?,;…"
+    )
 
 
 def _context(line: _Line, found: FoundURL) -> str:
@@ -109,6 +158,34 @@ def _topic_title(line: _Line) -> str:
     if not line.urls:
         return line.text
     return _without_urls(line.text, line.urls).strip(_SEPARATORS + ":()[]") or line.text
+
+
+def _titles_above(lines: list[_Line]) -> dict[int, str]:
+    """Lone-URL lines titled by the line right above them ("Title" then "url" below).
+
+    A line followed by two or more lone URLs heads a group of them instead.
+    """
+    titles: dict[int, str] = {}
+    for index in range(1, len(lines)):
+        line, above = lines[index], lines[index - 1]
+        below = lines[index + 1] if index + 1 < len(lines) else None
+        if line.lone_url and _could_title(above) and not (below and below.lone_url):
+            titles[index] = above.text.rstrip(":").strip()
+    return {index: title for index, title in titles.items() if title}
+
+
+def _mark_bare_headings(lines: list[_Line], taken: set[int]) -> None:
+    """Make short unpunctuated lines headings when link entries follow them."""
+    for index, line in enumerate(lines):
+        if index in taken or not _is_bare_heading(line):
+            continue
+        following = [other for other in lines[index + 1 :] if other.kind != "blank"][:2]
+        if (
+            following
+            and following[0].entry
+            and not (following[0].lone_url and not (len(following) > 1 and following[1].lone_url))
+        ):
+            lines[index] = _Line("heading", line.text, line.context, line.indent, line.bullet)
 
 
 def _next_is_topic(lines: list[_Line]) -> list[bool]:
@@ -127,6 +204,9 @@ class _Notes:
 
     def __init__(self, lines: list[_Line]) -> None:
         self.lines = lines
+        self.titles = _titles_above(lines)  # lone-URL line index -> the title line above it
+        self.title_lines = {index - 1 for index in self.titles}
+        _mark_bare_headings(lines, self.title_lines)
         self.next_is_topic = _next_is_topic(lines)
         self.topics: list[Topic] = []
         self.mentions: list[Mention] = []
@@ -156,7 +236,8 @@ class _Notes:
         for index, line in enumerate(self.lines):
             if line.kind != "prose" and self.paragraphs[-1]:
                 self.paragraphs.append([])
-            handlers[line.kind](index, line)
+            if index not in self.title_lines:  # a title line belongs to its URL alone
+                handlers[line.kind](index, line)
 
     def _on_blank(self, index: int, line: _Line) -> None:
         """A blank line ends a section that has entries (not one right after its heading)."""
@@ -171,15 +252,19 @@ class _Notes:
             self.section = line.text
 
     def _on_topic(self, index: int, line: _Line) -> None:
-        """A timestamped line is a topic; a repeated one is the same topic."""
-        self._end_section()
+        """A timestamped line is a topic; a repeated one is the same topic.
+
+        A linked topic line is an entry of the group it stands in; any other ends it.
+        """
+        if not line.urls:
+            self._end_section()
         key = (line.start, _topic_title(line))
         if key not in self._topic_index:
             self._topic_index[key] = len(self.topics)
             self.topics.append(Topic(title=key[1], start_seconds=key[0]))
         self.topic = self._topic_index[key]
         self.topic_indent = line.indent
-        self._add_links(line, self.topic)
+        self._add_links(index, line, self.topic)
 
     def _on_link(self, index: int, line: _Line) -> None:
         """Link entries belong to the current section, and to a topic inside its block."""
@@ -190,29 +275,31 @@ class _Notes:
         inside = self.topic is not None and (
             line.indent > self.topic_indent or self.next_is_topic[index]
         )
-        self._add_links(line, self.topic if inside else None)
+        self._add_links(index, line, self.topic if inside else None)
 
     def _on_prose(self, index: int, line: _Line) -> None:
         """Running text ends a section and a topic block; the first paragraph describes."""
         self._end_section()
         self.topic = None
         self.paragraphs[-1].append(line.text)
-        self._add_links(line, None)
+        self._add_links(index, line, None)
 
     def _end_section(self) -> None:
         self.section = None
         self.section_bullet = None
 
     def _introduces_topics(self, index: int) -> bool:
-        """Whether the heading at ``index`` is followed by a timestamped topic line."""
+        """Whether the heading at ``index`` heads a list of chapters: timestamped lines
+        that hold no links (linked timestamped lines are entries of a link group)."""
         following = (line for line in self.lines[index + 1 :] if line.kind != "blank")
         upcoming = next(following, None)
-        return upcoming is not None and upcoming.kind == "topic"
+        return upcoming is not None and upcoming.kind == "topic" and not upcoming.urls
 
-    def _add_links(self, line: _Line, topic: int | None) -> None:
+    def _add_links(self, index: int, line: _Line, topic: int | None) -> None:
         """Record each URL of a line once per (url, anchor text, section)."""
+        above = self.titles.get(index)
         for position, found in enumerate(line.urls):
-            anchor = _label(line, position) or found.written
+            anchor = above or _label(line, position) or found.written
             key = (found.url, anchor, self.section)
             if key not in self._seen:
                 self._seen.add(key)
@@ -221,19 +308,42 @@ class _Notes:
                 )
 
 
-def _title(source: str) -> str:
-    """The file name stem of a path or URL."""
+def _title(notes: _Notes, source: str) -> str:
+    """The episode's title from its notes: the slug of its transcript or episode link, else
+    its first line of text (up to its first sentence), else the file name stem."""
+    for mention in notes.mentions:
+        if _TRANSCRIPT.search(mention.anchor_text) or _TRANSCRIPT.search(mention.url):
+            slug = readable_slug(mention.url)
+            if slug and not slug.isdigit():
+                return slug[0].upper() + slug[1:]
+    first = next((line for line in notes.lines if _is_text_line(line)), None)
+    if first:
+        text = SENTENCE_BREAK.split(first.text)[0].rstrip(".")
+        if len(text) <= MAX_TITLE_CHARS:
+            return text
+        return text[:MAX_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     return PureWindowsPath(source.split("?")[0].rstrip("/\\")).stem or source
+
+
+def _is_text_line(line: _Line) -> bool:
+    """A line of text: prose, or a heading written without a colon."""
+    return line.kind == "prose" or (line.kind == "heading" and not line.context.endswith(":"))
+
+
+def read_notes(text: str) -> tuple[list[Topic], list[Mention], int]:
+    """Topics and mentions of plain-text show notes, and the length of their text."""
+    notes = _Notes([_classify(raw) for raw in text.split("\n")])
+    notes.walk()
+    return notes.topics, notes.mentions, sum(len(line.text) for line in notes.lines)
 
 
 def read(data: bytes, source: str) -> list[Episode]:
     """Read pasted show notes as one episode with its topics and mentions."""
-    lines = [_classify(raw) for raw in decode_text(data).split("\n")]
-    notes = _Notes(lines)
+    notes = _Notes([_classify(raw) for raw in decode_text(data).split("\n")])
     notes.walk()
     return [
         Episode(
-            title=_title(source),
+            title=_title(notes, source),
             source=source,
             description=notes.description,
             topics=notes.topics,

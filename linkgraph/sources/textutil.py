@@ -13,10 +13,19 @@ _TLDS = (
     "page|site|tech|news|pub|academy|institute|foundation|world|global|ac|cc|to|is|im|ms|la|"
     "network|online|substack|link|wiki|works|pro|biz|ngo|one|systems|studio|media|community"
 )
-_SCHEME_URL = re.compile(r"\bhttps?://[^\s<>\"'`\u0000-\u001f\u007f]+", re.IGNORECASE)
+# URL characters; an apostrophe counts only between two of them ("/wiki/Fermat's_Last_Theorem"),
+# so a quote that closes around a URL ('https://x.org') stays outside it.
+_URL_CHARS = r"[^\s<>\"'`\u0000-\u001f\u007f]+(?:'[^\s<>\"'`\u0000-\u001f\u007f]+)*"
+_SCHEME_URL = re.compile(r"\bhttps?://" + _URL_CHARS, re.IGNORECASE)
 _SCHEMELESS_URL = re.compile(
     r"(?<![\w@/.:-])(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + _TLDS + r")"
-    r"(?![\w-])(?::\d{2,5})?(?:/[^\s<>\"'`\u0000-\u001f\u007f]*)?",
+    r"(?![\w-])(?::\d{2,5})?(?:/(?:" + _URL_CHARS + r")?)?",
+    re.IGNORECASE,
+)
+_HOST_FIRST = re.compile(
+    r"(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:"
+    + _TLDS
+    + r")(?::\d{2,5})?(?=[/?#]|$)",
     re.IGNORECASE,
 )
 _TRAILING = ".,;:!?*'\"’”»"
@@ -63,6 +72,11 @@ def find_urls(text: str, *, schemeless: bool = False) -> list[FoundURL]:
             found.append(FoundURL(start, start + len(written), written, "https://" + written))
     found.sort(key=lambda f: f.start)
     return found
+
+
+def starts_with_host(text: str) -> bool:
+    """Whether ``text`` begins with a host name (``twitter.com/x``), not a file or path."""
+    return bool(_HOST_FIRST.match(text))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -119,3 +133,55 @@ def timestamped_topic(line: str) -> tuple[float, str] | None:
     if seconds is None or not title:
         return None
     return seconds, title
+
+
+# What may stand before an entry's title: a list marker and a timestamp ("• [12:34] ").
+_ENTRY_LEAD = re.compile(
+    r"^\s*(?:[-*•·–]\s+|\d{1,3}[.)]\s+)?"
+    r"(?:[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}[\])]?\s*(?:[-–—|]\s+)?)?"
+)
+_BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*\(?\s*$")  # "[Title] url", "[Title] (url)"
+_PARENTHESISED = re.compile(r"\(([^()]+)\)\[$")  # "(Title)[url]", markdown turned around
+_DASH_BEFORE = re.compile(r"\s+[-–—]+\s*$")  # "Title - url", "Title — url"
+_DASH_AFTER = re.compile(r"\s*[-–—|]+\s+")  # "url - Title"
+_COLON_BEFORE = re.compile(r":\s+$")  # "Title: url" (a colon with no space is part of a word)
+# A full stop between sentences ("?" and "!" are left out: titles use them).
+SENTENCE_BREAK = re.compile(r"\.[\"')\]]*\s+[\"'(\[]?[A-Z]")
+_SEPARATORS = " \t,;|/·•–—-"
+MAX_LABEL_CHARS = 200
+
+
+def entry_label(line: str, start: int, end: int, before_from: int = 0, after_to: int = -1) -> str:
+    """The title a line gives the URL written at ``[start, end)``, or "" when it gives none.
+
+    The forms: ``Title: url``, ``Title - url`` (or an en or em dash), ``Title (url)``,
+    ``[Title] url``, ``url - Title``, and markdown links broken by a space or turned
+    around (``[Title] (url)``, ``(Title)[url]``); a list marker and a timestamp before the title
+    are not part of it. Only the text between the previous URL (ending at ``before_from``)
+    and the next one (starting at ``after_to``) is looked at, and a label that runs over
+    a sentence break is prose, not a title.
+    """
+    before = line[before_from:start]
+    after = line[end : len(line) if after_to < 0 else after_to]
+    if before_from == 0:
+        before = before[_ENTRY_LEAD.match(before).end() :]
+    label = ""
+    bracketed = _BRACKETED.search(before) or (
+        after.startswith("]") and _PARENTHESISED.search(before)
+    )
+    dash = _DASH_BEFORE.search(before)
+    colon = _COLON_BEFORE.search(before)
+    if bracketed:
+        label = bracketed.group(1)
+    elif before.rstrip().endswith("(") and after.lstrip().startswith(")"):
+        label = before.rstrip()[:-1]
+    elif colon:
+        label = before[: colon.start()]
+    elif dash:
+        label = before[: dash.start()]
+    elif not before.strip() and (following := _DASH_AFTER.match(after)):
+        label = after[following.end() :]
+    label = " ".join(label.split()).strip(_SEPARATORS)
+    if len(label) > MAX_LABEL_CHARS or SENTENCE_BREAK.search(label):
+        return ""
+    return label
