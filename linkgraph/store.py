@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import is_dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from . import schema
-from .identify import identify
-from .model import Episode, Identified
+from .model import Episode
+from .prepared import LinkFacts, PreparedEpisode, prepare
 from .safetext import storable
-from .titles import anchor_title, better_title, url_label
+from .titles import better_title, url_label
 
 BUSY_TIMEOUT_MS = 60_000
 CACHE_KIB = 64 * 1024  # SQLite's page cache; its default (2 MiB) is small for large stores
@@ -116,9 +113,16 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue politely."""
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue politely.
+
+        Inside another transaction it is a savepoint: a failure undoes its own writes only,
+        and the outer transaction commits the rest (a batch of sources written at once).
+        """
         if self.read_only:
             raise ReadOnlyStore("is read-only: nothing can be written to it")
+        if self.conn.in_transaction:
+            yield from self._savepoint()
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         self._pending_people.clear()
         try:
@@ -127,6 +131,18 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        pending = set(self._pending_people)
+        self.conn.execute("SAVEPOINT nested")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK TO nested")
+            self.conn.execute("RELEASE nested")
+            self._pending_people = pending
+            raise
+        self.conn.execute("RELEASE nested")
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -158,19 +174,21 @@ class Store:
 
     # ---- ingest -------------------------------------------------------------------------
 
-    def save_episodes(self, episodes: list[Episode]) -> list[str]:
+    def save_episodes(self, episodes: Sequence[Episode | PreparedEpisode]) -> list[str]:
         """Store episodes with their topics and mentions, all in one transaction.
 
         Returns "added", "updated" or "unchanged" for each. An episode is known again by its
         podcast and key (guid, url or source); an edited one is replaced in place, and the
         works and links it cites are kept with any metadata already resolved for them.
+        Episodes may come prepared (``prepared.prepare``), for instance by a worker process.
         """
+        ready = [e if isinstance(e, PreparedEpisode) else prepare(e) for e in episodes]
         with self.transaction():
-            return [self._save_episode(episode) for episode in episodes]
+            return [self._save_episode(prepared) for prepared in ready]
 
-    def _save_episode(self, episode: Episode) -> str:
+    def _save_episode(self, prepared: PreparedEpisode) -> str:
         conn = self.conn
-        digest = episode_hash(episode)
+        episode, digest = prepared.episode, prepared.digest
         podcast_id = self._podcast_id(episode)
         row = conn.execute(
             "SELECT id, source_hash FROM episodes WHERE podcast_id IS ? AND key = ?",
@@ -193,7 +211,7 @@ class Store:
                 tuple(values.values()),
             ).lastrowid
         topic_ids = self._insert_topics(episode_id, episode)
-        self._insert_mentions(episode_id, episode, topic_ids)
+        self._insert_mentions(episode_id, prepared, topic_ids)
         self._insert_people(episode_id, episode)
         if row:
             self._drop_orphans(old_links)
@@ -261,85 +279,84 @@ class Store:
             )
         return ids
 
-    def _insert_mentions(self, episode_id: int, episode: Episode, topic_ids: list[int]) -> None:
+    def _insert_mentions(
+        self, episode_id: int, prepared: PreparedEpisode, topic_ids: list[int]
+    ) -> None:
         self.conn.executemany(
             "INSERT INTO mentions (episode_id, topic_id, link_id, url, fragment, anchor_text,"
             " context, section, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            self._mention_rows(episode_id, episode, topic_ids),
+            self._mention_rows(episode_id, prepared, topic_ids),
         )
 
     def _mention_rows(
-        self, episode_id: int, episode: Episode, topic_ids: list[int]
+        self, episode_id: int, prepared: PreparedEpisode, topic_ids: list[int]
     ) -> Iterator[tuple]:
         """One row per mention with an http(s) URL, made as it is inserted (no list of all)."""
-        for position, mention in enumerate(episode.mentions):
-            found = identify(mention.url)
-            if not found.canonical_url:
+        mentions = prepared.episode.mentions
+        for position, (mention, facts) in enumerate(zip(mentions, prepared.links, strict=True)):
+            if facts is None:
                 continue
             topic_id = topic_ids[mention.topic] if mention.topic is not None else None
             yield (
                 episode_id,
                 topic_id,
-                self._link_id(found, mention.anchor_text),
+                self._link_id(facts),
                 mention.url,
-                found.fragment,
+                facts.fragment,
                 mention.anchor_text,
                 mention.context,
                 mention.section,
                 position,
             )
 
-    def _link_id(self, found: Identified, anchor_text: str) -> int:
+    def _link_id(self, facts: LinkFacts) -> int:
         """The link row for a canonical URL, created with its work when new."""
         conn = self.conn
         row = conn.execute(
-            "SELECT id, work_id FROM links WHERE url_canonical = ?", (found.canonical_url,)
+            "SELECT id, work_id FROM links WHERE url_canonical = ?", (facts.canonical_url,)
         ).fetchone()
         if row:
             if row[1] is None:
                 conn.execute(
-                    "UPDATE links SET work_id = ? WHERE id = ?",
-                    (self._work_id(found, anchor_text), row[0]),
+                    "UPDATE links SET work_id = ? WHERE id = ?", (self._work_id(facts), row[0])
                 )
             else:
-                self._improve_title(row[1], anchor_text, found.canonical_url)
+                self._improve_title(row[1], facts)
             return row[0]
         return conn.execute(
             "INSERT INTO links (url_canonical, domain, kind, work_id) VALUES (?, ?, ?, ?)",
-            (
-                found.canonical_url,
-                urlsplit(found.canonical_url).hostname,
-                found.kind,
-                self._work_id(found, anchor_text),
-            ),
+            (facts.canonical_url, facts.domain, facts.kind, self._work_id(facts)),
         ).lastrowid
 
-    def _work_id(self, found: Identified, anchor_text: str) -> int:
+    def _work_id(self, facts: LinkFacts) -> int:
         """The work a link names: by its standard id, else by its canonical URL."""
-        scheme, value = (found.scheme, found.value) if found.id else ("url", found.canonical_url)
         conn = self.conn
         row = conn.execute(
-            "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme, value)
+            "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
+            (facts.scheme, facts.value),
         ).fetchone()
         if row:
-            self._improve_title(row[0], anchor_text, found.canonical_url)
+            self._improve_title(row[0], facts)
             return row[0]
-        url = found.canonical_url
-        title = anchor_title(anchor_text, url) or url_label(url)
         work_id = conn.execute(
             "INSERT INTO works (kind, title, url, status, attempts, sources, primary_id) "
             "VALUES (?, ?, ?, 'pending', 0, '{}', ?)",
-            (found.kind, title, url, f"{scheme}:{value}"),
+            (
+                facts.kind,
+                facts.title or facts.label,
+                facts.canonical_url,
+                f"{facts.scheme}:{facts.value}",
+            ),
         ).lastrowid
         conn.execute(
             "INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
-            (work_id, scheme, value),
+            (work_id, facts.scheme, facts.value),
         )
         return work_id
 
-    def _improve_title(self, work_id: int, anchor_text: str, url: str) -> None:
+    def _improve_title(self, work_id: int, facts: LinkFacts) -> None:
         """Give a never-resolved work the most complete anchor title seen so far."""
-        candidate = anchor_title(anchor_text, url)
+        candidate = facts.title
         if not candidate:
             return
         current = self.conn.execute(
@@ -348,7 +365,11 @@ class Store:
         if not current:
             return
         title, work_url = current
-        is_label = title is None or (work_url is not None and title == url_label(work_url))
+        if work_url is None:
+            is_label = title is None
+        else:  # the label of the URL the work was made from, most often this link's
+            label = facts.label if work_url == facts.canonical_url else url_label(work_url)
+            is_label = title is None or title == label
         if better_title(candidate, title, is_label):
             self.conn.execute("UPDATE works SET title = ? WHERE id = ?", (candidate, work_id))
 
@@ -512,21 +533,6 @@ def _connect(path: str, read_only: bool) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return conn
-
-
-def episode_hash(episode: Episode) -> str:
-    """A digest of everything a reader found in an episode; equal digests mean no change.
-
-    The reader's warnings are left out: they follow from the rest.
-    """
-    found = {name: value for name, value in vars(episode).items() if name != "warnings"}
-    payload = json.dumps(found, sort_keys=True, ensure_ascii=False, default=_plain)
-    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _plain(value: object) -> object:
-    """JSON for a dataclass (its fields, as ``asdict`` gives them, without copying), else str."""
-    return vars(value) if is_dataclass(value) else str(value)
 
 
 def _episode_values(episode: Episode, podcast_id: int | None, digest: str) -> dict:

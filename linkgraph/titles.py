@@ -12,6 +12,7 @@ anchor stays on the mention.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
@@ -55,7 +56,8 @@ def is_vague(text: str, url: str | None = None) -> bool:
     "causal scrubbing" or "Polysemanticity" still name something.
     """
     words = _WORD.findall(text)
-    naming = [word for word in words if word.lower() not in _link_words(url)]
+    link_words = _link_words(url)
+    naming = [word for word in words if word.lower() not in link_words]
     if not naming:
         return True
     return _is_plain_word(text) and len(naming) == 1
@@ -66,7 +68,8 @@ def _is_plain_word(word: str) -> bool:
     return word == word.lower() and not any(c.isdigit() for c in word)
 
 
-def _link_words(url: str | None) -> frozenset[str] | set[str]:
+@lru_cache(maxsize=1 << 14)
+def _link_words(url: str | None) -> frozenset[str]:
     """The link nouns, plus the words of ``url``'s host and its file extension.
 
     The host names the work only for a link to the site itself ("Jan Leike" for his home
@@ -85,6 +88,7 @@ def _looks_like_url(text: str) -> bool:
     return "://" in text or "/" in text[:20]
 
 
+@lru_cache(maxsize=1 << 14)
 def url_label(url: str) -> str:
     """A work's label from its URL until it has a title: its site and a readable slug."""
     host = (urlsplit(url).hostname or url).removeprefix("www.")
@@ -92,6 +96,7 @@ def url_label(url: str) -> str:
     return f"{host}: {slug}" if slug else host
 
 
+@lru_cache(maxsize=1 << 14)
 def readable_slug(url: str) -> str:
     """The last telling path segment of a URL (or its first query value) as words."""
     parts = urlsplit(url)

@@ -1,0 +1,195 @@
+"""The single writer: sources read by workers, stored in the order they were given.
+
+Workers read and prepare sources (``work.read_job``); this process alone writes. Outcomes
+come back in any order and are put back in the sources' order (``executor.in_order``), so
+every row gets the id a one-worker run gives it. Sources are committed in batches: each is
+a savepoint inside the batch's transaction (a source that cannot be stored is undone alone),
+and the batch commits when it is full or when the next source is not back yet. A source is
+reported (``on_done``) once its batch is committed.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+from ..config import Config, cache_path_for, load_config
+from ..ingest import IngestOptions, SourceReport, expand_sources, is_url, load
+from ..sources import SourceError
+from ..store import Store
+from .executor import Executor, Failed, in_order
+from .work import SourceJob, SourceResult, read_jobs
+
+BATCH_SOURCES = 64  # sources per transaction, and per batch sent to a worker, at most
+BATCH_BYTES = 256 * 1024  # a batch sent to a worker holds about this much
+
+
+def write_result(store: Store, result: SourceResult, podcast: str | None = None) -> SourceReport:
+    """Store one source's prepared episodes; errors are reported, not raised.
+
+    A feed read from an http(s) URL is remembered, for ``linkgraph update`` to poll.
+    """
+    report = SourceReport(source=result.source, format=result.format, error=result.error)
+    if result.error:
+        return report
+    try:
+        outcomes = store.save_episodes(result.episodes)
+    except sqlite3.Error as error:
+        report.error = f"cannot be stored: {error}"
+        return report
+    episodes = [prepared.episode for prepared in result.episodes]
+    report.episodes = len(episodes)
+    report.titles = [e.title for e in episodes]
+    report.warnings = [warning for e in episodes for warning in e.warnings]
+    report.mentions = sum(len(e.mentions) for e in episodes)
+    report.topics = sum(len(e.topics) for e in episodes)
+    for outcome in outcomes:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    if result.feed_data is not None and result.name:
+        from ..feeds import remember
+
+        remember(store, result.name, result.feed_data, len(episodes), podcast)
+    return report
+
+
+class BatchWriter:
+    """Writes results in batches of one transaction each; reports a batch once committed."""
+
+    def __init__(
+        self,
+        store: Store,
+        on_done: Callable[[SourceReport], None] | None = None,
+        size: int = BATCH_SOURCES,
+    ):
+        self.store = store
+        self.on_done = on_done
+        self.size = size
+        self._transaction: ExitStack | None = None
+        self._written: list[SourceReport] = []
+
+    def write(self, result: SourceResult, podcast: str | None = None) -> None:
+        """Store one source in the open batch (opening one when needed)."""
+        if self._transaction is None:
+            self._transaction = ExitStack()
+            self._transaction.enter_context(self.store.transaction())
+        self._written.append(write_result(self.store, result, podcast))
+        if len(self._written) >= self.size:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open batch and report its sources."""
+        if self._transaction is None:
+            return
+        self._transaction.close()
+        self._transaction = None
+        written, self._written = self._written, []
+        for report in written:
+            if self.on_done:
+                self.on_done(report)
+
+    def __enter__(self) -> BatchWriter:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if self._transaction is None:
+            return
+        if error is None:
+            self.commit()
+        else:  # interrupted: the batch is undone, and none of it was reported
+            self._transaction.__exit__(kind, error, trace)
+            self._transaction = None
+
+
+def ingest_parallel(
+    store: Store,
+    sources: Iterable[str],
+    options: IngestOptions,
+    executor: Executor,
+    on_done: Callable[[SourceReport], None] | None = None,
+    config: Config | None = None,
+    share_cache: bool = True,
+    work: Callable[[list[SourceJob]], list[SourceResult]] = read_jobs,
+) -> list[SourceReport]:
+    """Ingest every source with ``executor``'s workers reading and this process writing.
+
+    The store ends up as a one-worker ``ingest`` leaves it, id for id, and the reports are
+    the same, in the same order. URLs are fetched by the workers with ``config`` (by
+    default the store's settings), each worker keeping its share of every host's request
+    rate; ``share_cache`` gives them the store's HTTP cache file (workers on this machine).
+    ``work`` is what workers run on each batch of jobs.
+    """
+    expanded = expand_sources(sources)
+    jobs = _jobs(store, expanded, options, executor.workers, config, share_cache)
+    reports: list[SourceReport] = []
+
+    def done(report: SourceReport) -> None:
+        reports.append(report)
+        if on_done:
+            on_done(report)
+
+    with BatchWriter(store, done) as writer:
+        for finished in in_order(executor, work, _batches(jobs)):
+            if finished is None:  # the next sources are not back yet: commit what is written
+                writer.commit()
+                continue
+            for job, outcome in zip(*finished, strict=True):
+                if isinstance(outcome, Failed):
+                    outcome = SourceResult(job.source, error=f"was not read: {outcome.reason}")
+                writer.write(outcome, options.podcast)
+    return reports
+
+
+def _batches(jobs: Iterable[SourceJob]) -> Iterator[list[SourceJob]]:
+    """Consecutive jobs in batches of about ``BATCH_BYTES`` (URLs alone), so a worker's
+    share of the work outweighs the cost of sending it."""
+    batch: list[SourceJob] = []
+    size = 0
+    for job in jobs:
+        batch.append(job)
+        size += _size(job)
+        if size >= BATCH_BYTES or len(batch) >= BATCH_SOURCES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _size(job: SourceJob) -> int:
+    """About how many bytes a job reads; a URL counts as a whole batch."""
+    if job.data is not None or job.error:
+        return len(job.data or b"")
+    if is_url(job.source):
+        return BATCH_BYTES
+    try:
+        return os.stat(job.source).st_size
+    except OSError:
+        return 0
+
+
+def _jobs(
+    store: Store,
+    sources: list[str],
+    options: IngestOptions,
+    workers: int,
+    config: Config | None,
+    share_cache: bool,
+) -> Iterable[SourceJob]:
+    """The job of each source; standard input is read here, where it is."""
+    cache_path = None
+    if any(is_url(source) for source in sources):
+        db_path = None if store.path == ":memory:" else Path(store.path)
+        config = config or load_config(db_path)
+        cache = cache_path_for(config, db_path) if share_cache else None
+        cache_path = str(cache) if cache else None
+        config = config.with_options(host_interval=config.host_interval * workers)
+    for source in sources:
+        job = SourceJob(source, options, config, cache_path)
+        if source == "-":
+            try:
+                job = SourceJob(source, options, data=load(source)[0])
+            except SourceError as error:
+                job = SourceJob(source, options, error=str(error))
+        yield job

@@ -1,0 +1,255 @@
+"""Parallel ingest: workers read, one writer stores, and the store is a one-worker store.
+
+The same sources go through ``ingest`` (one process) and through ``ingest_parallel`` with
+a local process pool and with a real Dask cluster; the stores must match row for row, ids
+included. Workers that die and sources that hang are retried once, then reported failed,
+and nothing else is lost.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from db_support import rows_with_ids
+from parallel_support import read_or_die
+
+from linkgraph.ingest import IngestOptions, ingest
+from linkgraph.parallel import Executor, LocalPool, in_order, ingest_parallel
+from linkgraph.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def one_process(tmp_path: Path, sources: list[str], name: str = "one.db") -> tuple[Path, list]:
+    db = tmp_path / name
+    with Store(db) as store:
+        reports = ingest(store, sources, IngestOptions())
+    return db, [asdict(r) for r in reports]
+
+
+def in_parallel(tmp_path: Path, sources: list[str], executor: Executor, **kwargs) -> tuple:
+    db = tmp_path / "parallel.db"
+    with Store(db) as store:
+        reports = ingest_parallel(store, sources, IngestOptions(), executor, **kwargs)
+    return db, [asdict(r) for r in reports]
+
+
+def notes(folder: Path, count: int) -> list[str]:
+    """``count`` markdown notes citing overlapping works (so later ones reuse earlier rows)."""
+    folder.mkdir(exist_ok=True)
+    for n in range(count):
+        links = "".join(
+            f"- [Paper {k}](https://arxiv.org/abs/2301.{k:05d}) and [post](https://b.example/{k})\n"
+            for k in range(n % 7, n % 7 + 5)
+        )
+        (folder / f"{n:03d}.md").write_text(f"# Episode {n}\n\n{links}")
+    return sorted(str(p) for p in folder.iterdir())
+
+
+@pytest.fixture(scope="module")
+def pool():
+    with LocalPool(2, timeout=3) as executor:
+        yield executor
+
+
+def test_a_pool_makes_the_store_one_process_makes_row_for_row(tmp_path, pool):
+    sources = [str(FIXTURES)]
+    want_db, want_reports = one_process(tmp_path, sources)
+    got_db, got_reports = in_parallel(tmp_path, sources, pool)
+    assert got_reports == want_reports  # errors and warnings included
+    assert any(r["error"] for r in want_reports)  # the fixtures hold sources that fail
+    assert rows_with_ids(got_db) == rows_with_ids(want_db)
+
+
+def test_a_store_that_already_holds_episodes_is_updated_the_same_way(tmp_path, pool):
+    first = notes(tmp_path / "first", 12)
+    sources = [*first, str(FIXTURES / "markdown")]
+    for db in (tmp_path / "one.db", tmp_path / "parallel.db"):
+        with Store(db) as store:
+            ingest(store, first[:6], IngestOptions())
+    want_db, want_reports = one_process(tmp_path, sources)
+    got_db, got_reports = in_parallel(tmp_path, sources, pool)
+    assert [r["unchanged"] for r in got_reports[:6]] == [1] * 6
+    assert got_reports == want_reports
+    assert rows_with_ids(got_db) == rows_with_ids(want_db)
+
+
+def test_a_worker_that_dies_once_costs_nothing(tmp_path, pool):
+    sources = notes(tmp_path / "n", 8)
+    dying = Path(sources[3]).with_name("003-dies-once.md")
+    Path(sources[3]).rename(dying)
+    sources[3] = str(dying)
+    want_db, want_reports = one_process(tmp_path, sources)
+    got_db, got_reports = in_parallel(tmp_path, sources, pool, work=read_or_die)
+    assert dying.with_suffix(".died").exists()  # it did die
+    assert got_reports == want_reports
+    assert rows_with_ids(got_db) == rows_with_ids(want_db)
+
+
+def test_a_source_that_kills_its_worker_twice_fails_alone(tmp_path, pool):
+    sources = notes(tmp_path / "n", 8)
+    dying = Path(sources[5]).with_name("005-dies.md")
+    Path(sources[5]).rename(dying)
+    sources[5] = str(dying)
+    want_db, _ = one_process(tmp_path, [s for s in sources if s != str(dying)])
+    got_db, got_reports = in_parallel(tmp_path, sources, pool, work=read_or_die)
+    errors = {r["source"]: r["error"] for r in got_reports if r["error"]}
+    assert errors == {
+        str(dying): "was not read: its worker process died (exit status -9), also when tried again"
+    }
+    assert [r["source"] for r in got_reports] == sources
+    assert rows_with_ids(got_db) == rows_with_ids(want_db)
+
+
+def test_a_source_that_hangs_times_out_twice_and_fails_alone(tmp_path, pool):
+    sources = notes(tmp_path / "n", 6)
+    pipe = tmp_path / "n" / "002-nobody-writes.md"
+    os.mkfifo(pipe)  # opening it for reading waits for a writer that never comes
+    sources.insert(2, str(pipe))
+    want_db, _ = one_process(tmp_path, [s for s in sources if s != str(pipe)])
+    got_db, got_reports = in_parallel(tmp_path, sources, pool)
+    errors = {r["source"]: r["error"] for r in got_reports if r["error"]}
+    assert errors == {str(pipe): "was not read: took longer than 3 s, also when tried again"}
+    assert rows_with_ids(got_db) == rows_with_ids(want_db)
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"no corpus at {SHARED}")
+def test_the_shared_corpora_make_the_same_store_in_parallel(tmp_path, pool):
+    sources = [str(SHARED / "axrp"), str(SHARED / "feeds")]
+    want_db, want_reports = one_process(tmp_path, sources)
+    got_db, got_reports = in_parallel(tmp_path, sources, pool)
+    assert got_reports == want_reports
+    assert rows_with_ids(got_db) == rows_with_ids(want_db)
+
+
+class Scrambled(Executor):
+    """Runs batches in this process and finishes them in a scrambled order."""
+
+    def __init__(self):
+        super().__init__()
+        self.started: list = []
+        self.most_out = 0
+
+    @property
+    def workers(self) -> int:
+        return 2
+
+    def _start(self, run, function, jobs):
+        self.started.append((run, function, jobs))
+        self.most_out = max(self.most_out, len(self.started))
+
+    def _wait(self):
+        run, function, jobs = self.started.pop(-1 if len(self.started) % 2 else 0)
+        return run, lambda: function(jobs)
+
+    def _death(self, error):
+        return None
+
+    def close(self):
+        pass
+
+
+def test_outcomes_come_back_in_order_with_a_bounded_number_out():
+    executor = Scrambled()
+    batches = ([n, n + 1] for n in range(0, 200, 2))
+    seen = [item for item in in_order(executor, lambda jobs: [j * 10 for j in jobs], batches, 5)]
+    finished = [item for item in seen if item is not None]
+    assert [jobs for jobs, _ in finished] == [[n, n + 1] for n in range(0, 200, 2)]
+    assert all(results == [j * 10 for j in jobs] for jobs, results in finished)
+    assert executor.most_out <= 5  # in flight, or back and waiting for an earlier one
+
+
+def test_a_batch_that_fails_is_retried_job_by_job():
+    executor = Scrambled()
+    tries: list[list[int]] = []
+
+    def fails_on_three(jobs):
+        tries.append(jobs)
+        if 3 in jobs:
+            raise RuntimeError("boom")
+        return jobs
+
+    finished = [item for item in in_order(executor, fails_on_three, [[1, 2, 3, 4]]) if item]
+    ((jobs, results),) = finished
+    assert tries == [[1, 2, 3, 4], [4], [3], [2], [1]] or sorted(tries[1:]) == [[1], [2], [3], [4]]
+    assert results[:2] == [1, 2] and results[3] == 4
+    assert results[2].reason == "its worker failed: RuntimeError: boom, also when tried again"
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A real Dask cluster on this machine: a scheduler and two single-threaded worker
+    processes under nannies (which start a new worker when one dies)."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+def dask_executor(client):
+    from linkgraph.parallel.cluster import DaskCluster
+
+    return DaskCluster(client=client, timeout=3)
+
+
+def test_a_dask_cluster_makes_the_store_one_process_makes_row_for_row(tmp_path, dask_client):
+    sources = [str(FIXTURES), *notes(tmp_path / "n", 10)]
+    want_db, want_reports = one_process(tmp_path, sources)
+    with dask_executor(dask_client) as executor:
+        got_db, got_reports = in_parallel(tmp_path, sources, executor)
+    assert got_reports == want_reports
+    assert rows_with_ids(got_db) == rows_with_ids(want_db)
+
+
+def test_a_dask_worker_that_dies_once_costs_nothing(tmp_path, dask_client):
+    sources = notes(tmp_path / "n", 6)
+    dying = Path(sources[1]).with_name("001-dies-once.md")
+    Path(sources[1]).rename(dying)
+    sources[1] = str(dying)
+    want_db, want_reports = one_process(tmp_path, sources)
+    with dask_executor(dask_client) as executor:
+        got_db, got_reports = in_parallel(tmp_path, sources, executor, work=read_or_die)
+    assert dying.with_suffix(".died").exists()
+    assert got_reports == want_reports
+    assert rows_with_ids(got_db) == rows_with_ids(want_db)
+
+
+def test_a_source_that_hangs_on_dask_fails_alone_and_its_worker_is_restarted(tmp_path, dask_client):
+    sources = notes(tmp_path / "n", 4)
+    pipe = tmp_path / "n" / "001-nobody-writes.md"
+    os.mkfifo(pipe)
+    sources.insert(1, str(pipe))
+    want_db, _ = one_process(tmp_path, [s for s in sources if s != str(pipe)])
+    with dask_executor(dask_client) as executor:
+        got_db, got_reports = in_parallel(tmp_path, sources, executor)
+    errors = {r["source"]: r["error"] for r in got_reports if r["error"]}
+    assert errors == {str(pipe): "was not read: took longer than 3 s, also when tried again"}
+    assert rows_with_ids(got_db) == rows_with_ids(want_db)
+    dask_client.wait_for_workers(2)
+    assert sum(dask_client.nthreads().values()) == 2  # both workers are back
+
+
+def test_a_transaction_inside_another_is_undone_alone(tmp_path):
+    from linkgraph.model import Episode, Mention
+
+    def episode(title: str) -> Episode:
+        return Episode(title, f"{title}.md", mentions=[Mention(f"https://{title}.example/")])
+
+    with Store(tmp_path / "lg.db") as store:
+        with store.transaction():
+            store.save_episodes([episode("kept")])
+            with pytest.raises(RuntimeError), store.transaction():
+                store.save_episodes([episode("undone")])
+                raise RuntimeError("this source fails")
+            store.save_episodes([episode("after")])
+        assert [r["title"] for r in store.query("SELECT title FROM episodes ORDER BY id")] == [
+            "kept",
+            "after",
+        ]
+        assert store.scalar("SELECT count(*) FROM links") == 2
