@@ -9,9 +9,6 @@ it travels to a worker process or to another machine).
 
 from __future__ import annotations
 
-import os
-import resource
-import socket
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -44,8 +41,6 @@ class SourceResult:
     episodes: list[PreparedEpisode] = field(default_factory=list)
     error: str | None = None
     feed_data: bytes | None = None  # a feed read from a URL, which the store remembers
-    worker: str = ""  # host:pid of the process that read it
-    peak_kib: int = 0  # that process's peak resident memory so far
 
 
 def read_jobs(jobs: list[SourceJob]) -> list[SourceResult]:
@@ -73,8 +68,6 @@ def read_job(job: SourceJob) -> SourceResult:
         result.error = f"cannot be read: {error.strerror or error}"
     except Exception as error:  # a parser's failure on strange input fails this source alone
         result.error = f"cannot be read: {type(error).__name__}: {error}"
-    result.worker = f"{socket.gethostname()}:{os.getpid()}"
-    result.peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return result
 
 

@@ -122,7 +122,7 @@ def ingest_parallel(
     ``work`` is what workers run on each batch of jobs.
     """
     expanded = expand_sources(sources)
-    jobs = _jobs(store, expanded, options, executor.workers, config, share_cache)
+    jobs = source_jobs(store, expanded, options, executor.workers, config, share_cache)
     reports: list[SourceReport] = []
 
     def done(report: SourceReport) -> None:
@@ -131,7 +131,7 @@ def ingest_parallel(
             on_done(report)
 
     with BatchWriter(store, done) as writer:
-        for finished in in_order(executor, work, _batches(jobs)):
+        for finished in in_order(executor, work, batched(jobs)):
             if finished is None:  # the next sources are not back yet: commit what is written
                 writer.commit()
                 continue
@@ -142,7 +142,7 @@ def ingest_parallel(
     return reports
 
 
-def _batches(jobs: Iterable[SourceJob]) -> Iterator[list[SourceJob]]:
+def batched(jobs: Iterable[SourceJob]) -> Iterator[list[SourceJob]]:
     """Consecutive jobs in batches of about ``BATCH_BYTES`` (URLs alone), so a worker's
     share of the work outweighs the cost of sending it."""
     batch: list[SourceJob] = []
@@ -169,7 +169,7 @@ def _size(job: SourceJob) -> int:
         return 0
 
 
-def _jobs(
+def source_jobs(
     store: Store,
     sources: list[str],
     options: IngestOptions,
