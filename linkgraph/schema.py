@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # (table, columns, primary key, foreign keys, not-null, defaults)
 _TABLES: list[tuple[str, dict, dict]] = [
@@ -86,6 +86,8 @@ _TABLES: list[tuple[str, dict, dict]] = [
             "context": str,
             "section": str,
             "position": int,
+            "boilerplate": int,  # 1: the show's furniture, 0: content, NULL: not classified yet
+            "boilerplate_reason": str,
         },
         {
             "foreign_keys": [
@@ -159,6 +161,7 @@ _INDEXES = [
     ("mentions", ["episode_id"]),
     ("mentions", ["link_id", "episode_id"]),
     ("mentions", ["topic_id"]),
+    ("mentions", ["boilerplate"]),
     ("works", ["status"]),
     ("authorships", ["person_id"]),
     ("appearances", ["person_id"]),

@@ -1,0 +1,554 @@
+"""Boilerplate: which mentions are a show's own furniture rather than what an episode is about.
+
+Sponsors, "support the show", Patreon and other support links, social profiles, "follow
+us" and subscribe links, the show's own site, hosting platforms' privacy notices and funder
+acknowledgements fill most of the links of real show notes. Each mention is classified
+as content or boilerplate, with the reason, from:
+
+- the link itself: its kind (support), the shape of its address (a profile or channel page,
+  a share button, a legal page), the show's own site or name in it (a sponsor's
+  ``example.com/showname`` code);
+- the words of the heading it stands under (section or topic) and of its context sentence;
+- above all, repetition within the podcast: a link in a large share of the podcast's
+  episodes, or in many episodes in the same sentence, is furniture; so is a link that is
+  furniture by the rules above in several of the podcast's episodes, wherever it appears.
+
+Repetition needs the whole podcast, so a podcast is classified as a whole whenever its
+episodes change: the store writes new mentions unclassified (``boilerplate`` NULL) and
+``classify_pending`` classifies every podcast that has such mentions. Episodes without a
+podcast form one group of their own. The rules are data (``Rules``), not code.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from .identify import identify
+
+
+def _any(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What makes a mention boilerplate. Word patterns are regular expressions, matched
+    case-insensitively anywhere in the text; the matched words become the reason."""
+
+    # headings (a mention's section, else its topic) that introduce furniture
+    headings: tuple[str, ...] = (
+        r"\bsponsor",
+        r"\b(?:our |ad |advertising )?partners?\b",
+        r"\badverti[sz]",
+        r"\bsupport (?:us|the (?:show|podcast|channel)|this (?:show|podcast)|our (?:work|show))\b",
+        r"\b(?:patreon|patrons?|donat(?:e|ions?)|tip jar|membership)\b",
+        r"\b(?:follow|find|contact|reach|connect with|join|chat with) us\b",
+        r"^\W*(?:contact|feedback|community|socials?|social (?:media|links)|credits?|hosts?"
+        r"|your hosts?|subscribe|newsletter|merch(?:andise)?|announcements?|shop|store)\b",
+        r"\bsubscribe\b",
+        r"\b(?:listen|where to listen|watch|get the show) (?:on|to us|everywhere)\b",
+        r"\bwhere to (?:find|listen|follow)\b",
+        r"\babout (?:the|this|our) (?:show|podcast)\b",
+        r"\bon the web\b",
+        r"\bprivacy\b|\bimpressum\b|\blegal\b",
+        # German, Spanish, French, Dutch and Czech show notes use these
+        r"\bunterst[üu]tz|\bwerbe|\bfolgt uns\b|\bkontakt\b|\babonnier|\bspende",
+        r"\bpatrocin|\bs[íi]guenos\b|\bapoya|\bsuivez-nous\b|\bsoutenez\b|\bvolg ons\b",
+        r"\bpodpo[řr]|\bsledujte\b",
+    )
+    # context sentences of furniture
+    contexts: tuple[str, ...] = (
+        r"\bsponsored by\b",
+        r"\b(?:our|today'?s|this week'?s|this episode'?s|the show'?s) sponsors?\b",
+        r"\bthanks? (?:to )?(?:our|this week'?s|today'?s) sponsors?\b",
+        r"\bsponsor(?:s|ing)? (?:of )?(?:this|the|today'?s) (?:episode|show|podcast)\b",
+        r"\bbrought to you by\b",
+        r"\bmade possible by\b",
+        r"\b(?:promo|offer|discount|coupon|voucher) code\b",
+        r"\b(?:use|enter) (?:the )?code\b",
+        r"\b\d+ ?% off\b",
+        r"\bfree trial\b",
+        r"\bad-free\b",
+        r"\bad ?choices\b",
+        r"\bprivacy (?:policy|notice)\b",
+        r"\bhosted (?:on|by) (?:acast|anchor|libsyn|buzzsprout|podbean|simplecast|megaphone"
+        r"|art19|spreaker|transistor|captivate|redcircle|soundcloud|fireside)\b",
+        r"\badverti[sz]e (?:with|on) (?:us|the show|this podcast)\b",
+        r"\bsupport(?:ing)? (?:us|the (?:show|podcast|channel)|this (?:show|podcast|channel)"
+        r"|our (?:work|show|podcast|channel))\b",
+        r"\bbecome an? (?:patron|member|supporter|sponsor|subscriber)\b",
+        r"\b(?:patreon|ko-?fi|buy ?me ?a ?coffee|buy us a coffee|tip jar)\b",
+        r"\bpatrons\b",
+        r"\b(?:financial support for|financial costs of) (?:this|the) (?:episode|show|podcast)",
+        r"\b(?:this|the) (?:episode|show|podcast) (?:is|was) (?:funded|supported|made possible)",
+        r"\bcovered by a grant\b",
+        r"\bfollow (?:us|me|along|the (?:show|podcast|channel))\b",
+        r"\bfollow [\w.+@' -]{1,40} on (?:twitter|x|facebook|instagram|mastodon|bluesky"
+        r"|threads|linkedin|youtube|tiktok|twitch|social media)\b",
+        r"\bfind us (?:on|at)\b",
+        r"\b(?:connect|get in touch|reach out|talk) (?:to|with )?us\b",
+        r"\bjoin (?:us|our|the) (?:\w+ )?(?:discord|slack|community|conversation|mailing list"
+        r"|newsletter|telegram|subreddit|forum)\b",
+        r"\bchat with us\b",
+        r"\b(?:our|the show'?s|the podcast'?s) (?:discord|slack|telegram|matrix) (?:channel"
+        r"|server|community|team|group|chat)\b",
+        r"\b(?:our|the show'?s|the podcast'?s) (?:subreddit|newsletter|mailing list)\b",
+        r"\blisten to [\w'’ -]{1,50} (?:at|on):?\s*<url>",
+        r"\b(?:get|buy) (?:your )?tickets\b|\bfor tickets\b|\blive shows?\b|\btour dates\b",
+        r"\bh[öo]rer(?:innen)?(?:treffen|grillen)\b|\blistener meet",
+        r"\b(?:our )?sister (?:podcast|show)\b|\bschwesterpodcast",
+        r"\bsubscribe\b",
+        r"\brate (?:and|&) review\b",
+        r"\b(?:leave|write) (?:us )?an? (?:rating|review)\b",
+        r"\bvote for us\b",
+        r"\bshare (?:the|this|our) (?:show|episode|podcast)\b",
+        r"\b(?:watch|see|listen to) (?:the|this|our) (?:show|podcast|episodes?) on\b",
+        r"\bearly access\b",
+        r"\bmerch\b",
+        r"\b(?:theme|intro|outro|ad) music\b",
+        r"\bmusic by\b",
+        r"\b(?:artwork|cover art|logo) by\b",
+        r"\b(?:edited|mixed) by\b",
+        # German, Spanish, French
+        r"\bwerbepartner|\bunterst[üu]tz|\bfolgt uns\b|\bgutschein|\brabattcode|\bspende",
+        r"\bpatrocinad|\bs[íi]guenos\b|\bsuivez-nous\b|\bsoutenez\b",
+    )
+    # link texts that are a platform's name say "our page there"
+    anchors: tuple[str, ...] = (
+        r"^\W*(?:twitter|x|facebook|instagram|youtube|linkedin|mastodon|bluesky|threads|tiktok"
+        r"|twitch|discord|slack|reddit|telegram|patreon|ko-?fi|paypal|apple podcasts|itunes"
+        r"|spotify|google podcasts|overcast|pocket ?casts|stitcher|castbox|podcast addict"
+        r"|rss(?: feed)?|newsletter|e-?mail|website|homepage|google\+|subscribe|support us"
+        r"|support the show|support this show|donate)\W*$",
+    )
+    # link kinds that are always furniture
+    kinds: frozenset[str] = frozenset({"support"})
+    # kinds whose links are not judged by words or by the show's name: papers stay papers
+    # whatever sentence they stand in (repetition still applies to them)
+    protected_kinds: frozenset[str] = frozenset({"paper", "dataset", "encyclopedia"})
+    # kinds the platform-name link text rule applies to
+    anchor_kinds: frozenset[str] = frozenset({"site", "social", "podcast", "support"})
+    # the page of a person, show or channel: on any site, on sites of these kinds, and (for
+    # social and video sites) any one-segment address that is not a post or a video
+    profile_paths: tuple[str, ...] = (r"^/@[^/]+$",)
+    profile_kind_paths: tuple[str, ...] = (
+        r"^$",
+        r"^/(?:in|pub|company|school|profile|people|channel|c|user)/[^/]+(?:/.*)?$",
+        r"^/(?:users|u|r|groups?|pages?|shows?|podcasts)/[^/]+$",
+        r"^/pod/show/[^/]+$",
+        r"^(?:/[a-z]{2})?/podcast(?:/[^/]+)?/id\d+$",
+    )
+    profile_reasons: tuple[tuple[str, str], ...] = (
+        ("social", "social profile"),
+        ("video", "channel page"),
+        ("podcast", "show page"),
+    )
+    one_segment_profile_kinds: frozenset[str] = frozenset({"social", "video"})
+    people_kinds: frozenset[str] = frozenset({"social", "video"})  # profiles of people too
+    not_profile_segments: tuple[str, ...] = (
+        "watch",
+        "playlist",
+        "video",
+        "videos",
+        "shorts",
+        "embed",
+        "status",
+        "statuses",
+        "p",
+        "reel",
+        "events",
+        "hashtag",
+        "search",
+        "explore",
+        "post",
+        "posts",
+        "notes",
+        "story",
+        "stories",
+        "live",
+        "clip",
+        "clips",
+        "e",
+        "episode",
+        "episodes",
+        "results",
+    )
+    # addresses that are furniture on any site: share buttons, legal pages
+    any_paths: tuple[str, ...] = (
+        r"^/(?:intent/(?:tweet|post)|share|sharer|sharearticle|sharer\.php)\b",
+        r"/(?:privacy|privacy-policy|terms|terms-of-service|tos|legal|cookies?|imprint"
+        r"|impressum|datenschutz|do-not-sell[\w-]*)/?$",
+    )
+    # kinds of sites that host many shows: a show's site there is a page, not the whole site
+    platform_kinds: frozenset[str] = frozenset({"podcast", "social", "video", "support"})
+    # files that decorate notes or are the episode itself, by the suffix of their address
+    file_suffixes: tuple[tuple[str, str], ...] = (
+        ("image", "png jpg jpeg gif webp svg ico bmp"),
+        ("audio file", "mp3 m4a aac ogg oga opus wav flac"),
+    )
+    # a label or path segment that is the show's name, or the name with one of these
+    name_affixes: tuple[str, ...] = (
+        "podcast",
+        "pod",
+        "fm",
+        "show",
+        "radio",
+        "cast",
+        "shop",
+        "store",
+        "merch",
+        "app",
+        "the",
+        "get",
+        "hq",
+    )
+    min_name_length: int = 4
+    # repetition: a link in at least this share of the podcast's episodes (those with links)
+    widespread_share: float = 1 / 3
+    widespread_min_episodes: int = 5
+    # repetition in the same role: near-identical context sentences in this many episodes
+    template_share: float = 0.04
+    template_min_episodes: int = 3
+    template_min_words: int = 3  # words of the sentence beside the link's own text
+    template_similarity: float = 0.6  # Jaccard similarity of the sentences' word sets
+    # a link found furniture by the rules above in this many episodes is furniture wherever
+    # it stands in the podcast
+    furniture_min_episodes: int = 2
+    # a link standing between two pieces of furniture in this many episodes is furniture
+    amid_min_episodes: int = 3
+
+    @cached_property
+    def heading_pattern(self) -> re.Pattern[str]:
+        return _any(self.headings)
+
+    @cached_property
+    def context_pattern(self) -> re.Pattern[str]:
+        return _any(self.contexts)
+
+    @cached_property
+    def anchor_pattern(self) -> re.Pattern[str]:
+        return _any(self.anchors)
+
+    @cached_property
+    def profile_pattern(self) -> re.Pattern[str]:
+        return _any(self.profile_paths)
+
+    @cached_property
+    def profile_kind_pattern(self) -> re.Pattern[str]:
+        return _any(self.profile_kind_paths)
+
+    @cached_property
+    def any_path_pattern(self) -> re.Pattern[str]:
+        return _any(self.any_paths)
+
+
+RULES = Rules()
+
+
+@dataclass
+class Mention:
+    """What the classifier knows of one mention."""
+
+    id: int
+    episode_id: int
+    position: int
+    link_id: int
+    url: str  # canonical
+    kind: str  # the link's kind, or its work's when that is a paper or dataset
+    heading: str | None  # its section, else its topic's title
+    anchor: str
+    context: str
+    reason: str | None = None
+
+
+@dataclass
+class Show:
+    """The podcast a group of mentions belongs to: where its own site is and its names."""
+
+    site: tuple[str, str] | None = None  # (host, path prefix)
+    names: set[str] = field(default_factory=set)  # squashed, with affixes: "replyallpodcast"
+
+
+SPONSOR_CODE = "the show's name in the path (a sponsor's code)"
+_URL = re.compile(r"\S*(?:://|www\.)\S*")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+# ---- the rules for one mention --------------------------------------------------------
+
+
+def own_reason(mention: Mention, show: Show, rules: Rules = RULES) -> str | None:
+    """Why a mention is boilerplate by itself (its link, heading, words), or None."""
+    if mention.kind in rules.kinds:
+        return f"{mention.kind} link"
+    parts = urlsplit(mention.url)
+    host, path = (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/").lower()
+    if rules.any_path_pattern.search(path):
+        return "share or legal page"
+    protected = mention.kind in rules.protected_kinds
+    suffix = path.rpartition(".")[2] if "." in path.rpartition("/")[2] else ""
+    for what, suffixes in rules.file_suffixes:
+        if not protected and suffix in suffixes.split():
+            return f"an {what}"
+    if (
+        not protected
+        and show.site
+        and host == show.site[0]
+        and (path + "/").startswith(show.site[1])
+    ):
+        return "the show's own site"
+    profile = _profile_reason(mention.kind, path, rules)
+    if profile or protected:
+        return profile
+    if _names_show(host.split(".")[:-1], show):
+        return "the show's name in the address"
+    if _names_show(path.split("/"), show):
+        return SPONSOR_CODE
+    if mention.heading and rules.heading_pattern.search(mention.heading):
+        return f"under {_quoted(mention.heading)}"
+    found = rules.context_pattern.search(_URL.sub(" <url> ", mention.context))
+    if found:
+        return f"says {_quoted(found.group(0))}"
+    if (
+        mention.kind in rules.anchor_kinds
+        and rules.anchor_pattern.search(mention.anchor)
+        and _squash(mention.anchor) not in _squash(host)
+    ):
+        return f"link text {_quoted(mention.anchor)}"
+    return None
+
+
+def _profile_reason(kind: str, path: str, rules: Rules) -> str | None:
+    """Why an address is the page of a person, show or channel, or None."""
+    reasons = dict(rules.profile_reasons)
+    if rules.profile_pattern.search(path):
+        return reasons.get(kind, "profile")
+    if kind not in reasons:
+        return None
+    segments = path.strip("/").split("/")
+    one_segment = (
+        kind in rules.one_segment_profile_kinds
+        and len(segments) == 1
+        and segments[0] not in rules.not_profile_segments
+        and not segments[0].isdigit()
+    )
+    return reasons[kind] if one_segment or rules.profile_kind_pattern.search(path) else None
+
+
+def _quoted(text: str, most: int = 60) -> str:
+    text = " ".join(text.split())
+    return f"'{text if len(text) <= most else text[: most - 1] + '…'}'"
+
+
+def _names_show(parts: list[str], show: Show) -> bool:
+    """True when one of the parts (host labels, path segments) is the show's name, with or
+    without an affix."""
+    return any(_squash(part) in show.names for part in parts)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def show_for(title: str | None, site_url: str | None, rules: Rules = RULES) -> Show:
+    """The show's own site (host and path prefix) and the forms of its name."""
+    show = Show()
+    found = identify(site_url) if site_url else None
+    if found and found.canonical_url:
+        parts = urlsplit(found.canonical_url)
+        prefix = parts.path.rstrip("/").lower() + "/"
+        if prefix != "/" or found.kind not in rules.platform_kinds:  # not a whole platform
+            show.site = ((parts.hostname or "").removeprefix("www."), prefix)
+    name = _squash(title or "")
+    label = show.site[0].split(".")[-2] if show.site and show.site[1] == "/" else ""
+    for base in {name, name.removeprefix("the"), _squash(label)}:
+        if len(base) >= rules.min_name_length:
+            show.names.add(base)
+            show.names.update(n for a in rules.name_affixes for n in (base + a, a + base))
+    return show
+
+
+# ---- the podcast-wide rules -------------------------------------------------------------
+
+
+def classify(mentions: list[Mention], show: Show, rules: Rules = RULES) -> None:
+    """Set ``reason`` on every mention of one podcast that is boilerplate."""
+    for mention in mentions:
+        mention.reason = own_reason(mention, show, rules)
+    by_link: dict[int, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        by_link[mention.link_id].append(mention)
+    episodes = _episodes(mentions)
+    _sponsor_home_pages(mentions)
+    for group in by_link.values():
+        furniture = _episodes(m for m in group if m.reason)
+        _widespread(group, episodes, rules)
+        _templated(group, episodes, rules)
+        _furniture_elsewhere(group, furniture, "furniture", rules.furniture_min_episodes)
+    within = _within_furniture(mentions, rules)
+    for link, group in by_link.items():
+        _furniture_elsewhere(group, within.get(link, 0), "amid furniture", rules.amid_min_episodes)
+
+
+def _episodes(mentions: Iterable[Mention]) -> int:
+    return len({m.episode_id for m in mentions})
+
+
+def _sponsor_home_pages(mentions: list[Mention]) -> None:
+    """The home page of a site that has an address with the show's name in its path (a
+    sponsor's ``example.com/showname``) is the sponsor's too."""
+    sponsors = {_host(m.url) for m in mentions if m.reason == SPONSOR_CODE}
+    for mention in mentions:
+        if not mention.reason and _host(mention.url) in sponsors and _is_home(mention.url):
+            mention.reason = "a sponsor's home page"
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+def _is_home(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
+def _furniture_elsewhere(group: list[Mention], count: int, what: str, minimum: int) -> None:
+    """A link that is furniture (or stands amid furniture) in most of the several episodes
+    it is in, at least ``minimum``, is furniture throughout."""
+    if count < minimum or count * 2 <= _episodes(group):
+        return
+    reason = f"{what} in {count} of its {_episodes(group)} episodes"
+    for mention in group:
+        mention.reason = mention.reason or reason
+
+
+def _within_furniture(mentions: list[Mention], rules: Rules) -> dict[int, int]:
+    """For each link, the number of episodes where a mention of it that is not furniture
+    itself stands between two that are (in a list of sponsors or of a show's links).
+
+    A person's profiles do not count: a guest's book stands between their profiles."""
+    people = {reason for kind, reason in rules.profile_reasons if kind in rules.people_kinds}
+    people.add("profile")
+    by_episode: dict[int, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        by_episode[mention.episode_id].append(mention)
+    within: dict[int, set[int]] = defaultdict(set)
+    for row in by_episode.values():
+        row.sort(key=lambda m: m.position)
+        for before, mention, after in zip(row, row[1:], row[2:]):  # noqa: B905
+            if not mention.reason and all(
+                n.reason and n.reason not in people for n in (before, after)
+            ):
+                within[mention.link_id].add(mention.episode_id)
+    return {link: len(episodes) for link, episodes in within.items()}
+
+
+def _widespread(group: list[Mention], episodes: int, rules: Rules) -> None:
+    count = _episodes(group)
+    if count < max(rules.widespread_min_episodes, rules.widespread_share * episodes):
+        return
+    reason = f"in {count} of {episodes} episodes"
+    for mention in group:
+        mention.reason = mention.reason or reason
+
+
+def _templated(group: list[Mention], episodes: int, rules: Rules) -> None:
+    """Mentions whose sentence recurs, nearly word for word, in many episodes."""
+    needed = max(rules.template_min_episodes, math.ceil(rules.template_share * episodes))
+    open_ = [m for m in group if not m.reason]
+    if _episodes(group) < needed or not open_:
+        return
+    sentences: dict[frozenset[str], set[int]] = defaultdict(set)
+    for mention in group:
+        words = _sentence_words(mention)
+        if len(words) >= rules.template_min_words:
+            sentences[words].add(mention.episode_id)
+    alike = {
+        words: set().union(
+            *(
+                found
+                for other, found in sentences.items()
+                if _similarity(words, other) >= rules.template_similarity
+            )
+        )
+        for words in sentences
+    }
+    for mention in open_:
+        found = alike.get(_sentence_words(mention), set())
+        if len(found) >= needed:
+            mention.reason = f"same sentence in {len(found)} episodes"
+
+
+def _sentence_words(mention: Mention) -> frozenset[str]:
+    """The words of a mention's context besides those of its link text and address."""
+    own = set(_WORD.findall(f"{mention.anchor} {mention.url}".lower()))
+    text = _URL.sub(" ", mention.context.lower())
+    return frozenset(w for w in _WORD.findall(text) if w not in own)
+
+
+def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b)
+
+
+# ---- the store ------------------------------------------------------------------------
+
+
+_GROUP_MENTIONS = """
+    SELECT m.id, m.episode_id, m.position, m.link_id, l.url_canonical,
+           CASE WHEN w.kind IN ('paper', 'dataset') THEN w.kind ELSE l.kind END,
+           coalesce(m.section, t.title), coalesce(m.anchor_text, ''), coalesce(m.context, ''),
+           m.boilerplate, m.boilerplate_reason
+    FROM episodes e
+    JOIN mentions m ON m.episode_id = e.id
+    JOIN links l ON l.id = m.link_id
+    LEFT JOIN works w ON w.id = l.work_id
+    LEFT JOIN topics t ON t.id = m.topic_id
+    WHERE e.podcast_id IS ?"""
+
+
+def pending_podcasts(conn: sqlite3.Connection) -> list[int | None]:
+    """The podcasts (None: episodes without one) that have unclassified mentions."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT e.podcast_id FROM mentions m JOIN episodes e ON e.id = m.episode_id "
+            "WHERE m.boilerplate IS NULL"
+        )
+    ]
+
+
+def classify_pending(conn: sqlite3.Connection, rules: Rules = RULES) -> int:
+    """Classify every podcast with unclassified mentions; returns how many. Call inside a
+    write transaction."""
+    podcasts = pending_podcasts(conn)
+    for podcast_id in podcasts:
+        classify_podcast(conn, podcast_id, rules)
+    return len(podcasts)
+
+
+def classify_podcast(
+    conn: sqlite3.Connection, podcast_id: int | None, rules: Rules = RULES
+) -> None:
+    """Classify every mention of one podcast and store the flags that changed."""
+    row = conn.execute(
+        "SELECT title, site_url FROM podcasts WHERE id = ?", (podcast_id,)
+    ).fetchone()
+    show = show_for(*row, rules) if row else Show()
+    rows = conn.execute(_GROUP_MENTIONS, (podcast_id,)).fetchall()
+    mentions = [Mention(*r[:9]) for r in rows]
+    classify(mentions, show, rules)
+    changed = [
+        (int(m.reason is not None), m.reason, m.id)
+        for m, r in zip(mentions, rows, strict=True)
+        if (r[9], r[10]) != (int(m.reason is not None), m.reason)
+    ]
+    conn.executemany(
+        "UPDATE mentions SET boilerplate = ?, boilerplate_reason = ? WHERE id = ?", changed
+    )
