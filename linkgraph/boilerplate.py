@@ -34,13 +34,24 @@ from .identify import identify
 
 
 def _any(patterns: Iterable[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    """One pattern for many, to search lower-cased text with (much faster than IGNORECASE)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def _search(pattern: re.Pattern[str], text: str) -> str | None:
+    """The words of ``text`` a lower-case pattern finds, as written, or None."""
+    lower = text.lower()
+    found = pattern.search(lower)
+    if not found:
+        return None
+    return text[found.start() : found.end()] if len(lower) == len(text) else found.group(0)
 
 
 @dataclass(frozen=True)
 class Rules:
-    """What makes a mention boilerplate. Word patterns are regular expressions, matched
-    case-insensitively anywhere in the text; the matched words become the reason."""
+    """What makes a mention boilerplate. Word patterns are regular expressions in lower case,
+    searched for in the lower-cased text; the words they find become the reason. Path
+    patterns are searched for in the lower-cased path of the canonical URL."""
 
     # headings (a mention's section, else its topic) that introduce furniture
     headings: tuple[str, ...] = (
@@ -252,7 +263,7 @@ class Rules:
 RULES = Rules()
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """What the classifier knows of one mention."""
 
@@ -284,45 +295,74 @@ _WORD = re.compile(r"[^\W\d_]+")
 # ---- the rules for one mention --------------------------------------------------------
 
 
+class Judge:
+    """The rules for one mention, for one show. A podcast repeats its links, headings and
+    sentences, so each is judged once."""
+
+    def __init__(self, show: Show, rules: Rules = RULES):
+        self.show, self.rules = show, rules
+        self._links: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        self._words: dict[tuple, str | None] = {}
+
+    def reason(self, mention: Mention) -> str | None:
+        """Why a mention is boilerplate by itself (its link, heading, words), or None."""
+        key = (mention.url, mention.kind)
+        if key not in self._links:
+            self._links[key] = self._link_reason(mention.url, mention.kind)
+        reason, by_words = self._links[key]
+        if reason or not by_words:
+            return reason
+        key = (mention.heading, mention.context, mention.anchor, mention.kind, mention.url)
+        if key not in self._words:
+            self._words[key] = self._words_reason(mention)
+        return self._words[key]
+
+    def _link_reason(self, url: str, kind: str) -> tuple[str | None, bool]:
+        """A reason from the link alone, and whether its words may still give one."""
+        rules, show = self.rules, self.show
+        if kind in rules.kinds:
+            return f"{kind} link", False
+        parts = urlsplit(url)
+        host, path = _host(url), parts.path.rstrip("/").lower()
+        if rules.any_path_pattern.search(path):
+            return "share or legal page", False
+        protected = kind in rules.protected_kinds
+        suffix = path.rpartition(".")[2] if "." in path.rpartition("/")[2] else ""
+        for what, suffixes in rules.file_suffixes:
+            if not protected and suffix in suffixes.split():
+                return f"an {what}", False
+        own = show.site and host == show.site[0] and (path + "/").startswith(show.site[1])
+        if own and not protected:
+            return "the show's own site", False
+        profile = _profile_reason(kind, path, rules)
+        if profile or protected:
+            return profile, False
+        if _names_show(host.split(".")[:-1], show):
+            return "the show's name in the address", False
+        if _names_show(path.split("/"), show):
+            return SPONSOR_CODE, False
+        return None, True
+
+    def _words_reason(self, mention: Mention) -> str | None:
+        """A reason from the heading a mention stands under, its sentence or its link text."""
+        rules = self.rules
+        if mention.heading and _search(rules.heading_pattern, mention.heading):
+            return f"under {_quoted(mention.heading)}"
+        found = _search(rules.context_pattern, _URL.sub(" <url> ", mention.context))
+        if found:
+            return f"says {_quoted(found)}"
+        if (
+            mention.kind in rules.anchor_kinds
+            and _search(rules.anchor_pattern, mention.anchor)
+            and _squash(mention.anchor) not in _squash(_host(mention.url))
+        ):
+            return f"link text {_quoted(mention.anchor)}"
+        return None
+
+
 def own_reason(mention: Mention, show: Show, rules: Rules = RULES) -> str | None:
     """Why a mention is boilerplate by itself (its link, heading, words), or None."""
-    if mention.kind in rules.kinds:
-        return f"{mention.kind} link"
-    parts = urlsplit(mention.url)
-    host, path = (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/").lower()
-    if rules.any_path_pattern.search(path):
-        return "share or legal page"
-    protected = mention.kind in rules.protected_kinds
-    suffix = path.rpartition(".")[2] if "." in path.rpartition("/")[2] else ""
-    for what, suffixes in rules.file_suffixes:
-        if not protected and suffix in suffixes.split():
-            return f"an {what}"
-    if (
-        not protected
-        and show.site
-        and host == show.site[0]
-        and (path + "/").startswith(show.site[1])
-    ):
-        return "the show's own site"
-    profile = _profile_reason(mention.kind, path, rules)
-    if profile or protected:
-        return profile
-    if _names_show(host.split(".")[:-1], show):
-        return "the show's name in the address"
-    if _names_show(path.split("/"), show):
-        return SPONSOR_CODE
-    if mention.heading and rules.heading_pattern.search(mention.heading):
-        return f"under {_quoted(mention.heading)}"
-    found = rules.context_pattern.search(_URL.sub(" <url> ", mention.context))
-    if found:
-        return f"says {_quoted(found.group(0))}"
-    if (
-        mention.kind in rules.anchor_kinds
-        and rules.anchor_pattern.search(mention.anchor)
-        and _squash(mention.anchor) not in _squash(host)
-    ):
-        return f"link text {_quoted(mention.anchor)}"
-    return None
+    return Judge(show, rules).reason(mention)
 
 
 def _profile_reason(kind: str, path: str, rules: Rules) -> str | None:
@@ -380,8 +420,9 @@ def show_for(title: str | None, site_url: str | None, rules: Rules = RULES) -> S
 
 def classify(mentions: list[Mention], show: Show, rules: Rules = RULES) -> None:
     """Set ``reason`` on every mention of one podcast that is boilerplate."""
+    judge = Judge(show, rules)
     for mention in mentions:
-        mention.reason = own_reason(mention, show, rules)
+        mention.reason = judge.reason(mention)
     by_link: dict[int, list[Mention]] = defaultdict(list)
     for mention in mentions:
         by_link[mention.link_id].append(mention)

@@ -155,19 +155,22 @@ def ingest_source(
     options: IngestOptions,
     data: bytes | None = None,
     http: Http | None = None,
+    *,
+    classify: bool = True,
 ) -> SourceReport:
     """Read one source and store its episodes; errors are reported, not raised.
 
     ``data`` is the source's bytes when the caller has fetched them already; ``http`` is
     the client that fetches URLs. A feed read from an http(s) URL is remembered, for
-    ``linkgraph update`` to poll.
+    ``linkgraph update`` to poll. With ``classify`` its podcast's boilerplate is classified
+    again at once (see ``Store.save_episodes``).
     """
     report = SourceReport(source=source)
     try:
         data, name = (data, source) if data is not None else load(source, http)
         report.format = options.format or detect_format(data, name)
         episodes = read_episodes(data, name, report.format, options, http)
-        outcomes = store.save_episodes(episodes)
+        outcomes = store.save_episodes(episodes, classify=classify)
     except SourceError as error:
         report.error = str(error)
         return report
@@ -196,16 +199,18 @@ def ingest(
 ) -> list[SourceReport]:
     """Ingest every source; one failing source never stops the others.
 
-    URLs are fetched through ``http``, or through a client configured for the store.
+    URLs are fetched through ``http``, or through a client configured for the store. The
+    boilerplate of the podcasts that changed is classified once, after the last source.
     """
     reports = []
     expanded = expand_sources(sources)
     with client_for(store, expanded, http) as client:
         for source in expanded:
-            report = ingest_source(store, source, options, http=client)
+            report = ingest_source(store, source, options, http=client, classify=False)
             reports.append(report)
             if on_done:
                 on_done(report)
+    store.classify_boilerplate()
     return reports
 
 

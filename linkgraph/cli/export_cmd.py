@@ -10,6 +10,7 @@ import typer
 from ..export import FORMATS, render, write_atomic
 from ..graph import KINDS, build_graph, node_for_ref, select
 from . import app
+from .graph_cmd import BOILERPLATE
 from .output import errors, fail, run_query
 
 FORMAT_HELP = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
@@ -44,6 +45,7 @@ def export(
     max_nodes: int = typer.Option(
         None, "--max-nodes", min=1, help="At most N nodes, the most cited."
     ),
+    include_boilerplate: bool = BOILERPLATE,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Say nothing on success."),
 ) -> None:
     """Export the graph or a selection of it: html, graphml, gexf, json, csv, bibtex, csl-json."""
@@ -58,7 +60,7 @@ def export(
         _check_target(Path(output))
 
     def run(store):
-        graph = build_graph(store)
+        graph = build_graph(store, include_boilerplate=include_boilerplate)
         centre = node_for_ref(store, graph, around) if around is not None else None
         selected, dropped = select(
             graph,

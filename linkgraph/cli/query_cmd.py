@@ -88,7 +88,7 @@ def cites(
         for mention in episode["mentions"]:
             console.print(
                 f"  - {_escape(_when(mention) or '(no topic)')}: "
-                f'"{_escape(mention["anchor_text"])}"',
+                f'"{_escape(mention["anchor_text"])}"{_boilerplate(mention)}',
                 highlight=False,
             )
 
@@ -117,17 +117,24 @@ def cited_by(
     for topic, items in by_topic.items():
         console.print(f"[bold]{_escape(topic)}[/bold]")
         seen = set()
-        for work, _mention in items:
+        for work, mention in items:
             if work["id"] in seen:
                 continue
             seen.add(work["id"])
             console.print(
                 f"  {_escape(work['title'] or '(untitled)')}  [dim]{work['kind']} "
-                f"{_escape(work['id'])}[/dim]",
+                f"{_escape(work['id'])}[/dim]{_boilerplate(mention)}",
                 highlight=False,
                 soft_wrap=True,
             )
     console.print(f"{_count(len(works), 'work')} cited", highlight=False)
+
+
+def _boilerplate(mention: dict) -> str:
+    """The mark of a boilerplate mention, with its reason; nothing for content."""
+    if not mention["boilerplate"]:
+        return ""
+    return f"  [dim]\\[boilerplate: {_escape(mention['boilerplate_reason'])}][/dim]"
 
 
 def _count(number: int, noun: str) -> str:
