@@ -221,7 +221,8 @@ class Rules:
         "hq",
     )
     min_name_length: int = 4
-    # repetition: a link in at least this share of the podcast's episodes (those with links)
+    # repetition: a link in at least this share of the podcast's episodes (those with links),
+    # unless it is of a protected kind
     widespread_share: float = 1 / 3
     widespread_min_episodes: int = 5
     # repetition in the same role: near-identical context sentences in this many episodes
@@ -407,7 +408,7 @@ def show_for(title: str | None, site_url: str | None, rules: Rules = RULES) -> S
         if prefix != "/" or found.kind not in rules.platform_kinds:  # not a whole platform
             show.site = ((parts.hostname or "").removeprefix("www."), prefix)
     name = _squash(title or "")
-    label = show.site[0].split(".")[-2] if show.site and show.site[1] == "/" else ""
+    label = show.site[0].split(".")[0] if show.site and show.site[1] == "/" else ""
     for base in {name, name.removeprefix("the"), _squash(label)}:
         if len(base) >= rules.min_name_length:
             show.names.add(base)
@@ -492,8 +493,12 @@ def _within_furniture(mentions: list[Mention], rules: Rules) -> dict[int, int]:
 
 
 def _widespread(group: list[Mention], episodes: int, rules: Rules) -> None:
+    """A link in a large share of the podcast's episodes says nothing about any one of them;
+    a paper cited that often is what the show is about, so papers are left to the other
+    rules."""
     count = _episodes(group)
-    if count < max(rules.widespread_min_episodes, rules.widespread_share * episodes):
+    protected = any(m.kind in rules.protected_kinds for m in group)
+    if protected or count < max(rules.widespread_min_episodes, rules.widespread_share * episodes):
         return
     reason = f"in {count} of {episodes} episodes"
     for mention in group:

@@ -148,6 +148,12 @@ def test_the_show_site_on_a_platform_is_its_page_not_the_platform():
     assert whole_platform.site is None
 
 
+def test_the_show_is_named_by_its_title_and_its_own_domain():
+    show = show_for("Methodisch inkorrekt!", "https://minkorrekt.de/")
+    assert {"methodischinkorrekt", "minkorrekt", "minkorrektpodcast"} <= show.names
+    assert "example" not in show_for("Research Radio", "https://research-radio.example.org/").names
+
+
 def test_short_or_missing_show_names_match_nothing():
     assert show_for("AI", None).names == set()
     assert show_for(None, None) == Show()
