@@ -11,7 +11,9 @@ as content or boilerplate, with the reason, from:
 - the words of the heading it stands under (section or topic) and of its context sentence;
 - above all, repetition within the podcast: a link in a large share of the podcast's
   episodes, or in many episodes in the same sentence, is furniture; so is a link that is
-  furniture by the rules above in several of the podcast's episodes, wherever it appears.
+  furniture by the rules above in most of its episodes, wherever it appears, one that
+  stands between pieces of furniture episode after episode (a list of sponsors or apps),
+  and the home page of a sponsor whose code address the podcast carries.
 
 Repetition needs the whole podcast, so a podcast is classified as a whole whenever its
 episodes change: the store writes new mentions unclassified (``boilerplate`` NULL) and
@@ -27,13 +29,14 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache
 from urllib.parse import urlsplit
 
 from .identify import identify
 
 
-def _any(patterns: Iterable[str]) -> re.Pattern[str]:
+@cache
+def _any(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for many, to search lower-cased text with (much faster than IGNORECASE)."""
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
@@ -141,8 +144,9 @@ class Rules:
     )
     # link kinds that are always furniture
     kinds: frozenset[str] = frozenset({"support"})
-    # kinds whose links are not judged by words or by the show's name: papers stay papers
-    # whatever sentence they stand in (repetition still applies to them)
+    # kinds whose links are not judged by words, by the show's name or by how many episodes
+    # cite them: papers stay papers whatever sentence they stand in (the same sentence again
+    # and again still makes them furniture)
     protected_kinds: frozenset[str] = frozenset({"paper", "dataset", "encyclopedia"})
     # kinds the platform-name link text rule applies to
     anchor_kinds: frozenset[str] = frozenset({"site", "social", "podcast", "support"})
@@ -236,30 +240,6 @@ class Rules:
     # a link standing between two pieces of furniture in this many episodes is furniture
     amid_min_episodes: int = 3
 
-    @cached_property
-    def heading_pattern(self) -> re.Pattern[str]:
-        return _any(self.headings)
-
-    @cached_property
-    def context_pattern(self) -> re.Pattern[str]:
-        return _any(self.contexts)
-
-    @cached_property
-    def anchor_pattern(self) -> re.Pattern[str]:
-        return _any(self.anchors)
-
-    @cached_property
-    def profile_pattern(self) -> re.Pattern[str]:
-        return _any(self.profile_paths)
-
-    @cached_property
-    def profile_kind_pattern(self) -> re.Pattern[str]:
-        return _any(self.profile_kind_paths)
-
-    @cached_property
-    def any_path_pattern(self) -> re.Pattern[str]:
-        return _any(self.any_paths)
-
 
 RULES = Rules()
 
@@ -325,7 +305,7 @@ class Judge:
             return f"{kind} link", False
         parts = urlsplit(url)
         host, path = _host(url), parts.path.rstrip("/").lower()
-        if rules.any_path_pattern.search(path):
+        if _any(rules.any_paths).search(path):
             return "share or legal page", False
         protected = kind in rules.protected_kinds
         suffix = path.rpartition(".")[2] if "." in path.rpartition("/")[2] else ""
@@ -347,14 +327,14 @@ class Judge:
     def _words_reason(self, mention: Mention) -> str | None:
         """A reason from the heading a mention stands under, its sentence or its link text."""
         rules = self.rules
-        if mention.heading and _search(rules.heading_pattern, mention.heading):
+        if mention.heading and _search(_any(rules.headings), mention.heading):
             return f"under {_quoted(mention.heading)}"
-        found = _search(rules.context_pattern, _URL.sub(" <url> ", mention.context))
+        found = _search(_any(rules.contexts), _URL.sub(" <url> ", mention.context))
         if found:
             return f"says {_quoted(found)}"
         if (
             mention.kind in rules.anchor_kinds
-            and _search(rules.anchor_pattern, mention.anchor)
+            and _search(_any(rules.anchors), mention.anchor)
             and _squash(mention.anchor) not in _squash(_host(mention.url))
         ):
             return f"link text {_quoted(mention.anchor)}"
@@ -369,7 +349,7 @@ def own_reason(mention: Mention, show: Show, rules: Rules = RULES) -> str | None
 def _profile_reason(kind: str, path: str, rules: Rules) -> str | None:
     """Why an address is the page of a person, show or channel, or None."""
     reasons = dict(rules.profile_reasons)
-    if rules.profile_pattern.search(path):
+    if _any(rules.profile_paths).search(path):
         return reasons.get(kind, "profile")
     if kind not in reasons:
         return None
@@ -380,7 +360,7 @@ def _profile_reason(kind: str, path: str, rules: Rules) -> str | None:
         and segments[0] not in rules.not_profile_segments
         and not segments[0].isdigit()
     )
-    return reasons[kind] if one_segment or rules.profile_kind_pattern.search(path) else None
+    return reasons[kind] if one_segment or _any(rules.profile_kind_paths).search(path) else None
 
 
 def _quoted(text: str, most: int = 60) -> str:
