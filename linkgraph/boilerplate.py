@@ -144,9 +144,8 @@ class Rules:
     )
     # link kinds that are always furniture
     kinds: frozenset[str] = frozenset({"support"})
-    # kinds whose links are not judged by words, by the show's name or by how many episodes
-    # cite them: papers stay papers whatever sentence they stand in (the same sentence again
-    # and again still makes them furniture)
+    # kinds whose links are not judged by words, by the show's name or by repetition: a
+    # paper stays content whatever sentence it stands in and however often it is cited
     protected_kinds: frozenset[str] = frozenset({"paper", "dataset", "encyclopedia"})
     # kinds the platform-name link text rule applies to
     anchor_kinds: frozenset[str] = frozenset({"site", "social", "podcast", "support"})
@@ -488,7 +487,7 @@ def _widespread(group: list[Mention], episodes: int, rules: Rules) -> None:
 def _templated(group: list[Mention], episodes: int, rules: Rules) -> None:
     """Mentions whose sentence recurs, nearly word for word, in many episodes."""
     needed = max(rules.template_min_episodes, math.ceil(rules.template_share * episodes))
-    open_ = [m for m in group if not m.reason]
+    open_ = [m for m in group if not m.reason and m.kind not in rules.protected_kinds]
     if _episodes(group) < needed or not open_:
         return
     sentences: dict[frozenset[str], set[int]] = defaultdict(set)

@@ -424,3 +424,36 @@ def test_a_sponsored_feed_gives_each_furniture_its_reason(sponsored):
     assert found["https://brilliant.org/"] == {"under 'Sponsors'"}
     assert found["https://openfund.example/"] == {"says 'This episode is funded'"}
     assert "https://arxiv.org/abs/1805.00899" not in found
+
+
+def test_transcripts_with_a_footer_lose_the_footer_not_the_papers(tmp_path):
+    """Jekyll transcripts with no podcast of their own, each ending in the same lines."""
+    with Store(tmp_path / "transcripts.db") as store:
+        ingest(store, [str(FIXTURES / "transcripts")], IngestOptions())
+        found = furniture(store)
+        assert found["https://example-show.net/"] >= {"in 6 of 6 episodes"}
+        assert found["https://open-research-fund.example.org/"] == {
+            "says 'Financial support for this episode'"
+        }
+        assert found["https://patreon.com/oversighthour"] == {"support link"}
+        assert found["https://twitter.com/ada_research"] == {"social profile"}
+        # the debate paper recurs in the same sentence in three episodes: still a paper
+        assert "https://arxiv.org/abs/1805.00899" not in found
+        top = query.top(store, limit=3)
+        assert [(w["id"], w["episodes"]) for w in top][0] == ("arxiv:1805.00899", 3)
+
+
+def test_plain_text_notes_lose_their_support_and_channel_lines(tmp_path):
+    """A SoundCloud-style feed: plain-text notes, each ending in the same four links."""
+    with Store(tmp_path / "plain.db") as store:
+        ingest(store, [str(FIXTURES / "plain_text_show.xml")], IngestOptions())
+        assert furniture(store) == {
+            "https://patreon.com/nightshiftradio": {"support link"},
+            "https://twitch.tv/nightshiftradio": {"channel page"},
+            "https://youtube.com/c/NightShiftRadio": {"channel page"},
+            "https://facebook.com/NightShiftRadio": {"social profile"},
+        }
+        assert [w["url"] for w in query.top(store, limit=2)] == [
+            "https://example-news.org/warehouse-report",
+            "https://youtube.com/watch?v=ngTCf2cnGkY",
+        ]
