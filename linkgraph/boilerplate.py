@@ -224,6 +224,8 @@ class Rules:
         "hq",
     )
     min_name_length: int = 4
+    # a name this long is the show's also inside a longer path ("/sentimental-garbage-live")
+    min_contained_name_length: int = 10
     # repetition: a link in at least this share of the podcast's episodes (those with links),
     # unless it is of a protected kind
     widespread_share: float = 1 / 3
@@ -265,6 +267,7 @@ class Show:
 
     site: tuple[str, str] | None = None  # (host, path prefix)
     names: set[str] = field(default_factory=set)  # squashed, with affixes: "replyallpodcast"
+    long_names: set[str] = field(default_factory=set)  # names found inside a longer path
 
 
 SPONSOR_CODE = "the show's name in the path (a sponsor's code)"
@@ -321,6 +324,8 @@ class Judge:
             return "the show's name in the address", False
         if _names_show(path.split("/"), show):
             return SPONSOR_CODE, False
+        if any(name in _squash(path) for name in show.long_names):
+            return "the show's name in the address", False
         return None, True
 
     def _words_reason(self, mention: Mention) -> str | None:
@@ -391,6 +396,8 @@ def show_for(title: str | None, site_url: str | None, rules: Rules = RULES) -> S
     for base in {name, name.removeprefix("the"), _squash(label)}:
         if len(base) >= rules.min_name_length:
             show.names.add(base)
+            if len(base) >= rules.min_contained_name_length:
+                show.long_names.add(base)
             show.names.update(n for a in rules.name_affixes for n in (base + a, a + base))
     return show
 

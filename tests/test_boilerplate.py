@@ -154,6 +154,17 @@ def test_the_show_is_named_by_its_title_and_its_own_domain():
     assert "example" not in show_for("Research Radio", "https://research-radio.example.org/").names
 
 
+def test_a_long_show_name_inside_a_path_names_the_show():
+    show = show_for("Sentimental Garbage", None)
+    live = mention("https://eventbrite.co.uk/e/sentimental-garbage-podcast-live-dublin-tickets")
+    assert own_reason(live, show) == "the show's name in the address"
+    assert own_reason(mention("https://example.org/garbage-collection"), show) is None
+    assert (
+        own_reason(mention("https://example.org/reply-all-story"), show_for("Reply All", None))
+        is None
+    )
+
+
 def test_short_or_missing_show_names_match_nothing():
     assert show_for("AI", None).names == set()
     assert show_for(None, None) == Show()
