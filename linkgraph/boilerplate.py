@@ -26,8 +26,9 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
-from collections import defaultdict
-from collections.abc import Iterable
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlsplit
@@ -278,6 +279,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 # ---- the rules for one mention --------------------------------------------------------
 
 
+JUDGED_AT_MOST = 50_000  # links, and words, a judge remembers; then it starts again
+
+
 class Judge:
     """The rules for one mention, for one show. A podcast repeats its links, headings and
     sentences, so each is judged once."""
@@ -291,12 +295,16 @@ class Judge:
         """Why a mention is boilerplate by itself (its link, heading, words), or None."""
         key = (mention.url, mention.kind)
         if key not in self._links:
+            if len(self._links) >= JUDGED_AT_MOST:
+                self._links.clear()
             self._links[key] = self._link_reason(mention.url, mention.kind)
         reason, by_words = self._links[key]
         if reason or not by_words:
             return reason
         key = (mention.heading, mention.context, mention.anchor, mention.kind, mention.url)
         if key not in self._words:
+            if len(self._words) >= JUDGED_AT_MOST:
+                self._words.clear()
             self._words[key] = self._words_reason(mention)
         return self._words[key]
 
@@ -405,37 +413,178 @@ def show_for(title: str | None, site_url: str | None, rules: Rules = RULES) -> S
 # ---- the podcast-wide rules -------------------------------------------------------------
 
 
+class _Codes:
+    """Small integers for repeated values (reasons, word sets), so that a podcast's mentions
+    are kept as arrays of numbers."""
+
+    def __init__(self, *first: object):
+        self.values: list = list(first)
+        self._codes = {value: n for n, value in enumerate(first)}
+
+    def code(self, value: object) -> int:
+        if value not in self._codes:
+            self._codes[value] = len(self.values)
+            self.values.append(value)
+        return self._codes[value]
+
+
+class Podcast:
+    """The podcast-wide rules. Mentions are added one at a time, in order of episode and
+    position; only numbers are kept for each, so a podcast of a million mentions fits in a
+    few tens of megabytes."""
+
+    def __init__(
+        self, show: Show, link_episodes: dict[int, int], episodes: int, rules: Rules = RULES
+    ):
+        self.rules, self.judge = rules, Judge(show, rules)
+        self.link_episodes = link_episodes  # the number of episodes citing each link
+        self.episodes = episodes  # the number of episodes with mentions
+        self.needed = max(rules.template_min_episodes, math.ceil(rules.template_share * episodes))
+        self.reasons = _Codes(None)  # code 0: content
+        self.sentences = _Codes()
+        self.ids, self.episode, self.link = array("q"), array("q"), array("q")
+        self.reason, self.sentence = array("l"), array("l")
+        self.protected: set[int] = set()  # links of kinds never judged by repetition
+        self.homes: dict[int, str] = {}  # links to a site's home page: their host
+        self.sponsors: set[str] = set()  # hosts of sponsors' code addresses
+
+    def add(self, mention: Mention) -> None:
+        """Judge a mention by itself and keep what the podcast-wide rules need of it."""
+        reason = self.judge.reason(mention)
+        link = mention.link_id
+        if reason == SPONSOR_CODE:
+            self.sponsors.add(_host(mention.url))
+        if mention.kind in self.rules.protected_kinds:
+            self.protected.add(link)
+        if _is_home(mention.url):
+            self.homes[link] = _host(mention.url)
+        sentence = -1
+        if link not in self.protected and self.link_episodes[link] >= self.needed:
+            words = _sentence_words(mention)
+            if len(words) >= self.rules.template_min_words:
+                sentence = self.sentences.code(words)
+        self.ids.append(mention.id)
+        self.episode.append(mention.episode_id)
+        self.link.append(link)
+        self.reason.append(self.reasons.code(reason))
+        self.sentence.append(sentence)
+
+    def verdicts(self) -> Iterator[tuple[int, str | None]]:
+        """Each mention's id and reason (None for content), in the order they were added."""
+        self._sponsor_home_pages()
+        furniture = self._episodes_where(lambda i: self.reason[i] != 0)
+        by_link = {
+            **self._elsewhere(furniture, "furniture", self.rules.furniture_min_episodes),
+            **self._widespread(),
+        }
+        alike = self._alike_sentences()
+        for i, link in enumerate(self.link):
+            if self.reason[i] == 0:
+                if link in by_link:
+                    self.reason[i] = by_link[link]
+                elif alike.get((link, self.sentence[i]), 0) >= self.needed:
+                    found = alike[link, self.sentence[i]]
+                    self.reason[i] = self.reasons.code(f"same sentence in {found} episodes")
+        amid = self._elsewhere(
+            self._amid_furniture(), "amid furniture", self.rules.amid_min_episodes
+        )
+        for i, link in enumerate(self.link):
+            if self.reason[i] == 0 and link in amid:
+                self.reason[i] = amid[link]
+        return ((self.ids[i], self.reasons.values[r]) for i, r in enumerate(self.reason))
+
+    def _sponsor_home_pages(self) -> None:
+        """The home page of a site with an address naming the show in its path (a sponsor's
+        ``example.com/showname``) is the sponsor's too."""
+        homes = {link for link, host in self.homes.items() if host in self.sponsors}
+        code = self.reasons.code("a sponsor's home page")
+        for i, link in enumerate(self.link):
+            if self.reason[i] == 0 and link in homes:
+                self.reason[i] = code
+
+    def _episodes_where(self, test) -> dict[int, int]:
+        """For each link, the number of episodes with a mention of it that passes ``test``
+        (given a mention's index); mentions come in order of episode."""
+        last: dict[int, int] = {}
+        counts: dict[int, int] = defaultdict(int)
+        for i, link in enumerate(self.link):
+            if test(i) and last.get(link) != self.episode[i]:
+                last[link] = self.episode[i]
+                counts[link] += 1
+        return counts
+
+    def _elsewhere(self, counts: dict[int, int], what: str, minimum: int) -> dict[int, int]:
+        """Links furniture (or amid furniture) in most of the several episodes they are in,
+        at least ``minimum``: furniture throughout. Returns their reasons' codes."""
+        return {
+            link: self.reasons.code(f"{what} in {count} of its {self.link_episodes[link]} episodes")
+            for link, count in counts.items()
+            if count >= minimum and count * 2 > self.link_episodes[link]
+        }
+
+    def _widespread(self) -> dict[int, int]:
+        """Links in a large share of the podcast's episodes say nothing about any one of them;
+        a paper cited that often is what the show is about, so papers are left alone."""
+        rules = self.rules
+        least = max(rules.widespread_min_episodes, rules.widespread_share * self.episodes)
+        return {
+            link: self.reasons.code(f"in {count} of {self.episodes} episodes")
+            for link, count in self.link_episodes.items()
+            if count >= least and link not in self.protected
+        }
+
+    def _alike_sentences(self) -> dict[tuple[int, int], int]:
+        """For each link and sentence, the number of episodes where the link stands in that
+        sentence or one nearly like it."""
+        found: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+        for i, sentence in enumerate(self.sentence):
+            if sentence >= 0:
+                found[self.link[i]][sentence].add(self.episode[i])
+        alike = {}
+        words = self.sentences.values
+        for link, sentences in found.items():
+            for sentence in sentences:
+                episodes = set().union(
+                    *(
+                        where
+                        for other, where in sentences.items()
+                        if _similarity(words[sentence], words[other])
+                        >= self.rules.template_similarity
+                    )
+                )
+                alike[link, sentence] = len(episodes)
+        return alike
+
+    def _amid_furniture(self) -> dict[int, int]:
+        """For each link, the number of episodes where a mention of it that is not furniture
+        stands between two that are (a show's list of sponsors or apps). A person's
+        profiles do not count: a guest's book stands between their profiles."""
+        rules = self.rules
+        people = {r for kind, r in rules.profile_reasons if kind in rules.people_kinds}
+        other = {self.reasons.code(r) for r in (*people, "profile")} | {0}
+        episode, reason = self.episode, self.reason
+        return self._episodes_where(
+            lambda i: (
+                reason[i] == 0
+                and 0 < i < len(reason) - 1
+                and episode[i - 1] == episode[i] == episode[i + 1]
+                and reason[i - 1] not in other
+                and reason[i + 1] not in other
+            )
+        )
+
+
 def classify(mentions: list[Mention], show: Show, rules: Rules = RULES) -> None:
     """Set ``reason`` on every mention of one podcast that is boilerplate."""
-    judge = Judge(show, rules)
+    ordered = sorted(mentions, key=lambda m: (m.episode_id, m.position))
+    pairs = {(m.link_id, m.episode_id) for m in ordered}
+    link_episodes = Counter(link for link, _ in pairs)
+    podcast = Podcast(show, link_episodes, len({m.episode_id for m in ordered}), rules)
+    for mention in ordered:
+        podcast.add(mention)
+    reasons = dict(podcast.verdicts())
     for mention in mentions:
-        mention.reason = judge.reason(mention)
-    by_link: dict[int, list[Mention]] = defaultdict(list)
-    for mention in mentions:
-        by_link[mention.link_id].append(mention)
-    episodes = _episodes(mentions)
-    _sponsor_home_pages(mentions)
-    for group in by_link.values():
-        furniture = _episodes(m for m in group if m.reason)
-        _widespread(group, episodes, rules)
-        _templated(group, episodes, rules)
-        _furniture_elsewhere(group, furniture, "furniture", rules.furniture_min_episodes)
-    within = _within_furniture(mentions, rules)
-    for link, group in by_link.items():
-        _furniture_elsewhere(group, within.get(link, 0), "amid furniture", rules.amid_min_episodes)
-
-
-def _episodes(mentions: Iterable[Mention]) -> int:
-    return len({m.episode_id for m in mentions})
-
-
-def _sponsor_home_pages(mentions: list[Mention]) -> None:
-    """The home page of a site that has an address with the show's name in its path (a
-    sponsor's ``example.com/showname``) is the sponsor's too."""
-    sponsors = {_host(m.url) for m in mentions if m.reason == SPONSOR_CODE}
-    for mention in mentions:
-        if not mention.reason and _host(mention.url) in sponsors and _is_home(mention.url):
-            mention.reason = "a sponsor's home page"
+        mention.reason = reasons[mention.id]
 
 
 def _host(url: str) -> str:
@@ -445,77 +594,6 @@ def _host(url: str) -> str:
 def _is_home(url: str) -> bool:
     parts = urlsplit(url)
     return parts.path in ("", "/") and not parts.query
-
-
-def _furniture_elsewhere(group: list[Mention], count: int, what: str, minimum: int) -> None:
-    """A link that is furniture (or stands amid furniture) in most of the several episodes
-    it is in, at least ``minimum``, is furniture throughout."""
-    if count < minimum or count * 2 <= _episodes(group):
-        return
-    reason = f"{what} in {count} of its {_episodes(group)} episodes"
-    for mention in group:
-        mention.reason = mention.reason or reason
-
-
-def _within_furniture(mentions: list[Mention], rules: Rules) -> dict[int, int]:
-    """For each link, the number of episodes where a mention of it that is not furniture
-    itself stands between two that are (in a list of sponsors or of a show's links).
-
-    A person's profiles do not count: a guest's book stands between their profiles."""
-    people = {reason for kind, reason in rules.profile_reasons if kind in rules.people_kinds}
-    people.add("profile")
-    by_episode: dict[int, list[Mention]] = defaultdict(list)
-    for mention in mentions:
-        by_episode[mention.episode_id].append(mention)
-    within: dict[int, set[int]] = defaultdict(set)
-    for row in by_episode.values():
-        row.sort(key=lambda m: m.position)
-        for before, mention, after in zip(row, row[1:], row[2:]):  # noqa: B905
-            if not mention.reason and all(
-                n.reason and n.reason not in people for n in (before, after)
-            ):
-                within[mention.link_id].add(mention.episode_id)
-    return {link: len(episodes) for link, episodes in within.items()}
-
-
-def _widespread(group: list[Mention], episodes: int, rules: Rules) -> None:
-    """A link in a large share of the podcast's episodes says nothing about any one of them;
-    a paper cited that often is what the show is about, so papers are left to the other
-    rules."""
-    count = _episodes(group)
-    protected = any(m.kind in rules.protected_kinds for m in group)
-    if protected or count < max(rules.widespread_min_episodes, rules.widespread_share * episodes):
-        return
-    reason = f"in {count} of {episodes} episodes"
-    for mention in group:
-        mention.reason = mention.reason or reason
-
-
-def _templated(group: list[Mention], episodes: int, rules: Rules) -> None:
-    """Mentions whose sentence recurs, nearly word for word, in many episodes."""
-    needed = max(rules.template_min_episodes, math.ceil(rules.template_share * episodes))
-    open_ = [m for m in group if not m.reason and m.kind not in rules.protected_kinds]
-    if _episodes(group) < needed or not open_:
-        return
-    sentences: dict[frozenset[str], set[int]] = defaultdict(set)
-    for mention in group:
-        words = _sentence_words(mention)
-        if len(words) >= rules.template_min_words:
-            sentences[words].add(mention.episode_id)
-    alike = {
-        words: set().union(
-            *(
-                found
-                for other, found in sentences.items()
-                if _similarity(words, other) >= rules.template_similarity
-            )
-        )
-        for words in sentences
-    }
-    for mention in open_:
-        found = alike.get(_sentence_words(mention), set())
-        if len(found) >= needed:
-            mention.reason = f"same sentence in {len(found)} episodes"
 
 
 def _sentence_words(mention: Mention) -> frozenset[str]:
@@ -532,6 +610,7 @@ def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
 # ---- the store ------------------------------------------------------------------------
 
 
+_GROUP = "FROM episodes e JOIN mentions m ON m.episode_id = e.id WHERE e.podcast_id IS ?"
 _GROUP_MENTIONS = """
     SELECT m.id, m.episode_id, m.position, m.link_id, l.url_canonical,
            CASE WHEN w.kind IN ('paper', 'dataset') THEN w.kind ELSE l.kind END,
@@ -542,7 +621,8 @@ _GROUP_MENTIONS = """
     JOIN links l ON l.id = m.link_id
     LEFT JOIN works w ON w.id = l.work_id
     LEFT JOIN topics t ON t.id = m.topic_id
-    WHERE e.podcast_id IS ?"""
+    WHERE e.podcast_id IS ?
+    ORDER BY m.episode_id, m.position, m.id"""
 
 
 def pending_podcasts(conn: sqlite3.Connection) -> list[int | None]:
@@ -568,19 +648,30 @@ def classify_pending(conn: sqlite3.Connection, rules: Rules = RULES) -> int:
 def classify_podcast(
     conn: sqlite3.Connection, podcast_id: int | None, rules: Rules = RULES
 ) -> None:
-    """Classify every mention of one podcast and store the flags that changed."""
+    """Classify every mention of one podcast and store the flags that changed. The mentions
+    are read as a stream and written back in batches: memory stays small for any podcast."""
     row = conn.execute(
         "SELECT title, site_url FROM podcasts WHERE id = ?", (podcast_id,)
     ).fetchone()
     show = show_for(*row, rules) if row else Show()
-    rows = conn.execute(_GROUP_MENTIONS, (podcast_id,)).fetchall()
-    mentions = [Mention(*r[:9]) for r in rows]
-    classify(mentions, show, rules)
-    changed = [
-        (int(m.reason is not None), m.reason, m.id)
-        for m, r in zip(mentions, rows, strict=True)
-        if (r[9], r[10]) != (int(m.reason is not None), m.reason)
-    ]
+    link_episodes = dict(
+        conn.execute(
+            f"SELECT m.link_id, count(DISTINCT m.episode_id) {_GROUP} GROUP BY m.link_id",
+            (podcast_id,),
+        )
+    )
+    episodes = conn.execute(f"SELECT count(DISTINCT m.episode_id) {_GROUP}", (podcast_id,))
+    podcast = Podcast(show, link_episodes, episodes.fetchone()[0], rules)
+    stored = _Codes(None)  # the flags stored now: -1 unclassified, 0 content, else a reason
+    before = array("l")
+    for values in conn.execute(_GROUP_MENTIONS, (podcast_id,)):
+        podcast.add(Mention(*values[:9]))
+        before.append(-1 if values[9] is None else stored.code(values[10] if values[9] else None))
     conn.executemany(
-        "UPDATE mentions SET boilerplate = ?, boilerplate_reason = ? WHERE id = ?", changed
+        "UPDATE mentions SET boilerplate = ?, boilerplate_reason = ? WHERE id = ?",
+        (
+            (int(reason is not None), reason, mention_id)
+            for (mention_id, reason), old in zip(podcast.verdicts(), before, strict=True)
+            if old == -1 or stored.values[old] != reason
+        ),
     )
