@@ -255,7 +255,8 @@ class Mention:
     position: int
     link_id: int
     url: str  # canonical
-    kind: str  # the link's kind, or its work's when that is a paper or dataset
+    kind: str  # the link's kind (what the address says, not what resolving found: so the
+    # flags depend on the ingested notes alone, whatever was resolved in between)
     heading: str | None  # its section, else its topic's title
     anchor: str
     context: str
@@ -612,14 +613,12 @@ def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 _GROUP = "FROM episodes e JOIN mentions m ON m.episode_id = e.id WHERE e.podcast_id IS ?"
 _GROUP_MENTIONS = """
-    SELECT m.id, m.episode_id, m.position, m.link_id, l.url_canonical,
-           CASE WHEN w.kind IN ('paper', 'dataset') THEN w.kind ELSE l.kind END,
+    SELECT m.id, m.episode_id, m.position, m.link_id, l.url_canonical, l.kind,
            coalesce(m.section, t.title), coalesce(m.anchor_text, ''), coalesce(m.context, ''),
            m.boilerplate, m.boilerplate_reason
     FROM episodes e
     JOIN mentions m ON m.episode_id = e.id
     JOIN links l ON l.id = m.link_id
-    LEFT JOIN works w ON w.id = l.work_id
     LEFT JOIN topics t ON t.id = m.topic_id
     WHERE e.podcast_id IS ?
     ORDER BY m.episode_id, m.position, m.id"""
