@@ -180,12 +180,15 @@ def ingest_source(
     options: IngestOptions,
     data: bytes | None = None,
     http: Http | None = None,
+    *,
+    classify: bool = True,
 ) -> SourceReport:
     """Read one source and store its episodes; errors are reported, not raised.
 
     ``data`` is the source's bytes when the caller has fetched them already; ``http`` is
     the client that fetches URLs. A feed read from an http(s) URL is remembered, for
-    ``linkgraph update`` to poll.
+    ``linkgraph update`` to poll. With ``classify`` its podcast's boilerplate is classified
+    again at once (see ``Store.save_episodes``).
     """
     report = SourceReport(source=source)
     try:
@@ -202,7 +205,7 @@ def ingest_source(
         report.error = f"cannot be read: {type(error).__name__}: {error}"
         return report
     try:
-        outcomes = store.save_episodes(episodes)
+        outcomes = store.save_episodes(episodes, classify=classify)
     except sqlite3.Error as error:
         report.error = f"cannot be stored: {error}"
         return report
@@ -229,16 +232,18 @@ def ingest(
 ) -> list[SourceReport]:
     """Ingest every source; one failing source never stops the others.
 
-    URLs are fetched through ``http``, or through a client configured for the store.
+    URLs are fetched through ``http``, or through a client configured for the store. The
+    boilerplate of the podcasts that changed is classified once, after the last source.
     """
     reports = []
     expanded = expand_sources(sources)
     with client_for(store, expanded, http) as client:
         for source in expanded:
-            report = ingest_source(store, source, options, http=client)
+            report = ingest_source(store, source, options, http=client, classify=False)
             reports.append(report)
             if on_done:
                 on_done(report)
+    store.classify_boilerplate()
     return reports
 
 

@@ -409,6 +409,8 @@ def _mention(row: dict) -> dict:
         "start_seconds": row["start_seconds"],
         "section": row["section"],
         "context": row["context"],
+        "boilerplate": bool(row["boilerplate"]),
+        "boilerplate_reason": row["boilerplate_reason"],
     }
 
 
@@ -449,19 +451,28 @@ def _episode_filter(
     return " AND ".join(clauses), params
 
 
-CONTENT_FREE_KINDS = ("support",)
-"""Link kinds that say nothing about an episode's content (Patreon, Ko-fi ...): ``related``
-and ``cocited`` leave them out."""
+def _kind_condition(kind: str | None) -> tuple[str, tuple]:
+    """SQL restricting works (``w``) to a kind."""
+    return ("w.kind = ?", (kind,)) if kind is not None else ("1", ())
 
 
-def _kind_condition(kind: str | None, content_only: bool = False) -> tuple[str, tuple]:
-    """SQL restricting works (``w``) to a kind, or else (``content_only``) to the kinds that
-    carry content."""
-    if kind is not None:
-        return "w.kind = ?", (kind,)
-    if content_only:
-        return f"w.kind NOT IN ({', '.join('?' * len(CONTENT_FREE_KINDS))})", CONTENT_FREE_KINDS
-    return "1", ()
+def content_condition(include_boilerplate: bool, mention: str = "m") -> str:
+    """SQL keeping only the mentions (alias ``mention``) that are content, unless boilerplate
+    is wanted too. A mention not classified yet counts as content."""
+    return "1" if include_boilerplate else f"{mention}.boilerplate IS NOT 1"
+
+
+def boilerplate_only(store: Store, work_ids: Iterable[int]) -> set[int]:
+    """Those of the works whose every mention is boilerplate."""
+    return {
+        row[0]
+        for row in store.conn.execute(
+            "SELECT l.work_id FROM links l JOIN mentions m ON m.link_id = l.id "
+            "WHERE l.work_id IN (SELECT value FROM json_each(?)) "
+            "GROUP BY l.work_id HAVING max(m.boilerplate IS NOT 1) = 0",
+            (ids_param(work_ids),),
+        )
+    }
 
 
 # ---- the questions ------------------------------------------------------------------------
@@ -481,6 +492,9 @@ def stats(store: Store) -> dict:
         "SELECT status, count(*) AS n FROM works GROUP BY status ORDER BY status"
     )
     counts["works_by_status"] = {r["status"]: r["n"] for r in by_status}
+    counts["boilerplate_mentions"] = store.scalar(
+        "SELECT count(*) FROM mentions WHERE boilerplate = 1"
+    )
     return counts
 
 
@@ -488,7 +502,7 @@ _MENTION_DETAILS = """
     SELECT m.id AS mention_id, m.episode_id, e.title AS episode_title, e.url AS episode_url,
            e.published, p.title AS podcast, t.title AS topic, t.anchor AS topic_anchor,
            t.start_seconds, m.section, m.position, m.url, m.anchor_text, m.context,
-           l.work_id
+           m.boilerplate, m.boilerplate_reason, l.work_id
     FROM mentions m
     JOIN links l ON l.id = m.link_id
     JOIN episodes e ON e.id = m.episode_id
@@ -497,7 +511,9 @@ _MENTION_DETAILS = """
 
 
 def cites(store: Store, ref: str) -> list[dict]:
-    """The episodes that cite a work, each with its mentions of it (topic, context ...)."""
+    """The episodes that cite a work, each with its mentions of it (topic, context ...).
+
+    Boilerplate mentions are listed too, marked (``boilerplate``, ``boilerplate_reason``)."""
     return citing_episodes(store, find_work(store, ref))
 
 
@@ -525,7 +541,9 @@ def citing_episodes(store: Store, work_id: int) -> list[dict]:
 
 
 def cited_by(store: Store, ref: str) -> list[dict]:
-    """The works an episode cites, in order of first mention, each with its mentions."""
+    """The works an episode cites, in order of first mention, each with its mentions.
+
+    Works it cites only as boilerplate are listed too, with ``boilerplate`` true."""
     episode_id = find_episode(store, ref)
     rows = store.query(
         f"{_MENTION_DETAILS} WHERE m.episode_id = ? AND l.work_id IS NOT NULL ORDER BY m.position",
@@ -536,6 +554,8 @@ def cited_by(store: Store, ref: str) -> list[dict]:
     for row in rows:
         work = works.setdefault(row["work_id"], {**summaries[row["work_id"]], "mentions": []})
         work["mentions"].append(_mention(row))
+    for work in works.values():
+        work["boilerplate"] = all(m["boilerplate"] for m in work["mentions"])
     return list(works.values())
 
 
@@ -547,14 +567,17 @@ def top(
     since: str | None = None,
     until: str | None = None,
     limit: int = 20,
+    include_boilerplate: bool = False,
 ) -> list[dict]:
-    """The most-cited works: by number of citing episodes, then mentions."""
+    """The most-cited works: by number of citing episodes, then mentions.
+
+    Only content mentions count, unless ``include_boilerplate``."""
     check_limit(limit)
     where, params = _episode_filter(store, podcast, since, until)
     condition, kinds = _kind_condition(kind)
     return _works_with_counts(
         store,
-        f"{where} AND {condition}",
+        f"{where} AND {condition} AND {content_condition(include_boilerplate)}",
         [*params, *kinds],
         order="episodes DESC, mentions DESC, w.id",
         cited_only=True,
@@ -598,17 +621,25 @@ def _counted(summary: dict, counts: dict) -> dict:
     return {**summary, "episodes": counts["episodes"], "mentions": counts["mentions"]}
 
 
-def related(store: Store, ref: str, *, kind: str | None = None, limit: int = 20) -> list[dict]:
+def related(
+    store: Store,
+    ref: str,
+    *,
+    kind: str | None = None,
+    limit: int = 20,
+    include_boilerplate: bool = False,
+) -> list[dict]:
     """Episodes that cite the same works as an episode (bibliographic coupling).
 
     Each shared work adds ln(N / n) to ``score``, with N the number of episodes and n the
-    number citing the work, so a rare shared paper counts for much and a link every episode
-    carries (the show's home page) for almost nothing. ``shared`` lists the shared works,
-    rarest first. Only works of ``kind`` count when given; support links never do.
+    number citing the work, so a rare shared paper counts for much and a link many episodes
+    carry for little. ``shared`` lists the shared works, rarest first. Only works of
+    ``kind`` count when given; boilerplate mentions (the show's own site, sponsors,
+    support and social links ...) count only with ``include_boilerplate``.
     """
     check_limit(limit)
     episode_id = find_episode(store, ref)
-    citing = _citing_episodes(store, episode_id, kind)
+    citing = _citing_episodes(store, episode_id, kind, include_boilerplate)
     total = store.scalar("SELECT count(*) FROM episodes")
     weight = {w: math.log(total / len(episodes)) for w, episodes in citing.items()}
     scores: dict[int, float] = defaultdict(float)
@@ -641,36 +672,48 @@ def related(store: Store, ref: str, *, kind: str | None = None, limit: int = 20)
     ]
 
 
-def _citing_episodes(store: Store, episode_id: int, kind: str | None) -> dict[int, set[int]]:
+def _citing_episodes(
+    store: Store, episode_id: int, kind: str | None, include_boilerplate: bool
+) -> dict[int, set[int]]:
     """For each work an episode cites, the ids of every episode citing it (itself included)."""
-    condition, params = _kind_condition(kind, content_only=True)
+    condition, params = _kind_condition(kind)
+    content = content_condition(include_boilerplate)
     rows = store.conn.execute(
         "WITH mine AS (SELECT DISTINCT l.work_id FROM mentions m JOIN links l "
         "  ON l.id = m.link_id JOIN works w ON w.id = l.work_id "
-        f"  WHERE m.episode_id = ? AND {condition}) "
+        f"  WHERE m.episode_id = ? AND {condition} AND {content}) "
         "SELECT mine.work_id, group_concat(m.episode_id) FROM mine "
         "JOIN links l ON l.work_id = mine.work_id JOIN mentions m ON m.link_id = l.id "
-        "GROUP BY mine.work_id",
+        f"WHERE {content} GROUP BY mine.work_id",
         (episode_id, *params),
     )
     return {work_id: {int(e) for e in episodes.split(",")} for work_id, episodes in rows}
 
 
-def cocited(store: Store, ref: str, *, kind: str | None = None, limit: int = 20) -> list[dict]:
+def cocited(
+    store: Store,
+    ref: str,
+    *,
+    kind: str | None = None,
+    limit: int = 20,
+    include_boilerplate: bool = False,
+) -> list[dict]:
     """Works cited in the same episodes as a work; ``episodes`` counts those episodes.
 
-    Only works of ``kind`` when given; support links are left out.
+    Only works of ``kind`` when given; only content mentions, on both sides, unless
+    ``include_boilerplate``.
     """
     check_limit(limit)
     work_id = find_work(store, ref)
-    condition, params = _kind_condition(kind, content_only=True)
+    condition, params = _kind_condition(kind)
+    content = content_condition(include_boilerplate)
     rows = store.query(
         "WITH citing AS (SELECT DISTINCT m.episode_id FROM links l "
-        "  JOIN mentions m ON m.link_id = l.id WHERE l.work_id = ?) "
+        f"  JOIN mentions m ON m.link_id = l.id WHERE l.work_id = ? AND {content}) "
         "SELECT l.work_id, count(DISTINCT m.episode_id) AS episodes, count(*) AS mentions "
         "FROM citing JOIN mentions m ON m.episode_id = citing.episode_id "
         "JOIN links l ON l.id = m.link_id JOIN works w ON w.id = l.work_id "
-        f"WHERE l.work_id != ? AND {condition} GROUP BY l.work_id "
+        f"WHERE l.work_id != ? AND {condition} AND {content} GROUP BY l.work_id "
         "ORDER BY episodes DESC, mentions DESC, l.work_id LIMIT ?",
         (work_id, work_id, *params, limit),
     )
@@ -807,12 +850,16 @@ SEARCH_SLACK = 20
 _SNIPPET = "'[', ']', '…', 12"
 
 
-def search(store: Store, text: str, limit: int = 20) -> list[dict]:
+def search(
+    store: Store, text: str, limit: int = 20, *, include_boilerplate: bool = False
+) -> list[dict]:
     """Full-text search over works (title, abstract, authors), episodes, topics, link texts.
 
     Returns up to ``limit`` hits, best first: ``type`` (work, episode, topic, mention or
     person), ``id`` (a reference other questions accept), ``title``, ``snippet``, ``score``
     (full-text relevance, bm25; a match on a person's name scores ``NAME_MATCH_SCORE``).
+    Works cited only as boilerplate, and the texts of boilerplate mentions, are left out
+    unless ``include_boilerplate``.
     """
     check_limit(limit)
     phrase = fts_phrase(text)
@@ -821,9 +868,9 @@ def search(store: Store, text: str, limit: int = 20) -> list[dict]:
     hits: dict[tuple[str, str], dict] = {}
     wanted = limit + SEARCH_SLACK
     for hit in (
-        *_search_works(store, phrase, wanted),
-        *_search_names(store, text, wanted),
-        *_search_mentions(store, phrase, wanted),
+        *_search_works(store, phrase, wanted, include_boilerplate),
+        *_search_names(store, text, wanted, include_boilerplate),
+        *_search_mentions(store, phrase, wanted, include_boilerplate),
         *_search_episodes(store, phrase, wanted),
         *_search_topics(store, phrase, wanted),
     ):
@@ -851,10 +898,13 @@ def _hit(kind: str, ref: str, title: str | None, snippet: str, score: float, **e
     return {"type": kind, "id": ref, "title": title, "snippet": snippet, "score": score, **extra}
 
 
-def _search_works(store: Store, phrase: str, limit: int) -> list[dict]:
+def _search_works(store: Store, phrase: str, limit: int, include_boilerplate: bool) -> list[dict]:
     rows = _fts(
         store, "works_fts", "w.id", "JOIN works w ON w.rowid = works_fts.rowid", phrase, limit
     )
+    if not include_boilerplate:
+        furniture = boilerplate_only(store, (r["id"] for r in rows))
+        rows = [r for r in rows if r["id"] not in furniture]
     summaries = work_summaries(store, (r["id"] for r in rows))
     return [
         _hit(
@@ -864,7 +914,7 @@ def _search_works(store: Store, phrase: str, limit: int) -> list[dict]:
     ]
 
 
-def _search_names(store: Store, text: str, limit: int) -> list[dict]:
+def _search_names(store: Store, text: str, limit: int, include_boilerplate: bool) -> list[dict]:
     """People whose name has every word of ``text``, and the works they wrote."""
     found = _people_matching(store, text)[:limit]
     authored = group_pairs(
@@ -874,12 +924,16 @@ def _search_names(store: Store, text: str, limit: int) -> list[dict]:
             (ids_param(r["id"] for r in found),),
         )
     )
-    summaries = work_summaries(store, (w for ws in authored.values() for w in ws))
+    work_ids = [w for ws in authored.values() for w in ws]
+    furniture = set() if include_boilerplate else boilerplate_only(store, work_ids)
+    summaries = work_summaries(store, work_ids)
     hits = [
         _hit("person", f"person:{r['id']}", r["name"], r["name"], NAME_MATCH_SCORE) for r in found
     ]
     for person in found:
         for work_id in authored.get(person["id"], []):
+            if work_id in furniture:
+                continue
             work = summaries[work_id]
             hits.append(
                 _hit(
@@ -935,7 +989,9 @@ MENTIONS_RANKED = 1000
 """How many best-matching mentions ``search`` groups into works (link texts repeat a lot)."""
 
 
-def _search_mentions(store: Store, phrase: str, limit: int) -> list[dict]:
+def _search_mentions(
+    store: Store, phrase: str, limit: int, include_boilerplate: bool
+) -> list[dict]:
     """Link texts and their context, one hit per work (its best-matching mention)."""
     rows = store.query(
         "WITH best AS MATERIALIZED (SELECT rowid AS id, -rank AS score FROM mentions_fts "
@@ -943,6 +999,7 @@ def _search_mentions(store: Store, phrase: str, limit: int) -> list[dict]:
         "SELECT l.work_id, max(best.score) AS score, best.id AS mention_id, e.title AS episode "
         "FROM best JOIN mentions m ON m.id = best.id JOIN links l ON l.id = m.link_id "
         "JOIN episodes e ON e.id = m.episode_id WHERE l.work_id IS NOT NULL "
+        f"AND {content_condition(include_boilerplate)} "
         "GROUP BY l.work_id ORDER BY score DESC, l.work_id LIMIT ?",
         (phrase, MENTIONS_RANKED, limit),
     )
@@ -970,11 +1027,13 @@ def _search_mentions(store: Store, phrase: str, limit: int) -> list[dict]:
 # ---- paths through the graph --------------------------------------------------------------
 
 
-def path(store: Store, a: str, b: str) -> list[dict]:
-    """The shortest chain from A to B (works or episodes) through the graph; [] if none."""
+def path(store: Store, a: str, b: str, *, include_boilerplate: bool = False) -> list[dict]:
+    """The shortest chain from A to B (works or episodes) through the graph; [] if none.
+
+    Boilerplate citations are no steps of it unless ``include_boilerplate``."""
     from . import graph as graphs
 
-    full = graphs.build_graph(store)
+    full = graphs.build_graph(store, include_boilerplate=include_boilerplate)
     return graphs.describe_path(
         full,
         graphs.shortest_path(

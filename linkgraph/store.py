@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from . import schema
+from . import boilerplate, schema
 from .identify import identify
 from .model import Episode, Identified
 from .safetext import storable
@@ -103,6 +103,7 @@ class Store:
                 )
             with self.transaction():
                 schema.create(self.db)
+                boilerplate.classify_pending(conn)  # mentions an older store never classified
 
     def close(self) -> None:
         """Close the connection."""
@@ -158,15 +159,29 @@ class Store:
 
     # ---- ingest -------------------------------------------------------------------------
 
-    def save_episodes(self, episodes: list[Episode]) -> list[str]:
+    def save_episodes(self, episodes: list[Episode], *, classify: bool = True) -> list[str]:
         """Store episodes with their topics and mentions, all in one transaction.
 
         Returns "added", "updated" or "unchanged" for each. An episode is known again by its
         podcast and key (guid, url or source); an edited one is replaced in place, and the
         works and links it cites are kept with any metadata already resolved for them.
+        With ``classify`` the podcasts whose episodes changed have their boilerplate
+        classified again in the same transaction; without it, that waits for
+        ``classify_boilerplate`` (one pass after many sources is cheaper than one per source).
         """
         with self.transaction():
-            return [self._save_episode(episode) for episode in episodes]
+            outcomes = [self._save_episode(episode) for episode in episodes]
+            if classify:
+                boilerplate.classify_pending(self.conn)
+            return outcomes
+
+    def classify_boilerplate(self) -> int:
+        """Classify the mentions of every podcast with new or changed episodes, in one
+        transaction; returns the number of podcasts classified."""
+        if not boilerplate.pending_podcasts(self.conn):
+            return 0
+        with self.transaction():
+            return boilerplate.classify_pending(self.conn)
 
     def _save_episode(self, episode: Episode) -> str:
         conn = self.conn
@@ -193,9 +208,11 @@ class Store:
                 tuple(values.values()),
             ).lastrowid
         topic_ids = self._insert_topics(episode_id, episode)
-        self._insert_mentions(episode_id, episode, topic_ids)
+        inserted = self._insert_mentions(episode_id, episode, topic_ids)
         self._insert_people(episode_id, episode)
         if row:
+            if not inserted:  # nothing new marks the podcast for classification: unmark
+                self._unclassify(podcast_id, old_links)  # the other mentions of its links
             self._drop_orphans(old_links)
             self.drop_orphan_people()
         return "updated" if row else "added"
@@ -261,12 +278,13 @@ class Store:
             )
         return ids
 
-    def _insert_mentions(self, episode_id: int, episode: Episode, topic_ids: list[int]) -> None:
-        self.conn.executemany(
+    def _insert_mentions(self, episode_id: int, episode: Episode, topic_ids: list[int]) -> int:
+        """Insert an episode's mentions, not yet classified; returns how many."""
+        return self.conn.executemany(
             "INSERT INTO mentions (episode_id, topic_id, link_id, url, fragment, anchor_text,"
             " context, section, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self._mention_rows(episode_id, episode, topic_ids),
-        )
+        ).rowcount
 
     def _mention_rows(
         self, episode_id: int, episode: Episode, topic_ids: list[int]
@@ -288,6 +306,15 @@ class Store:
                 mention.section,
                 position,
             )
+
+    def _unclassify(self, podcast_id: int | None, link_ids: list[int]) -> None:
+        """Mark a podcast's mentions of these links for classification again."""
+        self.conn.execute(
+            "UPDATE mentions SET boilerplate = NULL WHERE link_id IN "
+            "(SELECT value FROM json_each(?)) AND episode_id IN "
+            "(SELECT id FROM episodes WHERE podcast_id IS ?)",
+            (json.dumps(link_ids), podcast_id),
+        )
 
     def _link_id(self, found: Identified, anchor_text: str) -> int:
         """The link row for a canonical URL, created with its work when new."""

@@ -107,7 +107,12 @@ def read_csv(text: str) -> list[dict]:
 def test_csv_has_one_row_per_mention(graph, sample_store, ids):
     rows = read_csv(render("csv", graph, sample_store))
     assert list(rows[0]) == CSV_COLUMNS
-    assert len(rows) == sample_store.scalar("SELECT count(*) FROM mentions")
+    assert len(rows) == sample_store.scalar("SELECT count(*) FROM mentions WHERE boilerplate = 0")
+    assert {r["boilerplate"] for r in rows} == {"0"}
+    everything = read_csv(
+        render("csv", build_graph(sample_store, include_boilerplate=True), sample_store)
+    )
+    assert len(everything) == sample_store.scalar("SELECT count(*) FROM mentions") == 14
     assert len({r["mention_id"] for r in rows}) == len(rows)
     debate = [r for r in rows if r["work"] == ids["debate"]]
     assert len(debate) == 4

@@ -161,7 +161,7 @@ def test_nodes_are_styled_by_kind_and_sized_by_citations(graph, sample_store):
         == 48
     )
     legend = {row["kind"]: row["count"] for row in data["kinds"]}
-    assert legend == {"podcast": 2, "episode": 5, "topic": 5, "work": 8, "person": 5, "subject": 2}
+    assert legend == {"podcast": 2, "episode": 5, "topic": 5, "work": 7, "person": 5, "subject": 2}
 
 
 def test_edges_keep_their_direction_and_weight(graph, sample_store):

@@ -11,6 +11,7 @@ from ..export import FORMATS, render, write_atomic
 from ..graph import KINDS, MAX_DEPTH, build_graph, node_for_ref, select
 from ..query import MAX_LIMIT
 from . import app
+from .graph_cmd import BOILERPLATE
 from .output import fail, run_query, say
 
 FORMAT_HELP = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
@@ -47,6 +48,7 @@ def export(
     max_nodes: int = typer.Option(
         None, "--max-nodes", min=1, max=MAX_LIMIT, help="At most N nodes, the most cited."
     ),
+    include_boilerplate: bool = BOILERPLATE,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Say nothing on success."),
 ) -> None:
     """Export the graph or a selection of it: html, graphml, gexf, json, csv, bibtex, csl-json."""
@@ -61,7 +63,7 @@ def export(
         _check_target(Path(output))
 
     def run(store):
-        graph = build_graph(store)
+        graph = build_graph(store, include_boilerplate=include_boilerplate)
         centre = node_for_ref(store, graph, around) if around is not None else None
         selected, dropped = select(
             graph,

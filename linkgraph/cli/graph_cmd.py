@@ -26,6 +26,11 @@ SINCE = typer.Option(None, "--since", help="Only episodes published on or after 
 UNTIL = typer.Option(None, "--until", help="Only episodes published on or before this date.")
 REF = typer.Argument(..., help="A standard id, any URL form of a work, or title words.")
 EPISODE = typer.Argument(..., help="An episode URL, guid, episode:<id>, or title words.")
+BOILERPLATE = typer.Option(
+    False,
+    "--include-boilerplate",
+    help="Count the show's own furniture too (sponsors, support and social links, its site).",
+)
 
 
 def _ask(ctx: typer.Context, function: Callable, *args: Any, **options: Any) -> Any:
@@ -64,10 +69,20 @@ def top(
     since: str = SINCE,
     until: str = UNTIL,
     limit: int = LIMIT,
+    include_boilerplate: bool = BOILERPLATE,
     as_json: bool = JSON,
 ) -> None:
     """The most-cited works: by number of citing episodes, then mentions."""
-    works = _ask(ctx, query.top, kind=kind, podcast=podcast, since=since, until=until, limit=limit)
+    works = _ask(
+        ctx,
+        query.top,
+        kind=kind,
+        podcast=podcast,
+        since=since,
+        until=until,
+        limit=limit,
+        include_boilerplate=include_boilerplate,
+    )
     _show(
         works,
         as_json,
@@ -96,13 +111,21 @@ def related(
     episode: str = EPISODE,
     kind: str = KIND,
     limit: int = LIMIT,
+    include_boilerplate: bool = BOILERPLATE,
     as_json: bool = JSON,
 ) -> None:
     """Episodes that cite the same works as EPISODE (bibliographic coupling).
 
-    A shared work scores more the fewer episodes cite it; support links do not count.
+    A shared work scores more the fewer episodes cite it; boilerplate does not count.
     """
-    episodes = _ask(ctx, query.related, episode, kind=kind, limit=limit)
+    episodes = _ask(
+        ctx,
+        query.related,
+        episode,
+        kind=kind,
+        limit=limit,
+        include_boilerplate=include_boilerplate,
+    )
     _show(
         episodes,
         as_json,
@@ -119,10 +142,17 @@ def related(
 
 @app.command()
 def cocited(
-    ctx: typer.Context, ref: str = REF, kind: str = KIND, limit: int = LIMIT, as_json: bool = JSON
+    ctx: typer.Context,
+    ref: str = REF,
+    kind: str = KIND,
+    limit: int = LIMIT,
+    include_boilerplate: bool = BOILERPLATE,
+    as_json: bool = JSON,
 ) -> None:
     """Works cited in the same episodes as REF, by number of those episodes."""
-    works = _ask(ctx, query.cocited, ref, kind=kind, limit=limit)
+    works = _ask(
+        ctx, query.cocited, ref, kind=kind, limit=limit, include_boilerplate=include_boilerplate
+    )
     _show(
         works,
         as_json,
@@ -185,10 +215,11 @@ def search(
     ctx: typer.Context,
     text: str = typer.Argument(..., metavar="QUERY", help="Words to look for."),
     limit: int = LIMIT,
+    include_boilerplate: bool = BOILERPLATE,
     as_json: bool = JSON,
 ) -> None:
     """Full-text search over works (title, abstract, authors), episodes, topics, link texts."""
-    hits = _ask(ctx, query.search, text, limit=limit)
+    hits = _ask(ctx, query.search, text, limit=limit, include_boilerplate=include_boilerplate)
     _show(
         hits,
         as_json,
@@ -205,10 +236,11 @@ def path(
     ctx: typer.Context,
     a: str = typer.Argument(..., help="A work or episode reference."),
     b: str = typer.Argument(..., help="Another work or episode reference."),
+    include_boilerplate: bool = BOILERPLATE,
     as_json: bool = JSON,
 ) -> None:
     """The shortest chain between two works or episodes, through episodes, works and people."""
-    steps = _ask(ctx, query.path, a, b)
+    steps = _ask(ctx, query.path, a, b, include_boilerplate=include_boilerplate)
     _show(steps, as_json, _print_path, "No chain connects them.")
 
 

@@ -91,7 +91,10 @@ def cites(
         if episode["episode_url"]:
             say(f"  {episode['episode_url']}")
         for mention in episode["mentions"]:
-            say(f'  - {_when(mention) or "(no topic)"}: "{mention["anchor_text"]}"')
+            say(
+                f'  - {_when(mention) or "(no topic)"}: "{mention["anchor_text"]}"',
+                _boilerplate(mention),
+            )
 
 
 def _work_and_citing_episodes(store, ref: str) -> tuple[dict, list[dict]]:
@@ -118,12 +121,23 @@ def cited_by(
     for topic, items in by_topic.items():
         say((topic, "bold"))
         seen = set()
-        for work, _mention in items:
+        for work, mention in items:
             if work["id"] in seen:
                 continue
             seen.add(work["id"])
-            say(f"  {work['title'] or '(untitled)'}  ", (f"{work['kind']} {work['id']}", "dim"))
+            say(
+                f"  {work['title'] or '(untitled)'}  ",
+                (f"{work['kind']} {work['id']}", "dim"),
+                _boilerplate(mention),
+            )
     say(f"{_count(len(works), 'work')} cited")
+
+
+def _boilerplate(mention: dict) -> tuple[str, str] | str:
+    """The mark of a boilerplate mention, with its reason; nothing for content."""
+    if not mention["boilerplate"]:
+        return ""
+    return (f"  [boilerplate: {mention['boilerplate_reason']}]", "dim")
 
 
 def _count(number: int, noun: str) -> str:
