@@ -176,10 +176,14 @@ def _plain_text(markup: str) -> str:
 
 
 def _published(entry: feedparser.FeedParserDict) -> tuple[str | None, str | None]:
-    """The item's date in ISO 8601, and a warning when it has one that cannot be read."""
-    written = (entry.get("published") or entry.get("updated") or "").strip()
+    """The item's date in ISO 8601, and a warning when it has one that cannot be read.
+
+    The keys are read from the dict itself: feedparser's ``get("updated")`` falls back to
+    ``published`` with a DeprecationWarning, and the fallback is ours to spell out."""
+    own = dict.get
+    written = (own(entry, "published") or own(entry, "updated") or "").strip()
     found = iso_datetime(written)
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    parsed = own(entry, "published_parsed") or own(entry, "updated_parsed")
     if not found and parsed:
         found = datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
     if written and not found:
