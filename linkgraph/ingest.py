@@ -17,16 +17,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .config import Config, cache_path_for, load_config
+from .feeds import remember
 from .model import Episode
 from .net import Http
-from .sources import SourceError, detect_format, read_source
+from .sources import SUFFIXES, SourceError, detect_format, read_source
 from .sources.base import MAX_SOURCE_BYTES
 from .sources.chapters import read_chapters
 from .sources.markdown import jekyll_url
 from .store import Store
 
-# Files a folder source contributes; a file named on the command line is read whatever its name.
-FOLDER_SUFFIXES = {".md", ".markdown", ".mdown", ".html", ".htm", ".xml", ".rss", ".atom", ".txt"}
 EXAMPLE_DIR = Path(__file__).parent / "examples"
 
 
@@ -66,7 +65,10 @@ def is_url(source: str) -> bool:
 
 
 def expand_sources(sources: Iterable[str]) -> list[str]:
-    """Files named, files under folders (recursively, sorted), stdin ("-") and URLs."""
+    """Files named, files under folders (recursively, sorted), stdin ("-") and URLs.
+
+    A folder contributes the files with a suffix of a known format (``sources.SUFFIXES``);
+    a file named on its own is read whatever its name."""
     expanded: list[str] = []
     for source in sources:
         path = Path(source)
@@ -75,7 +77,7 @@ def expand_sources(sources: Iterable[str]) -> list[str]:
                 str(p)
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
-                and p.suffix.lower() in FOLDER_SUFFIXES
+                and p.suffix.lower() in SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
@@ -217,8 +219,6 @@ def ingest_source(
     for outcome in outcomes:
         setattr(report, outcome, getattr(report, outcome) + 1)
     if is_url(name) and report.format == "rss":
-        from .feeds import remember
-
         remember(store, name, data, len(episodes), options.podcast)
     return report
 

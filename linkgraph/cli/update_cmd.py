@@ -6,9 +6,10 @@ import sys
 
 import typer
 
-from ..feeds import PollReport, UpdateSummary, forget, remembered
-from ..feeds import update as update_feeds
+from ..feeds import forget, remembered
 from ..resolve import SourceCounts
+from ..update import PollReport, UpdateSummary
+from ..update import update as update_feeds
 from . import app
 from .output import (
     EXIT_OK,
