@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from .query import (
+from .lookup import (
     IDENTIFIERS_SQL,
     RefError,
     check_date,
@@ -590,3 +590,14 @@ def describe_path(graph: nx.DiGraph, nodes: Iterable[str]) -> list[dict]:
         steps.append(step)
         previous = node
     return steps
+
+
+def path(store: Store, a: str, b: str, *, include_boilerplate: bool = False) -> list[dict]:
+    """The shortest chain from A to B (works or episodes) through the graph; [] if none.
+
+    Boilerplate citations are no steps of it unless ``include_boilerplate``."""
+    graph = build_graph(store, include_boilerplate=include_boilerplate)
+    return describe_path(
+        graph,
+        shortest_path(graph, node_for_ref(store, graph, a), node_for_ref(store, graph, b)),
+    )

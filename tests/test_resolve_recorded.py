@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from linkgraph.export.bib import references
 from linkgraph.graph import build_graph
-from linkgraph.query import work_authors, work_summary
+from linkgraph.lookup import work_authors, work_summary
 from linkgraph.resolve import resolve, schema_types
 from linkgraph.resolve.base import Metadata
 from linkgraph.resolve.details import work_details

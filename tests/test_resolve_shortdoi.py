@@ -13,7 +13,7 @@ import pytest
 from test_resolve_support import config_for, fixture, ids_of, make_store, work_row
 
 from linkgraph.identify import SCHEMES, identify
-from linkgraph.query import work_authors
+from linkgraph.lookup import work_authors
 from linkgraph.resolve import chain, resolve
 from linkgraph.resolve.base import Target
 

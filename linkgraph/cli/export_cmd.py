@@ -9,7 +9,7 @@ import typer
 
 from ..export import FORMATS, render, write_atomic
 from ..graph import KINDS, MAX_DEPTH, build_graph, node_for_ref, select
-from ..query import MAX_LIMIT
+from ..lookup import MAX_LIMIT
 from . import app
 from .graph_cmd import BOILERPLATE
 from .output import fail, run_query, say

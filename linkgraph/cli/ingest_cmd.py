@@ -16,7 +16,7 @@ from ..ingest import (
     ingest_source,
     is_url,
 )
-from ..query import check_date
+from ..lookup import check_date
 from ..sources import FORMATS
 from . import app
 from .output import (

@@ -106,7 +106,7 @@ def run_query(ctx: typer.Context, function, *args):
     A bad reference prints its candidates and exits 2, and so does a bad option or query
     (a ValueError): one line each on stderr.
     """
-    from ..query import RefError
+    from ..lookup import RefError
 
     with open_store(ctx) as store, store.snapshot():
         try:

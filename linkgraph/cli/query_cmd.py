@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import typer
 
-from .. import query
+from .. import lookup, query
 from ..identify import identify as identify_text
 from . import app
 from .output import print_json, print_json_lines, run_query, say, table
@@ -100,7 +100,7 @@ def cites(
 def _work_and_citing_episodes(store, ref: str) -> tuple[dict, list[dict]]:
     """The work REF names (found once) and the episodes citing it."""
     work_id = query.find_work(store, ref)
-    return query.work_summary(store, work_id), query.citing_episodes(store, work_id)
+    return lookup.work_summary(store, work_id), query.citing_episodes(store, work_id)
 
 
 @app.command("cited-by")

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ..query import MAX_LIMIT
+from ..lookup import MAX_LIMIT
 from ..resolve import SOURCES, Options, SourceCounts, Summary, resolve
 from ..resolve.details import work_details
 from . import app

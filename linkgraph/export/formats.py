@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..query import content_condition, topic_url
+from ..lookup import content_condition, topic_url
 from ..safetext import printable
 
 # characters XML 1.0 forbids even when escaped

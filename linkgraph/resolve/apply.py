@@ -256,7 +256,7 @@ def _attach_ids(store: Store, applied: Applied, ids: list[str], preprints: set[s
 
 
 def _authors(store: Store, work_id: int) -> list[str]:
-    """A work's author names in order (``query.work_authors`` for one work, more directly)."""
+    """A work's author names in order (``lookup.work_authors`` for one work, more directly)."""
     return [
         name
         for (name,) in store.conn.execute(

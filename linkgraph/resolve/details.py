@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..query import find_work, standard_id, work_authors, work_identifiers
+from ..lookup import find_work, standard_id, work_authors, work_identifiers
 from ..store import Store
 
 _MENTION_SQL = (
@@ -17,7 +17,7 @@ _MENTION_SQL = (
 def work_details(store: Store, ref: str) -> dict:
     """One work with its authors, identifiers, subjects, provenance and mentions.
 
-    Raises query.RefError when REF names no work or several.
+    Raises lookup.RefError when REF names no work or several.
     """
     work_id = find_work(store, ref)
     work = store.query("SELECT * FROM works WHERE id = ?", (work_id,))[0]
