@@ -226,7 +226,7 @@ def ingest_source(
 def ingest(
     store: Store,
     sources: Iterable[str],
-    options: IngestOptions,
+    options: IngestOptions | None = None,
     on_done: Callable[[SourceReport], None] | None = None,
     http: Http | None = None,
 ) -> list[SourceReport]:
@@ -235,6 +235,7 @@ def ingest(
     URLs are fetched through ``http``, or through a client configured for the store. The
     boilerplate of the podcasts that changed is classified once, after the last source.
     """
+    options = options or IngestOptions()
     reports = []
     expanded = expand_sources(sources)
     with client_for(store, expanded, http) as client:

@@ -213,7 +213,7 @@ def test_write_atomic_leaves_nothing_when_writing_fails(tmp_path, monkeypatch):
     def broken(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("linkgraph.export.os.replace", broken)
+    monkeypatch.setattr("os.replace", broken)
     with pytest.raises(OSError):
         write_atomic(target, "new")
     assert target.read_text() == "old"

@@ -16,9 +16,9 @@ from werkzeug.wrappers import Response
 from linkgraph.export.bib import references
 from linkgraph.graph import build_graph
 from linkgraph.lookup import work_authors, work_summary
+from linkgraph.query import show
 from linkgraph.resolve import resolve, schema_types
 from linkgraph.resolve.base import Metadata
-from linkgraph.resolve.details import work_details
 from linkgraph.resolve.markup import plain_text
 from linkgraph.resolve.webpage import page_date, page_metadata
 
@@ -258,7 +258,7 @@ def test_a_works_shown_id_is_the_one_it_was_cited_by(tmp_path, httpserver, base)
     assert ids_of(store, work["id"]) == {"doi:10.5506/aphyspolb.56.3-a17", "arxiv:2501.04622"}
     assert work["primary_id"] == "doi:10.5506/aphyspolb.56.3-a17"
     assert work_summary(store, work["id"])["id"] == "doi:10.5506/aphyspolb.56.3-a17"
-    assert work_details(store, "arxiv:2501.04622")["id"] == "doi:10.5506/aphyspolb.56.3-a17"
+    assert show(store, "arxiv:2501.04622")["id"] == "doi:10.5506/aphyspolb.56.3-a17"
     graph = build_graph(store)
     assert graph.nodes[f"work:{work['id']}"]["identifiers"][0] == work["primary_id"]
     assert [r.id for r in references(graph, store)] == ["doi:10.5506/aphyspolb.56.3-a17"]

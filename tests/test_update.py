@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 from web_support import Web, rss
 
-from linkgraph import update as update_module
+from linkgraph import update
 from linkgraph.cli import app
 from linkgraph.store import Store
 
@@ -237,7 +237,7 @@ def test_update_from_python(db, web):
     from test_resolve_support import config_for
 
     with Store(db) as store:
-        summary = update_module.update(store, config_for(web.base), resolve_works=False)
+        summary = update(store, config_for(web.base), resolve_works=False)
     assert [(r.status, r.episodes, r.unchanged) for r in summary.feeds] == [("unchanged", 1, 1)]
     assert summary.to_json()["resolve"] is None
 

@@ -9,11 +9,45 @@ import importlib
 import os
 from pathlib import Path
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from .output import EXIT_USAGE, fail
 
+# The commands in the order `linkgraph --help` lists them: the flow from sources to exports.
+COMMANDS = (
+    "ingest",
+    "identify",
+    "stats",
+    "cites",
+    "cited-by",
+    "resolve",
+    "show",
+    "top",
+    "related",
+    "cocited",
+    "author",
+    "search",
+    "path",
+    "episodes",
+    "works",
+    "topics",
+    "export",
+    "update",
+    "feeds",
+)
+
+
+class _InFlowOrder(TyperGroup):
+    """A command group that lists its commands in the order of ``COMMANDS``."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(super().list_commands(ctx), key=COMMANDS.index)
+
+
 app = typer.Typer(
+    cls=_InFlowOrder,
     help="Turn podcast show notes, transcripts and feeds into a research-link knowledge graph.",
     no_args_is_help=True,
     add_completion=False,
@@ -33,12 +67,12 @@ def _global_options(
     ctx.obj = {"db": db or Path(os.environ.get("LINKGRAPH_DB") or "linkgraph.db")}
 
 
-# In the order `linkgraph --help` lists their commands: the flow from sources to exports.
+# One module a step of the flow; each registers its commands on ``app``.
 _COMMAND_MODULES = (
     "ingest_cmd",
+    "identify_cmd",
     "query_cmd",
     "resolve_cmd",
-    "graph_cmd",
     "export_cmd",
     "update_cmd",
 )

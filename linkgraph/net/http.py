@@ -285,7 +285,7 @@ def _arriving(response: requests.Response) -> Iterator[bytes]:
         raise requests.exceptions.SSLError(error) from error
 
 
-def _chain(error: BaseException) -> Iterator[BaseException]:
+def _causes(error: BaseException) -> Iterator[BaseException]:
     """An exception with its causes, contexts, reasons and wrapped exceptions."""
     stack: list[Any] = [error]
     seen: set[int] = set()
@@ -307,7 +307,7 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 
 def _down(error: BaseException) -> bool:
     """True for failures that mean there is no network: unresolvable names, no route."""
-    for current in _chain(error):
+    for current in _causes(error):
         if isinstance(current, socket.gaierror) or type(current).__name__ == "NameResolutionError":
             return True
         if isinstance(current, OSError) and current.errno in (
