@@ -10,7 +10,7 @@ import typer
 from ..export import FORMATS, check_export, export
 from ..graph import KINDS, MAX_DEPTH
 from ..lookup import MAX_LIMIT
-from . import app
+from .app import app
 from .options import BOILERPLATE, PODCAST, SINCE, UNTIL, quiet_flag
 from .output import fail, run_query, say
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import typer
 
 from ..identify import identify as identify_text
-from . import app
+from .app import app
 from .options import json_flag
 from .output import print_json_lines, say
 

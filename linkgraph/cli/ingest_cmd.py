@@ -18,7 +18,7 @@ from ..ingest import (
 )
 from ..lookup import check_date
 from ..sources import FORMATS
-from . import app
+from .app import app
 from .options import json_flag, quiet_flag
 from .output import (
     EXIT_PARTIAL,

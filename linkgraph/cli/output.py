@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import Config, ConfigError, load_config
+from ..lookup import RefError
 from ..safetext import printable, valid_unicode
 from ..store import Store, StoreError
 
@@ -106,8 +107,6 @@ def run_query(ctx: typer.Context, function, *args):
     A bad reference prints its candidates and exits 2, and so does a bad option or query
     (a ValueError): one line each on stderr.
     """
-    from ..lookup import RefError
-
     with open_store(ctx) as store, store.snapshot():
         try:
             return function(store, *args)

@@ -15,7 +15,7 @@ from typing import Any
 import typer
 
 from .. import lookup, query
-from . import app
+from .app import app
 from .options import BOILERPLATE, EPISODE, JSON, KIND, LIMIT, PODCAST, REF, SINCE, UNTIL
 from .output import print_json, run_query, say, table
 

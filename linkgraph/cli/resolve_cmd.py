@@ -9,7 +9,7 @@ import typer
 
 from ..lookup import MAX_LIMIT
 from ..resolve import RESOLVERS, Options, ResolverCounts, Summary, resolve
-from . import app
+from .app import app
 from .options import json_flag, quiet_flag
 from .output import (
     EXIT_OK,

@@ -10,7 +10,7 @@ from ..feeds import forget, remembered
 from ..resolve import ResolverCounts
 from ..update import PollReport, UpdateSummary
 from ..update import update as update_feeds
-from . import app
+from .app import app
 from .options import json_flag, quiet_flag
 from .output import (
     EXIT_OK,
