@@ -302,12 +302,12 @@ class Judge:
         reason, by_words = self._links[key]
         if reason or not by_words:
             return reason
-        key = (mention.heading, mention.context, mention.anchor, mention.kind, mention.url)
-        if key not in self._words:
+        said = (mention.heading, mention.context, mention.anchor, mention.kind, mention.url)
+        if said not in self._words:
             if len(self._words) >= JUDGED_AT_MOST:
                 self._words.clear()
-            self._words[key] = self._words_reason(mention)
-        return self._words[key]
+            self._words[said] = self._words_reason(mention)
+        return self._words[said]
 
     def _link_reason(self, url: str, kind: str) -> tuple[str | None, bool]:
         """A reason from the link alone, and whether its words may still give one."""
@@ -652,7 +652,7 @@ def classify_podcast(
     row = conn.execute(
         "SELECT title, site_url FROM podcasts WHERE id = ?", (podcast_id,)
     ).fetchone()
-    show = show_for(*row, rules) if row else Show()
+    show = show_for(row[0], row[1], rules) if row else Show()
     link_episodes = dict(
         conn.execute(
             f"SELECT m.link_id, count(DISTINCT m.episode_id) {_GROUP} GROUP BY m.link_id",

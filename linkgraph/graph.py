@@ -82,7 +82,7 @@ def build_graph(store: Store, *, include_boilerplate: bool = False) -> nx.DiGrap
 
     Boilerplate mentions (the show's own site, sponsors, support and social links ...)
     make no citations unless ``include_boilerplate``."""
-    graph = nx.DiGraph(include_boilerplate=include_boilerplate)
+    graph: nx.DiGraph = nx.DiGraph(include_boilerplate=include_boilerplate)
     with store.snapshot():
         cited = _Citations(store, include_boilerplate)
         podcasts = _add_podcasts(store, graph)
@@ -260,7 +260,7 @@ def _add_work_nodes(
             "ORDER BY a.work_id, a.position"
         )
     )
-    mentions = Counter()
+    mentions: Counter[int] = Counter()
     for (work_id, _), (count, _first, _topic) in cited.pairs.items():
         mentions[work_id] += count
     nodes = {}
@@ -555,11 +555,13 @@ def shortest_path(graph: nx.DiGraph, source: str, target: str) -> list[str]:
     if source == target:
         return [source]
     spread = {node: math.log(max(degree, 1)) / 2 for node, degree in graph.degree}
-    undirected = nx.Graph()  # built in edge order, so that ties break the same way every run
+    # built in edge order, so that ties break the same way every run
+    undirected: nx.Graph = nx.Graph()
     undirected.add_nodes_from(graph)
+    relations: Iterable[tuple[str, str, str]] = graph.edges(data="relation")
     undirected.add_edges_from(
         (u, v, {"cost": _PATH_COST[relation] + spread[u] + spread[v]})
-        for u, v, relation in graph.edges(data="relation")
+        for u, v, relation in relations
     )
     try:
         return nx.dijkstra_path(undirected, source, target, weight="cost")

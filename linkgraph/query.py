@@ -77,14 +77,16 @@ def _episode_filter(
     store: Store, podcast: str | None, since: str | None, until: str | None
 ) -> tuple[str, list]:
     """A SQL condition on episodes (``e``) for --podcast, --since and --until."""
-    clauses, params = ["1"], []
+    clauses: list[str] = ["1"]
+    params: list[int | str] = []
     if podcast is not None:
         clauses.append("e.podcast_id = ?")
         params.append(find_podcast(store, podcast))
-    if check_date(since, "--since"):
+    since, until = check_date(since, "--since"), check_date(until, "--until")
+    if since:
         clauses.append("e.published >= ?")
         params.append(since)
-    if check_date(until, "--until"):
+    if until:
         clauses.append("substr(e.published, 1, ?) <= ?")
         params += [len(until), until]
     return " AND ".join(clauses), params
@@ -323,7 +325,7 @@ def related(
         e: sorted((w for w in citing if e in citing[w]), key=lambda w: (-weight[w], w))
         for e in ranked
     }
-    episodes = {
+    found = {
         e["id"]: e
         for e in _episode_rows(
             store, "e.id IN (SELECT value FROM json_each(?))", (ids_param(ranked),)
@@ -332,10 +334,10 @@ def related(
     summaries = work_summaries(store, (w for e in ranked for w in shared[e]))
     return [
         {
-            "episode_title": episodes[e]["title"],
-            "episode_url": episodes[e]["url"],
-            "published": episodes[e]["published"],
-            "podcast": episodes[e]["podcast"],
+            "episode_title": found[e]["title"],
+            "episode_url": found[e]["url"],
+            "published": found[e]["published"],
+            "podcast": found[e]["podcast"],
             "score": round(scores[e], 3),
             "shared": [short_work(summaries[w]) for w in shared[e]],
         }

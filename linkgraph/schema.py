@@ -212,20 +212,20 @@ def create(db: sqlite_utils.Database) -> None:
         if name in existing:
             _add_missing_columns(db, name, columns)
             continue
-        db[name].create(
+        db.table(name).create(
             columns,
             pk=options.get("pk", "id"),
             foreign_keys=options.get("foreign_keys"),
             defaults=options.get("defaults"),
         )
-    for table, columns in _UNIQUE_INDEXES:
-        db[table].create_index(columns, unique=True, if_not_exists=True)
-    for table, columns in _INDEXES:
-        db[table].create_index(columns, if_not_exists=True)
-    for table, columns in _FTS:
-        if not db[table].detect_fts():
-            db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
-        _update_trigger_on(db, table, columns)
+    for table, indexed in _UNIQUE_INDEXES:
+        db.table(table).create_index(indexed, unique=True, if_not_exists=True)
+    for table, indexed in _INDEXES:
+        db.table(table).create_index(indexed, if_not_exists=True)
+    for table, searched in _FTS:
+        if not db.table(table).detect_fts():
+            db.table(table).enable_fts(searched, create_triggers=True, tokenize="porter")
+        _update_trigger_on(db, table, searched)
     for name, sql in _VIEWS.items():
         db.create_view(name, sql, replace=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -249,7 +249,7 @@ def _update_trigger_on(db: sqlite_utils.Database, table: str, columns: list[str]
 
 def _add_missing_columns(db: sqlite_utils.Database, name: str, columns: dict) -> None:
     """Add the columns a table of an older store lacks."""
-    present = set(db[name].columns_dict)
+    present = set(db.table(name).columns_dict)
     for column, kind in columns.items():
         if column not in present:
-            db[name].add_column(column, kind)
+            db.table(name).add_column(column, kind)

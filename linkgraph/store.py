@@ -202,11 +202,13 @@ class Store:
                 (*values.values(), episode_id),
             )
         else:
-            episode_id = conn.execute(
-                f"INSERT INTO episodes ({', '.join(values)}) VALUES "
-                f"({', '.join('?' * len(values))})",
-                tuple(values.values()),
-            ).lastrowid
+            episode_id = new_row_id(
+                conn.execute(
+                    f"INSERT INTO episodes ({', '.join(values)}) VALUES "
+                    f"({', '.join('?' * len(values))})",
+                    tuple(values.values()),
+                )
+            )
         topic_ids = self._insert_topics(episode_id, episode)
         inserted = self._insert_mentions(episode_id, episode, topic_ids)
         self._insert_people(episode_id, episode)
@@ -230,10 +232,12 @@ class Store:
                 (episode.podcast, episode.podcast_url, found[0]),
             )
             return found[0]
-        return conn.execute(
-            "INSERT INTO podcasts (key, title, feed_url, site_url) VALUES (?, ?, ?, ?)",
-            (key, episode.podcast or key, episode.feed_url, episode.podcast_url),
-        ).lastrowid
+        return new_row_id(
+            conn.execute(
+                "INSERT INTO podcasts (key, title, feed_url, site_url) VALUES (?, ?, ?, ?)",
+                (key, episode.podcast or key, episode.feed_url, episode.podcast_url),
+            )
+        )
 
     def _clear_episode(self, episode_id: int) -> list[int]:
         """Delete an episode's mentions, topics and appearances; return the links it used."""
@@ -259,23 +263,16 @@ class Store:
     def _insert_topics(self, episode_id: int, episode: Episode) -> list[int]:
         ids: list[int] = []
         for position, topic in enumerate(episode.topics):
-            known = topic.parent is not None and topic.parent < len(ids)
-            parent = ids[topic.parent] if known else None
-            ids.append(
-                self.conn.execute(
-                    "INSERT INTO topics (episode_id, title, anchor, start_seconds, position, level,"
-                    " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        episode_id,
-                        topic.title,
-                        topic.anchor,
-                        topic.start_seconds,
-                        position,
-                        topic.level,
-                        parent,
-                    ),
-                ).lastrowid
+            parent = (
+                ids[topic.parent] if topic.parent is not None and topic.parent < len(ids) else None
             )
+            row = (episode_id, topic.title, topic.anchor, topic.start_seconds, position)
+            inserted = self.conn.execute(
+                "INSERT INTO topics (episode_id, title, anchor, start_seconds, position, level,"
+                " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (*row, topic.level, parent),
+            )
+            ids.append(new_row_id(inserted))
         return ids
 
     def _insert_mentions(self, episode_id: int, episode: Episode, topic_ids: list[int]) -> int:
@@ -292,13 +289,14 @@ class Store:
         """One row per mention with an http(s) URL, made as it is inserted (no list of all)."""
         for position, mention in enumerate(episode.mentions):
             found = identify(mention.url)
-            if not found.canonical_url:
+            url = found.canonical_url
+            if not url:
                 continue
             topic_id = topic_ids[mention.topic] if mention.topic is not None else None
             yield (
                 episode_id,
                 topic_id,
-                self._link_id(found, mention.anchor_text),
+                self._link_id(found, url, mention.anchor_text),
                 mention.url,
                 found.fragment,
                 mention.anchor_text,
@@ -316,48 +314,46 @@ class Store:
             (json.dumps(link_ids), podcast_id),
         )
 
-    def _link_id(self, found: Identified, anchor_text: str) -> int:
-        """The link row for a canonical URL, created with its work when new."""
+    def _link_id(self, found: Identified, url: str, anchor_text: str) -> int:
+        """The link row for a canonical URL (``found``'s), created with its work when new."""
         conn = self.conn
         row = conn.execute(
-            "SELECT id, work_id FROM links WHERE url_canonical = ?", (found.canonical_url,)
+            "SELECT id, work_id FROM links WHERE url_canonical = ?", (url,)
         ).fetchone()
         if row:
             if row[1] is None:
                 conn.execute(
                     "UPDATE links SET work_id = ? WHERE id = ?",
-                    (self._work_id(found, anchor_text), row[0]),
+                    (self._work_id(found, url, anchor_text), row[0]),
                 )
             else:
-                self._improve_title(row[1], anchor_text, found.canonical_url)
+                self._improve_title(row[1], anchor_text, url)
             return row[0]
-        return conn.execute(
-            "INSERT INTO links (url_canonical, domain, kind, work_id) VALUES (?, ?, ?, ?)",
-            (
-                found.canonical_url,
-                urlsplit(found.canonical_url).hostname,
-                found.kind,
-                self._work_id(found, anchor_text),
-            ),
-        ).lastrowid
+        return new_row_id(
+            conn.execute(
+                "INSERT INTO links (url_canonical, domain, kind, work_id) VALUES (?, ?, ?, ?)",
+                (url, urlsplit(url).hostname, found.kind, self._work_id(found, url, anchor_text)),
+            )
+        )
 
-    def _work_id(self, found: Identified, anchor_text: str) -> int:
-        """The work a link names: by its standard id, else by its canonical URL."""
-        scheme, value = (found.scheme, found.value) if found.id else ("url", found.canonical_url)
+    def _work_id(self, found: Identified, url: str, anchor_text: str) -> int:
+        """The work a link names: by its standard id, else by its canonical URL ``url``."""
+        scheme, value = (found.scheme, found.value) if found.id else ("url", url)
         conn = self.conn
         row = conn.execute(
             "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme, value)
         ).fetchone()
         if row:
-            self._improve_title(row[0], anchor_text, found.canonical_url)
+            self._improve_title(row[0], anchor_text, url)
             return row[0]
-        url = found.canonical_url
         title = anchor_title(anchor_text, url) or url_label(url)
-        work_id = conn.execute(
-            "INSERT INTO works (kind, title, url, status, attempts, sources, primary_id) "
-            "VALUES (?, ?, ?, 'pending', 0, '{}', ?)",
-            (found.kind, title, url, f"{scheme}:{value}"),
-        ).lastrowid
+        work_id = new_row_id(
+            conn.execute(
+                "INSERT INTO works (kind, title, url, status, attempts, sources, primary_id) "
+                "VALUES (?, ?, ?, 'pending', 0, '{}', ?)",
+                (found.kind, title, url, f"{scheme}:{value}"),
+            )
+        )
         conn.execute(
             "INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
             (work_id, scheme, value),
@@ -399,9 +395,12 @@ class Store:
                     "UPDATE people SET url = coalesce(url, ?) WHERE id = ?", (url, row[0])
                 )
             return row[0]
-        return self.conn.execute(
-            "INSERT INTO people (name, normalized, url) VALUES (?, ?, ?)", (name, normalized, url)
-        ).lastrowid
+        return new_row_id(
+            self.conn.execute(
+                "INSERT INTO people (name, normalized, url) VALUES (?, ?, ?)",
+                (name, normalized, url),
+            )
+        )
 
     def _drop_orphans(self, link_ids: list[int]) -> None:
         """Remove those links no mention uses any more, and never-resolved works left unlinked.
@@ -502,6 +501,13 @@ class Store:
         self.delete_work(drop)
 
 
+def new_row_id(cursor: sqlite3.Cursor) -> int:
+    """The row id an INSERT just made."""
+    if cursor.lastrowid is None:
+        raise sqlite3.DatabaseError("the INSERT made no row")
+    return cursor.lastrowid
+
+
 def _writable(path: Path) -> bool:
     """True when this process may write the file and make its journal beside it."""
     folder = path.parent
@@ -516,24 +522,29 @@ def _connect(path: str, read_only: bool) -> sqlite3.Connection:
     A read-only WAL database whose shared-memory file cannot be made (a folder this process
     cannot write) is read as immutable: as it is on disk, since no one can change it.
     """
-    options = {
-        "timeout": BUSY_TIMEOUT_MS / 1000,
-        "isolation_level": None,
-        "check_same_thread": False,
-        "factory": CheckedConnection,
-    }
+
+    def connect(database: str, uri: bool = False) -> sqlite3.Connection:
+        return sqlite3.connect(
+            database,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=CheckedConnection,
+            uri=uri,
+        )
+
     if not read_only:
-        conn = sqlite3.connect(path, **options)
+        conn = connect(path)
         if path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
     else:
         location = Path(path).absolute().as_uri()
-        conn = sqlite3.connect(f"{location}?mode=ro", uri=True, **options)
+        conn = connect(f"{location}?mode=ro", uri=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError:
             conn.close()
-            conn = sqlite3.connect(f"{location}?immutable=1", uri=True, **options)
+            conn = connect(f"{location}?immutable=1", uri=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")

@@ -78,7 +78,7 @@ def poll(store: Store, http: Http, feed: dict) -> PollReport:
         record_poll(store, report.url, report.status, report.error)
         return report
     digest = content_hash(response.content)
-    fetched = {
+    fetched: dict[str, str | None] | None = {
         "content_hash": digest,
         "etag": response.headers.get("ETag"),
         "last_modified": response.headers.get("Last-Modified"),

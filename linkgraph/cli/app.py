@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -36,7 +36,7 @@ COMMANDS = (
 class _InFlowOrder(TyperGroup):
     """A command group that lists its commands in the order of ``COMMANDS``."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:  # typer's own click Context, or click's
         return sorted(super().list_commands(ctx), key=COMMANDS.index)
 
 

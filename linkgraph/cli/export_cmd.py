@@ -47,14 +47,16 @@ def export_command(
 ) -> None:
     """Export the graph or a selection of it: html, graphml, gexf, json, csv, bibtex, csl-json."""
     target = sys.stdout if output == "-" else output
-    selection = {"kinds": kind or None, "around": around, "depth": depth}
+    kinds = kind or None
     try:
-        check_export(fmt, target, **selection)
+        check_export(fmt, target, kinds=kinds, around=around, depth=depth)
         done = run_query(
             ctx,
             partial(
                 export,
-                **selection,
+                kinds=kinds,
+                around=around,
+                depth=depth,
                 podcast=podcast,
                 since=since,
                 until=until,

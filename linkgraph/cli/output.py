@@ -34,9 +34,22 @@ EXIT_USAGE = 2  # bad arguments, unknown or ambiguous reference
 
 # Piped output is not cut to 80 columns: it goes to files, pagers and wider windows.
 _PIPED_WIDTH = 160
-_PLAIN = {"markup": False, "highlight": False, "emoji": False}
-console = Console(width=None if sys.stdout.isatty() else _PIPED_WIDTH, **_PLAIN)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPED_WIDTH, **_PLAIN)
+
+
+def _plain_console(stderr: bool) -> Console:
+    """A console that interprets no markup, emoji codes or highlighting."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(
+        stderr=stderr,
+        width=None if stream.isatty() else _PIPED_WIDTH,
+        markup=False,
+        highlight=False,
+        emoji=False,
+    )
+
+
+console = _plain_console(stderr=False)
+errors = _plain_console(stderr=True)
 
 Part = str | tuple[str, str]  # text, or (text, rich style)
 

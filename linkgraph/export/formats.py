@@ -130,7 +130,7 @@ def csv_cell(value: Any) -> Any:
 
 def flat_graph(graph: nx.DiGraph) -> nx.DiGraph:
     """A copy whose attributes XML writers accept: scalars only, no None, XML-legal text."""
-    flat = nx.DiGraph()
+    flat: nx.DiGraph = nx.DiGraph()
     flat.graph.update(_flat_attrs(graph.graph))
     flat.add_nodes_from((n, _flat_attrs(d)) for n, d in graph.nodes(data=True))
     flat.add_edges_from((u, v, _flat_attrs(d)) for u, v, d in graph.edges(data=True))

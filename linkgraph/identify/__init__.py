@@ -84,7 +84,8 @@ def identify(text: str) -> Identified:
     Invisible characters are dropped from paths and ids; in a host name they make the
     link no link at all, since the host shown is not the host reached.
     """
-    if _INVISIBLE.search(_HOST_PART.match(text).group()):
+    host = _HOST_PART.match(text)
+    if host and _INVISIBLE.search(host.group()):
         return _unknown(text)
     stripped = _INVISIBLE.sub("", text).strip()
     found = from_identifier(stripped)

@@ -267,7 +267,7 @@ def _read_capped(response: requests.Response, cap: int, seconds: float) -> None:
             raise NetworkError(f"body took over {seconds:g} s to arrive")
         chunks.append(chunk)
     response._content = b"".join(chunks)
-    response._content_consumed = True
+    vars(response)["_content_consumed"] = True  # requests' own flag; its stubs leave it out
 
 
 def _arriving(response: requests.Response) -> Iterator[bytes]:
@@ -494,7 +494,7 @@ class Http:
 
     def _send(self, url: str, headers: Mapping[str, str] | None) -> requests.Response:
         """One GET, through the cache when there is one (revalidating all on refresh)."""
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "headers": dict(headers or {}),
             "allow_redirects": False,
             "timeout": (self.config.connect_timeout, self.config.read_timeout),

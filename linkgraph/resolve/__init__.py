@@ -164,6 +164,7 @@ def _target(work: dict, best: tuple[str, str] | None, written: str | None) -> Ta
     if best is None:
         return None
     scheme, value = best
+    url: str | None
     if scheme == "url":
         url = (written or value).split("#", 1)[0]
     else:
