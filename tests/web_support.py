@@ -14,6 +14,7 @@ import random
 import re
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from email.utils import format_datetime
 
@@ -131,6 +132,7 @@ class Web:
         self.validators = {"etag": True, "last_modified": True}
         self.pages: dict[str, bytes] = {}
         self.requests: list[tuple[str, dict]] = []
+        self.on_request: Callable[[], None] | None = None  # called as each request arrives
         self._lock = threading.Lock()
         server.expect_request("/api/query").respond_with_handler(self._arxiv)
         server.expect_request(re.compile(r"/feeds/.*")).respond_with_handler(self._feed)
@@ -152,6 +154,8 @@ class Web:
         """Note a request and wait the latency."""
         with self._lock:
             self.requests.append((request.path, dict(request.headers)))
+            if self.on_request is not None:
+                self.on_request()
         if self.latency:
             time.sleep(self.latency)
 

@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,11 +159,15 @@ class HostLimiter:
         concurrency: int,
         cancel: threading.Event,
         overrides: Mapping[str, tuple[float, int]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
+        """``clock`` tells the time, and ``cancel.wait(seconds)`` waits: both of one kind, real
+        by default (a test gives a clock whose waits move it on)."""
         self.interval = interval
         self.concurrency = max(1, concurrency)
         self.overrides = dict(overrides or {})
         self.cancel = cancel
+        self.clock = clock
         self._lock = threading.Lock()
         self._next: dict[str, float] = {}
         self._semaphores: dict[str, threading.Semaphore] = {}
@@ -193,7 +197,7 @@ class HostLimiter:
         try:
             interval = self.settings(host)[0]
             with self._lock:
-                now = time.monotonic()
+                now = self.clock()
                 start = max(now, self._next.get(host, 0.0))
                 self._next[host] = start + interval
             if start > now and self.cancel.wait(start - now):
@@ -205,7 +209,7 @@ class HostLimiter:
     def defer(self, host: str, seconds: float) -> None:
         """Hold every request to a host for ``seconds`` (after a 429 or 503)."""
         with self._lock:
-            self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + seconds)
+            self._next[host] = max(self._next.get(host, 0.0), self.clock() + seconds)
 
 
 class _Transport(HTTPAdapter):

@@ -173,7 +173,16 @@ def _target(work: dict, best: tuple[str, str] | None, written: str | None) -> Ta
 
 
 def works_to_resolve(store: Store, options: Options) -> list[Target]:
-    """The works this run should resolve, as targets."""
+    """The works this run should resolve, as targets.
+
+    Read in one snapshot: a work another process merges meanwhile is seen whole, before or
+    after, never with its identifiers read before the merge and its mentions after (which
+    made a URL target fall back from the URL as written to its canonical https form)."""
+    with store.snapshot():
+        return _works_to_resolve(store, options)
+
+
+def _works_to_resolve(store: Store, options: Options) -> list[Target]:
     rows = store.query(
         "SELECT id, kind, url FROM works WHERE status = 'pending' OR ? OR "
         "(status IN ('failed', 'partial') AND (? OR next_attempt_at IS NULL "
