@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import XSS_TITLE
+from support.sample import XSS_TITLE
 
 from linkgraph.export import write_atomic
 from linkgraph.export.html import render_html
@@ -22,6 +22,8 @@ from linkgraph.graph import build_graph, node_for_ref
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is not installed"
 )
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

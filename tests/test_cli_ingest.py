@@ -290,6 +290,7 @@ def test_identify_json_lines():
     assert second["id"] == "doi:10.1145/3442188.3445922"
 
 
+@pytest.mark.slow
 def test_example_and_python_dash_m(tmp_path):
     db = tmp_path / "ex.db"
     environment = {**os.environ, "LINKGRAPH_DB": str(db)}

@@ -19,7 +19,10 @@ from linkgraph.ingest import IngestOptions, ingest
 from linkgraph.store import Store
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}"),
+]
 
 FURNITURE = {
     "axrp": [

@@ -30,13 +30,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from db_support import check_integrity, copy_db, differences, snapshot
 from pytest_httpserver import HTTPServer
-from web_support import Web, rss, write_corpus
+from support.db import check_integrity, copy_db, differences, snapshot
+from support.web import Web, rss, write_corpus
 
-pytestmark = pytest.mark.skipif(
-    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork() and SIGKILL"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork() and SIGKILL"
+    ),
+]
 TRIALS = int(os.environ.get("LINKGRAPH_CRASH_TRIALS", "4"))
 FIRST_SEED = int(os.environ.get("LINKGRAPH_CRASH_SEED", random.randrange(10**6)))
 RUN_TIMEOUT = 120.0
@@ -280,7 +283,7 @@ def test_a_killed_command_finishes_on_the_next_run_with_nothing_lost(world, name
 
 def test_a_follow_up_lookup_cut_short_is_made_by_the_next_run(tmp_path, httpserver):
     """Kill resolve exactly when it asks arXiv about the id a page revealed."""
-    from web_support import arxiv_atom, page_html
+    from support.web import arxiv_atom, page_html
     from werkzeug.wrappers import Response
 
     running: list[int] = []

@@ -8,7 +8,7 @@ import json
 
 import networkx as nx
 import pytest
-from conftest import XSS_TITLE
+from support.sample import XSS_TITLE
 
 from linkgraph.export import FORMATS, render, write_atomic
 from linkgraph.export.formats import CSV_COLUMNS, csv_cell, flat_graph

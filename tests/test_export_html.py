@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 import networkx as nx
 import pytest
-from conftest import XSS_TITLE
+from support.sample import XSS_TITLE
 
 from linkgraph.export.html import (
     KINDS,

@@ -15,9 +15,9 @@ import os
 import sqlite3
 
 import pytest
-from test_resolve_support import config_for, make_store, work_row
+from support.resolve import config_for, make_store, work_row
+from support.web import Web, rss
 from typer.testing import CliRunner
-from web_support import Web, rss
 
 from linkgraph.cli import app
 from linkgraph.ingest import IngestOptions, ingest_source

@@ -8,7 +8,7 @@ import time
 
 import pytest
 from pytest_httpserver import HTTPServer
-from test_resolve_support import FaultServer, config_for, fixture, make_store, work_row
+from support.resolve import FaultServer, config_for, fixture, make_store, work_row
 from werkzeug.wrappers import Response
 
 from linkgraph.net import guard
@@ -62,6 +62,7 @@ def test_time_out(tmp_path, server, base):
     _assert_only_bad_failed(store, base, f"{base}/slow", "timed out")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "mode, reason", [("reset", "reset"), ("truncate", "truncated"), ("silent", "timed out")]
 )
@@ -76,6 +77,7 @@ def test_connection_faults(tmp_path, server, base, mode, reason):
         faulty.close()
 
 
+@pytest.mark.slow
 def test_429_with_retry_after_is_honoured(tmp_path, server, base):
     calls = []
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_resolve_support import config_for, fixture, ids_of, make_store, work_row
+from support.resolve import config_for, fixture, ids_of, make_store, work_row
 
 from linkgraph.lookup import work_authors
 from linkgraph.query import cites

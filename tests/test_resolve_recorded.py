@@ -10,7 +10,7 @@ import json
 from urllib.parse import parse_qs
 
 import pytest
-from test_resolve_support import FIXTURES, config_for, fixture, ids_of, make_store, work_row
+from support.resolve import FIXTURES, config_for, fixture, ids_of, make_store, work_row
 from werkzeug.wrappers import Response
 
 from linkgraph.export.bib import references

@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pytest
-from test_resolve_support import config_for, fixture, ids_of, make_store, work_row
+from support.resolve import config_for, fixture, ids_of, make_store, work_row
 
 from linkgraph.identify import SCHEMES, identify
 from linkgraph.lookup import work_authors

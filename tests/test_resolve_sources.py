@@ -6,7 +6,7 @@ import json
 from urllib.parse import parse_qs
 
 import pytest
-from test_resolve_support import config_for, fixture, make_store, pdf_bytes, work_row
+from support.resolve import config_for, fixture, make_store, pdf_bytes, work_row
 
 from linkgraph.lookup import work_authors
 from linkgraph.resolve import resolve

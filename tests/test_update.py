@@ -6,8 +6,8 @@ import json
 import sqlite3
 
 import pytest
+from support.web import Web, rss
 from typer.testing import CliRunner
-from web_support import Web, rss
 
 from linkgraph import update
 from linkgraph.cli import app
@@ -234,7 +234,7 @@ def test_update_from_python(db, web):
     web.feeds["show.xml"] = rss("Loopback Show", v1(web))
     run(db, web, "ingest", web.feed_url("show.xml"))
     web.feeds["show.xml"] = rss("Loopback Show", v1(web)[:1])
-    from test_resolve_support import config_for
+    from support.resolve import config_for
 
     with Store(db) as store:
         summary = update(store, config_for(web.base), resolve_works=False)

@@ -464,6 +464,9 @@ class Http:
                 response = self._send(url, headers)
             except BlockedURL as error:  # the host resolved into the private network
                 raise Blocked(str(error)) from None
+            except (requests.exceptions.InvalidURL, UnicodeError) as error:
+                # requests cannot send it (a user name outside Latin-1, say): no request left
+                raise FetchError(f"cannot be requested: {error}") from None
             except (
                 requests.ConnectionError,
                 requests.Timeout,

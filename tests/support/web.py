@@ -19,8 +19,9 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 
 from pytest_httpserver import HTTPServer
-from test_resolve_support import env_for
 from werkzeug.wrappers import Request, Response
+
+from .resolve import env_for
 
 ATOM = "application/atom+xml"
 RSS = "application/rss+xml"

@@ -15,7 +15,7 @@ from linkgraph.config import Config, load_config
 from linkgraph.model import Episode, Mention
 from linkgraph.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "resolve"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "resolve"
 
 
 def fixture(name: str) -> bytes:
