@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import networkx as nx
 import pytest
@@ -169,9 +170,33 @@ def test_csv_needs_the_store(graph):
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_every_format_exports_an_empty_store(empty_store, name):
     text = render(name, build_graph(empty_store), empty_store)
-    assert isinstance(text, str)
-    if name in ("json", "csl-json"):
-        json.loads(text)
+    assert nodes_in(name, text) == 0
+
+
+@pytest.mark.parametrize("name", ["html", "graphml", "gexf", "json"])
+def test_every_graph_format_holds_every_node_of_the_selection(sample_store, name):
+    graph = build_graph(sample_store)
+    assert nodes_in(name, render(name, graph, sample_store)) == graph.number_of_nodes() > 10
+
+
+def nodes_in(name: str, text: str) -> int:
+    """How many nodes (or entries, or rows) an export holds, read back in its own format."""
+    if name == "json":
+        return len(json.loads(text)["nodes"])
+    if name == "csl-json":
+        return len(json.loads(text))
+    if name in ("graphml", "gexf"):
+        read = nx.read_graphml if name == "graphml" else nx.read_gexf
+        return len(read(io.BytesIO(text.encode())))
+    if name == "csv":
+        header, *rows = list(csv.reader(io.StringIO(text)))
+        assert header == list(CSV_COLUMNS)
+        return len(rows)
+    if name == "bibtex":
+        return text.count("@")
+    found = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', text, re.S)
+    assert found, "the page holds no graph data"
+    return len(json.loads(found.group(1))["nodes"])
 
 
 def test_unknown_format_names_the_known_ones(graph):

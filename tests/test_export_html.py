@@ -196,7 +196,11 @@ def test_large_maps_come_laid_out_with_physics_off():
     graph = star_graph(LAYOUT_THRESHOLD + 10)
     data = page_data(render_html(graph))
     assert data["physics"] is False and data["options"]["physics"] == {"enabled": False}
-    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+    positions = hub_layout(graph)
+    assert {n["id"]: (n["x"], n["y"]) for n in data["nodes"]} == {
+        node: (x, y) for node, (x, y) in positions.items()
+    }
+    assert len(set(positions.values())) == len(positions)  # every node has a place of its own
 
 
 def test_hub_layout_places_every_node_apart():

@@ -85,7 +85,6 @@ def check_read(reader: Callable[[bytes, str], list[Episode]], data: bytes, sourc
         assert str(error)
         return
     for episode in episodes:
-        assert isinstance(episode, Episode) and isinstance(episode.title, str)
         assert all(is_http(u) for u in urls_of(episode)), urls_of(episode)
         for index, topic in enumerate(episode.topics):
             assert topic.parent is None or 0 <= topic.parent < index
