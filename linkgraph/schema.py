@@ -142,6 +142,8 @@ _TABLES: list[tuple[str, dict, dict]] = [
         },
         {"foreign_keys": [("podcast_id", "podcasts", "id")]},
     ),
+    # the store's own facts, such as the identify rules it follows (linkgraph.identities)
+    ("meta", {"key": str, "value": str}, {"pk": "key"}),
 ]
 
 _UNIQUE_INDEXES = [

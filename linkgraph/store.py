@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from . import boilerplate, schema
-from .identify import identify
+from . import boilerplate, identities, schema
+from .identify import RULES_VERSION, identify
 from .model import Episode, Identified
 from .safetext import storable
 from .titles import anchor_title, better_title, url_label
@@ -104,6 +104,22 @@ class Store:
             with self.transaction():
                 schema.create(self.db)
                 boilerplate.classify_pending(conn)  # mentions an older store never classified
+        if not self.read_only and identities.recorded_rules(conn) < RULES_VERSION:
+            self._follow_identify_rules()
+
+    def _follow_identify_rules(self) -> None:
+        """Identify the links and works of a store written by older identify rules again."""
+        with self.transaction() as conn:
+            if identities.recorded_rules(conn) >= RULES_VERSION:  # another process did it
+                return
+            schema.create(self.db)  # the meta table, in a store of this schema made before it
+            changed = identities.upgrade(self)
+            conn.execute(
+                "UPDATE mentions SET boilerplate = NULL WHERE link_id IN "
+                "(SELECT value FROM json_each(?))",
+                (json.dumps(changed),),
+            )
+            boilerplate.classify_pending(conn)
 
     def close(self) -> None:
         """Close the connection."""

@@ -27,9 +27,16 @@ from .schemes import (
 from .urls import absolute, canonical_url, parse, quote_value, suffixes
 from .wayback import WAYBACK, archive_link, archived_url
 
+# The version of the rules below: raise it whenever a URL or id they already knew would be
+# identified otherwise, and stores written before are identified again when opened
+# (``linkgraph.identities``). 1: stores that recorded none; 2: canonical URLs normalise
+# percent-encoding, and junk (trailing punctuation, unbalanced brackets) is trimmed from ids.
+RULES_VERSION = 2
+
 __all__ = [
     "KINDS",
     "PREFIXES",
+    "RULES_VERSION",
     "SCHEMES",
     "Scheme",
     "canonical_url",
