@@ -172,16 +172,23 @@ def work_by_exact_ref(store: Store, ref: str) -> int | None:
 
 def works_by_title(store: Store, text: str) -> list[dict]:
     """Candidate works for title words: the whole title, else titles with all the words."""
-    rows = store.query("SELECT id FROM works WHERE lower(title) = lower(?)", (text,))
     phrase = fts_phrase(text)
-    if not rows and phrase:
-        rows = store.query(
-            "SELECT w.id FROM works_fts f JOIN works w ON w.rowid = f.rowid "
-            "WHERE works_fts MATCH ? ORDER BY rank LIMIT 20",
-            (f"title : ({phrase})",),
-        )
-    summaries = work_summaries(store, [r["id"] for r in rows])
-    return [{**short_work(summaries[r["id"]]), "work_id": r["id"]} for r in rows]
+    rows = store.query("SELECT id FROM works WHERE lower(title) = lower(?)", (text,))
+    ids = [r["id"] for r in rows] or _titles_with_words(store, "works", phrase)
+    summaries = work_summaries(store, ids)
+    return [{**short_work(summaries[i]), "work_id": i} for i in ids]
+
+
+def _titles_with_words(store: Store, table: str, phrase: str | None) -> list[int]:
+    """The ids of the rows of ``table`` whose titles hold the words of ``phrase``, best first."""
+    if not phrase:
+        return []
+    rows = store.conn.execute(
+        f"SELECT t.id FROM {table}_fts f JOIN {table} t ON t.rowid = f.rowid "
+        f"WHERE {table}_fts MATCH ? ORDER BY rank LIMIT 20",
+        (f"title : ({phrase})",),
+    )
+    return [row[0] for row in rows]
 
 
 def episode_by_exact_ref(store: Store, ref: str) -> int | None:
@@ -225,13 +232,8 @@ def episodes_by_title(store: Store, text: str) -> list[dict]:
         (like_pattern(text),),
     )
     phrase = fts_phrase(text)
-    if not rows and phrase:
-        rows = store.query(
-            "SELECT e.id FROM episodes_fts f JOIN episodes e ON e.rowid = f.rowid "
-            "WHERE episodes_fts MATCH ? ORDER BY rank LIMIT 20",
-            (f"title : ({phrase})",),
-        )
-    return _episode_candidates(store, [r["id"] for r in rows])
+    ids = [r["id"] for r in rows] or _titles_with_words(store, "episodes", phrase)
+    return _episode_candidates(store, ids)
 
 
 def _episode_candidates(store: Store, ids: list[int]) -> list[dict]:

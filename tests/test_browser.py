@@ -13,6 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from support.browser import CHROMIUM_ARGS
 from support.sample import XSS_TITLE
 
 from linkgraph.export import write_atomic
@@ -25,15 +26,6 @@ sync_api = pytest.importorskip(
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 XSS_SETTER = '<img src=x onerror="window.__xss = 1">'
 SCRIPT_BREAKER = "</script><script>window.__xss = 2</script>"
 

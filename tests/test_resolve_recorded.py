@@ -10,7 +10,15 @@ import json
 from urllib.parse import parse_qs
 
 import pytest
-from support.resolve import FIXTURES, config_for, fixture, ids_of, make_store, work_row
+from support.resolve import (
+    FIXTURES,
+    config_for,
+    crossref_work_list,
+    fixture,
+    ids_of,
+    make_store,
+    work_row,
+)
 from werkzeug.wrappers import Response
 
 from linkgraph.export.bib import references
@@ -52,18 +60,7 @@ def serve_crossref(httpserver, records: list[dict]) -> None:
     def answer(request) -> Response:
         wanted = [f.removeprefix("doi:") for f in request.args["filter"].split(",")]
         items = [by_doi[d.lower()] for d in wanted if d.lower() in by_doi]
-        body = {
-            "status": "ok",
-            "message-type": "work-list",
-            "message-version": "1.0.0",
-            "message": {
-                "facets": {},
-                "total-results": len(items),
-                "items": items,
-                "items-per-page": int(request.args["rows"]),
-                "query": {"start-index": 0, "search-terms": None},
-            },
-        }
+        body = crossref_work_list(items, int(request.args["rows"]))
         return Response(json.dumps(body), content_type=JSON)
 
     httpserver.expect_request("/crossref/works").respond_with_handler(answer)
