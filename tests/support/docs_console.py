@@ -3,7 +3,8 @@
 A fenced block whose info string is ``console`` is a transcript: a line starting with ``$ ``
 is a command (a line ending in ``\\`` goes on with the next one), the lines after it are
 what it prints, standard output and standard error as they arrive. Blocks of any other
-kind (``sh``, ``text``, ``json`` ...) are shown, never run.
+kind (``sh``, ``text``, ``json`` ...) are shown, never run, except ``pycon``: a Python
+session (``>>>`` lines and what they print), run as a doctest in the same folder.
 
 The blocks of one page run in order, in one working folder, so a command sees what the
 ones before it wrote. A page starts in a fresh folder whose ``linkgraph.db`` holds the
@@ -34,8 +35,10 @@ that differ.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -72,6 +75,7 @@ class Block:
     end: int  # index of the closing fence
     indent: str
     commands: list[Command]
+    python: str | None = None  # a pycon block's doctest source
     directives: list[tuple[str, str]] = field(default_factory=list)  # (kind, argument)
 
 
@@ -96,7 +100,8 @@ def parse_blocks(text: str) -> list[Block]:
         fence = match.group("fence")
         while closing < len(lines) and not lines[closing].strip().startswith(fence):
             closing += 1
-        if match.group("info").strip() == "console":
+        info = match.group("info").strip()
+        if info in ("console", "pycon"):
             start_offset = offset_of_line[index]
             since = blocks[-1].end if blocks else -1
             since_offset = offset_of_line[since] if since >= 0 else -1
@@ -105,7 +110,16 @@ def parse_blocks(text: str) -> list[Block]:
             ]
             indent = match.group("indent")
             body = [line[len(indent) :] for line in lines[index + 1 : closing]]
-            blocks.append(Block(index + 1, closing, indent, _commands(body), pending))
+            if info == "pycon":
+                doctest = "\n".join(body)
+                commands = [Command("python: the doctest of this block", [])]
+                blocks.append(
+                    Block(index + 1, closing, indent, commands, doctest, directives=pending)
+                )
+            else:
+                blocks.append(
+                    Block(index + 1, closing, indent, _commands(body), directives=pending)
+                )
         index = closing + 1
     return blocks
 
@@ -190,7 +204,16 @@ class Session:
         return env
 
     def run(self, command: str) -> list[str]:
-        """Run one command with bash, ``$?`` being the last one's status; its output lines."""
+        """Run one command, ``$?`` being the last one's status; its output lines.
+
+        A plain ``linkgraph ARGS`` runs in a fork of this process, which has imported the
+        command line once (the same entry point, without a second of interpreter start-up
+        per command); anything else (pipes, redirections, other programs) runs with bash.
+        """
+        words = _plain_linkgraph(command)
+        if words is not None and hasattr(os, "fork"):
+            self.status, output = _forked_linkgraph(words, self.cwd, self.env())
+            return output.decode("utf-8", "replace").split("\n")
         script = f"(exit {self.status})\n{command}"
         done = subprocess.run(
             ["bash", "-c", script],
@@ -204,8 +227,83 @@ class Session:
         self.status = done.returncode
         return done.stdout.decode("utf-8", "replace").split("\n")
 
+    def doctest(self, source: str) -> list[str]:
+        """Run a Python session as a doctest; what it reports (nothing when it passes)."""
+        script = self.root / "block.txt"
+        script.write_text(source + "\n", encoding="utf-8")
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "doctest",
+                "-o",
+                "ELLIPSIS",
+                "-o",
+                "NORMALIZE_WHITESPACE",
+                script,
+            ],
+            cwd=self.cwd,
+            env=self.env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=300,
+        )
+        return done.stdout.decode("utf-8", "replace").split("\n")
+
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _plain_linkgraph(command: str) -> list[str] | None:
+    """The arguments of a command that is only ``linkgraph ARGS``, else None."""
+    if any(mark in command for mark in "|&;<>$`\\\n"):
+        return None
+    words = shlex.split(command, comments=True)
+    return words[1:] if words and words[0] == "linkgraph" else None
+
+
+def _forked_linkgraph(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, bytes]:
+    """Run ``linkgraph ARGS`` in a child process forked from this one: status and output."""
+    from linkgraph.cli import main as linkgraph_main
+
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: stdout and stderr into the pipe, then the command line
+        status = 1
+        try:
+            os.close(read_end)
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            os.dup2(write_end, 1)
+            os.dup2(write_end, 2)
+            sys.stdin = open(0, closefd=False)  # noqa: SIM115
+            sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
+            sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
+            # The consoles chose their width for the streams of the process that imported
+            # them: choose again for the pipe, as a command started anew would.
+            importlib.reload(sys.modules["linkgraph.cli.output"])
+            os.chdir(cwd)
+            os.environ.clear()
+            os.environ.update(env)
+            sys.argv = ["linkgraph", *args]
+            try:
+                linkgraph_main()
+                status = 0
+            except SystemExit as done:
+                code = done.code
+                status = code if isinstance(code, int) else (0 if code is None else 1)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    os.close(write_end)
+    chunks = []
+    with os.fdopen(read_end, "rb") as pipe:
+        while chunk := pipe.read(65536):
+            chunks.append(chunk)
+    _, wait_status = os.waitpid(child, 0)
+    return os.waitstatus_to_exitcode(wait_status), b"".join(chunks)
 
 
 @dataclass
@@ -246,6 +344,9 @@ def run_page(path: Path, base: Path) -> Iterator[Outcome]:
                         session.run(command.text)
                 elif kind not in ("new session", "empty session", "needs corpus"):
                     raise ValueError(f"{path}: unknown docs-test directive {kind!r}")
+            if block.python is not None:
+                yield Outcome(block, block.commands[0], session.doctest(block.python))
+                continue
             for command in block.commands:
                 yield Outcome(block, command, session.run(command.text))
     finally:
@@ -274,7 +375,7 @@ def update(path: Path, outcomes: list[Outcome]) -> int:
     by_block: dict[int, list[Outcome]] = {}
     for outcome in outcomes:
         by_block.setdefault(outcome.block.start, []).append(outcome)
-        if not outcome.ok:
+        if not outcome.ok and outcome.block.python is None:
             changed[outcome.block.start] = outcome.block
     for start in sorted(changed, reverse=True):
         block = changed[start]
