@@ -13,7 +13,7 @@ import typer
 from ..lookup import MAX_LIMIT
 
 
-def json_flag(help: str = "Print JSON (shapes in the README).") -> Any:
+def json_flag(help: str = "Print JSON (its shape is documented in the manual).") -> Any:
     """``--json``: print data for scripts instead of text for people."""
     return typer.Option(False, "--json", help=help)
 
