@@ -6,9 +6,12 @@
 Creates the store with ``synth_store.py`` when it does not exist (in a child process, so
 this one's peak memory is the graph's), then measures, over random references:
 ``cites`` (works drawn uniformly from the cited works, and works drawn by popularity: the
-work of a random mention), ``cited-by`` and ``related`` (random episodes, by URL): median,
-95th percentile and maximum latency; then ``build_graph``: wall time, CPU time, and the
-growth of the process's peak resident memory.
+work of a random mention), ``cited-by`` and ``related`` (random episodes, by URL),
+``cocited`` (uniform works) and ``path`` (between two random episodes, or a random episode
+and a random cited work; at most ``PATHS`` pairs, read from SQL around the two ends):
+median, 95th percentile and maximum latency; then ``build_graph``: wall time, CPU time,
+and the growth of the process's peak resident memory (what ``path`` cost when it built
+the whole graph on every call).
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ def add_indexes(store: Store) -> None:
     store.conn.execute("ANALYZE")
 
 
-def latency(store: Store, question: Callable, refs: list[str]) -> dict[str, float]:
+def latency(store: Store, question: Callable, refs: list) -> dict[str, float]:
     """Milliseconds per call of ``question(store, ref)``: median, p95, max."""
     times = []
     for ref in refs:
@@ -78,7 +81,7 @@ def latency(store: Store, question: Callable, refs: list[str]) -> dict[str, floa
     }
 
 
-def random_refs(store: Store, rng: random.Random, n: int) -> dict[str, list[str]]:
+def random_refs(store: Store, rng: random.Random, n: int) -> dict[str, list]:
     """References for each measured question."""
     cited = [
         f"{r[0]}:{r[1]}"
@@ -98,19 +101,33 @@ def random_refs(store: Store, rng: random.Random, n: int) -> dict[str, list[str]
         for _ in range(n)
     ]
     episodes = [r[0] for r in store.conn.execute("SELECT url FROM episodes")]
+    paths = min(n, PATHS)
     return {
         "cites (uniform work)": rng.sample(cited, min(n, len(cited))),
         "cites (popular work)": popular,
         "cited-by": rng.sample(episodes, min(n, len(episodes))),
         "related": rng.sample(episodes, min(n, len(episodes))),
+        "cocited": rng.sample(cited, min(n, len(cited))),
+        "path (episode to episode)": [tuple(rng.sample(episodes, 2)) for _ in range(paths)],
+        "path (episode to work)": [(rng.choice(episodes), rng.choice(cited)) for _ in range(paths)],
     }
 
 
-QUESTIONS = {
+PATHS = 50  # path questions asked at most
+
+
+def _path(store: Store, ends: tuple[str, str]) -> list[dict]:
+    return query.path(store, *ends)
+
+
+QUESTIONS: dict[str, Callable] = {
     "cites (uniform work)": query.cites,
     "cites (popular work)": query.cites,
     "cited-by": query.cited_by,
     "related": query.related,
+    "cocited": query.cocited,
+    "path (episode to episode)": _path,
+    "path (episode to work)": _path,
 }
 
 

@@ -8,14 +8,16 @@ as an environment variable named ``LINKGRAPH_`` plus the key in upper case, for 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # Python 3.10
+    import tomli as tomllib
 
 CONFIG_FILE = "linkgraph.toml"
 ENV_PREFIX = "LINKGRAPH_"
@@ -54,6 +56,7 @@ class Config:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     body_timeout: float = 120.0  # seconds a whole body may take to arrive, however it trickles
+    source_timeout: float = 600.0  # seconds a worker of a parallel ingest may take on one source
     retries: int = 3
     backoff: float = 1.0  # first retry waits about this long, then twice as long each time
     max_retry_after: float = 120.0  # longest Retry-After we wait for; longer ones fail the work
@@ -90,10 +93,12 @@ _RANGES: dict[str, tuple[float, float]] = {
     "connect_timeout": (0.001, 86400),
     "read_timeout": (0.001, 86400),
     "body_timeout": (0.001, 86400),
+    "source_timeout": (0.001, 86400),
 }
 
 
-def _keys() -> dict[str, type]:
+def _keys() -> dict[str, str]:
+    """Each setting's name and its type as written (``"int"``, ``"str | None"`` ...)."""
     return {f.name: str(f.type) for f in fields(Config)}
 
 
@@ -127,7 +132,9 @@ def _in_range(key: str, number: float, where: str) -> float:
 
 
 def load_config(
-    db_path: str | Path | None = None, environ: dict[str, str] | None = None, **overrides: Any
+    db_path: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
 ) -> Config:
     """The settings for a database: defaults, its ``linkgraph.toml``, the environment, overrides."""
     environ = os.environ if environ is None else environ

@@ -2,7 +2,9 @@
 
 Node ids are ``"<kind>:<row id>"`` for the kinds podcast, episode, topic, work, person and
 subject. Every node has ``kind``, ``label`` (short), ``title``, ``url`` and ``year``; every
-edge has ``relation`` and ``weight``. Only works that some episode cites are nodes.
+edge has ``relation`` and ``weight``. Only works that some episode cites are nodes; unless
+boilerplate is wanted, only its content mentions count as citations (the graph attribute
+``include_boilerplate`` says which).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from .query import (
+from .lookup import (
     IDENTIFIERS_SQL,
     RefError,
     check_date,
+    content_condition,
     episode_by_exact_ref,
     episodes_by_title,
     group_pairs,
@@ -26,21 +29,25 @@ from .query import (
     works_by_title,
     year_of,
 )
+from .neighbourhood import (
+    APPEARS_IN,
+    AUTHORED,
+    CITES,
+    DISCUSSES,
+    HAS_EPISODE,
+    HAS_TOPIC,
+    IN_SUBJECT,
+    Neighbourhood,
+    cheapest_path,
+)
 from .store import Store
 
 KINDS = ("podcast", "episode", "topic", "work", "person", "subject")
 
-# relation names, by (source kind, target kind)
-HAS_EPISODE = "has-episode"  # podcast -> episode
-HAS_TOPIC = "has-topic"  # episode -> topic
-CITES = "cites"  # episode -> work, weight = mentions
-DISCUSSES = "discusses"  # topic -> work, weight = mentions
-AUTHORED = "authored"  # person -> work
-APPEARS_IN = "appears-in"  # person -> episode
-IN_SUBJECT = "in-subject"  # work -> subject
 
 LABEL_LENGTH = 40
 MAX_DEPTH = 1000  # steps from --around; a store's graph is never that deep
+PATH_BUDGET = 200_000  # nodes a path search settles before it builds the whole graph
 _KIND_ORDER = {
     kind: n for n, kind in enumerate(("podcast", "episode", "work", "person", "subject", "topic"))
 }
@@ -74,11 +81,14 @@ def _node(
 # ---- building -----------------------------------------------------------------------------
 
 
-def build_graph(store: Store) -> nx.DiGraph:
-    """The whole store, as one snapshot, as a directed graph (see the module docstring)."""
-    graph = nx.DiGraph()
+def build_graph(store: Store, *, include_boilerplate: bool = False) -> nx.DiGraph:
+    """The whole store, as one snapshot, as a directed graph (see the module docstring).
+
+    Boilerplate mentions (the show's own site, sponsors, support and social links ...)
+    make no citations unless ``include_boilerplate``."""
+    graph: nx.DiGraph = nx.DiGraph(include_boilerplate=include_boilerplate)
     with store.snapshot():
-        cited = _Citations(store)
+        cited = _Citations(store, include_boilerplate)
         podcasts = _add_podcasts(store, graph)
         episodes = _add_episodes(store, graph, podcasts, cited)
         topics = _add_topics(store, graph, episodes)
@@ -91,7 +101,7 @@ def build_graph(store: Store) -> nx.DiGraph:
 class _Citations:
     """Mentions counted per (work, episode) and per (topic, work), in one pass over them."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, include_boilerplate: bool):
         work_of = dict(
             store.conn.execute("SELECT id, work_id FROM links WHERE work_id IS NOT NULL")
         )
@@ -99,7 +109,8 @@ class _Citations:
         self.pairs: dict[tuple[int, int], list] = {}
         self.topics: Counter[tuple[int, int]] = Counter()
         for episode_id, topic_id, link_id, position in store.conn.execute(
-            "SELECT episode_id, topic_id, link_id, position FROM mentions"
+            "SELECT episode_id, topic_id, link_id, position FROM mentions m "
+            f"WHERE {content_condition(include_boilerplate)}"
         ):
             work_id = work_of.get(link_id)
             if work_id is None:
@@ -253,7 +264,7 @@ def _add_work_nodes(
             "ORDER BY a.work_id, a.position"
         )
     )
-    mentions = Counter()
+    mentions: Counter[int] = Counter()
     for (work_id, _), (count, _first, _topic) in cited.pairs.items():
         mentions[work_id] += count
     nodes = {}
@@ -336,11 +347,12 @@ def _add_subjects(store: Store, graph: nx.DiGraph, works: dict[int, str]) -> Non
 # ---- references ---------------------------------------------------------------------------
 
 
-def node_for_ref(store: Store, graph: nx.DiGraph, ref: str) -> str:
+def node_for_ref(store: Store, graph: nx.DiGraph | Neighbourhood, ref: str) -> str:
     """The node a reference names: a node id, or a work REF or an EPISODE reference.
 
     Exact names (ids, URLs, guids) win over title words; title words that match works and
-    episodes alike are ambiguous. Raises ``RefError``.
+    episodes alike are ambiguous. ``graph`` is the whole graph or the neighbourhood read
+    around the nodes asked about. Raises ``RefError``.
     """
     ref = ref.strip()
     if ref in graph:
@@ -358,15 +370,18 @@ def node_for_ref(store: Store, graph: nx.DiGraph, ref: str) -> str:
     if len(exact) > 1:
         raise RefError(
             f"{ref!r} names both {exact[0]} and {exact[1]}; use one of those ids",
-            [
-                {"id": node, "title": graph.nodes[node]["title"] if node in graph else None}
-                for node in exact
-            ],
+            [{"id": node, "title": _title(graph, node)} for node in exact],
         )
     node = exact[0] if exact else _node_by_title(store, ref)
     if node not in graph:
         raise RefError(f"{ref!r} ({node}) is not in the graph")
     return node
+
+
+def _title(graph: nx.DiGraph | Neighbourhood, node: str) -> str | None:
+    if node not in graph:
+        return None
+    return graph.nodes[node]["title"] if isinstance(graph, nx.DiGraph) else graph.title(node)
 
 
 def _node_by_title(store: Store, ref: str) -> str:
@@ -548,11 +563,13 @@ def shortest_path(graph: nx.DiGraph, source: str, target: str) -> list[str]:
     if source == target:
         return [source]
     spread = {node: math.log(max(degree, 1)) / 2 for node, degree in graph.degree}
-    undirected = nx.Graph()  # built in edge order, so that ties break the same way every run
+    # built in edge order, so that ties break the same way every run
+    undirected: nx.Graph = nx.Graph()
     undirected.add_nodes_from(graph)
+    relations: Iterable[tuple[str, str, str]] = graph.edges(data="relation")
     undirected.add_edges_from(
         (u, v, {"cost": _PATH_COST[relation] + spread[u] + spread[v]})
-        for u, v, relation in graph.edges(data="relation")
+        for u, v, relation in relations
     )
     try:
         return nx.dijkstra_path(undirected, source, target, weight="cost")
@@ -583,3 +600,20 @@ def describe_path(graph: nx.DiGraph, nodes: Iterable[str]) -> list[dict]:
         steps.append(step)
         previous = node
     return steps
+
+
+def path(store: Store, a: str, b: str, *, include_boilerplate: bool = False) -> list[dict]:
+    """The shortest chain from A to B (works or episodes) through the graph; [] if none.
+
+    The search reads the graph around A and B from the store as it goes, and meets in the
+    middle (``neighbourhood.cheapest_path``); only when that settles more than
+    ``PATH_BUDGET`` nodes without an answer is the whole graph built and searched.
+    Boilerplate citations are no steps of it unless ``include_boilerplate``."""
+    with store.snapshot():
+        around = Neighbourhood(store, include_boilerplate)
+        source, target = node_for_ref(store, around, a), node_for_ref(store, around, b)
+        chain = cheapest_path(around, source, target, _PATH_COST, PATH_BUDGET)
+        if chain is not None:
+            return describe_path(around.subgraph(chain), chain)
+    graph = build_graph(store, include_boilerplate=include_boilerplate)
+    return describe_path(graph, shortest_path(graph, source, target))

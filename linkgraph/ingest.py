@@ -17,16 +17,16 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .config import Config, cache_path_for, load_config
+from .feeds import content_hash, remember
 from .model import Episode
 from .net import Http
-from .sources import SourceError, detect_format, read_source
+from .prepared import PreparedEpisode, prepare
+from .sources import SUFFIXES, SourceError, detect_format, read_source
 from .sources.base import MAX_SOURCE_BYTES
 from .sources.chapters import read_chapters
 from .sources.markdown import jekyll_url
 from .store import Store
 
-# Files a folder source contributes; a file named on the command line is read whatever its name.
-FOLDER_SUFFIXES = {".md", ".markdown", ".mdown", ".html", ".htm", ".xml", ".rss", ".atom", ".txt"}
 EXAMPLE_DIR = Path(__file__).parent / "examples"
 
 
@@ -41,6 +41,18 @@ class IngestOptions:
     date: str | None = None
     site_url: str | None = None  # base URL of a Jekyll site, to give posts their page URL
     max_links: int = Config.max_links_per_episode  # more links in one episode: refused
+
+
+@dataclass
+class SourceResult:
+    """One source read and prepared for the store, or the error that stopped it."""
+
+    source: str
+    name: str | None = None  # the name recorded for it: absolute path, URL or "-"
+    format: str | None = None
+    episodes: list[PreparedEpisode] = field(default_factory=list)
+    error: str | None = None
+    feed_hash: str | None = None  # the digest of a feed read from a URL, to remember it by
 
 
 @dataclass
@@ -66,7 +78,10 @@ def is_url(source: str) -> bool:
 
 
 def expand_sources(sources: Iterable[str]) -> list[str]:
-    """Files named, files under folders (recursively, sorted), stdin ("-") and URLs."""
+    """Files named, files under folders (recursively, sorted), stdin ("-") and URLs.
+
+    A folder contributes the files with a suffix of a known format (``sources.SUFFIXES``);
+    a file named on its own is read whatever its name."""
     expanded: list[str] = []
     for source in sources:
         path = Path(source)
@@ -75,7 +90,7 @@ def expand_sources(sources: Iterable[str]) -> list[str]:
                 str(p)
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
-                and p.suffix.lower() in FOLDER_SUFFIXES
+                and p.suffix.lower() in SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
@@ -174,38 +189,52 @@ def _add_chapters(episodes: list[Episode], http: Http) -> None:
             episode.mentions.extend(chapter_links)
 
 
-def ingest_source(
-    store: Store,
-    source: str,
-    options: IngestOptions,
-    data: bytes | None = None,
-    http: Http | None = None,
-) -> SourceReport:
-    """Read one source and store its episodes; errors are reported, not raised.
+def read(
+    source: str, options: IngestOptions, data: bytes | None = None, http: Http | None = None
+) -> SourceResult:
+    """Read one source and prepare its episodes for the store; errors are reported, not raised.
 
     ``data`` is the source's bytes when the caller has fetched them already; ``http`` is
-    the client that fetches URLs. A feed read from an http(s) URL is remembered, for
-    ``linkgraph update`` to poll.
+    the client that fetches URLs. Needs nothing of the store, so it runs anywhere (the
+    workers of a parallel ingest).
     """
-    report = SourceReport(source=source)
+    result = SourceResult(source=source)
     try:
         data, name = (data, source) if data is not None else load(source, http)
-        report.format = options.format or detect_format(data, name)
-        episodes = read_episodes(data, name, report.format, options, http)
+        result.name = name
+        result.format = options.format or detect_format(data, name)
+        episodes = read_episodes(data, name, result.format, options, http)
+        result.episodes = [prepare(episode) for episode in episodes]
     except SourceError as error:
-        report.error = str(error)
-        return report
+        result.error = str(error)
     except OSError as error:
-        report.error = f"cannot be read: {error.strerror or error}"
-        return report
+        result.error = f"cannot be read: {error.strerror or error}"
     except Exception as error:  # a parser's failure on strange input fails this source alone
-        report.error = f"cannot be read: {type(error).__name__}: {error}"
+        result.error = f"cannot be read: {type(error).__name__}: {error}"
+    else:
+        if is_url(name) and result.format == "rss":
+            result.feed_hash = content_hash(data)
+    return result
+
+
+def store_result(
+    store: Store, result: SourceResult, podcast: str | None = None, *, classify: bool = True
+) -> SourceReport:
+    """Store one source's prepared episodes; errors are reported, not raised.
+
+    A feed read from an http(s) URL is remembered (with the ``podcast`` name it was given),
+    for ``linkgraph update`` to poll. With ``classify`` its podcast's boilerplate is
+    classified again at once (see ``Store.save_episodes``).
+    """
+    report = SourceReport(source=result.source, format=result.format, error=result.error)
+    if result.error:
         return report
     try:
-        outcomes = store.save_episodes(episodes)
+        outcomes = store.save_episodes(result.episodes, classify=classify)
     except sqlite3.Error as error:
         report.error = f"cannot be stored: {error}"
         return report
+    episodes = [prepared.episode for prepared in result.episodes]
     report.episodes = len(episodes)
     report.titles = [e.title for e in episodes]
     report.warnings = [warning for e in episodes for warning in e.warnings]
@@ -213,32 +242,47 @@ def ingest_source(
     report.topics = sum(len(e.topics) for e in episodes)
     for outcome in outcomes:
         setattr(report, outcome, getattr(report, outcome) + 1)
-    if is_url(name) and report.format == "rss":
-        from .feeds import remember
-
-        remember(store, name, data, len(episodes), options.podcast)
+    if result.feed_hash and result.name:
+        remember(store, result.name, result.feed_hash, len(episodes), podcast)
     return report
+
+
+def ingest_source(
+    store: Store,
+    source: str,
+    options: IngestOptions,
+    data: bytes | None = None,
+    http: Http | None = None,
+    *,
+    classify: bool = True,
+) -> SourceReport:
+    """Read one source and store its episodes (``read``, then ``store_result``)."""
+    result = read(source, options, data, http)
+    return store_result(store, result, options.podcast, classify=classify)
 
 
 def ingest(
     store: Store,
     sources: Iterable[str],
-    options: IngestOptions,
+    options: IngestOptions | None = None,
     on_done: Callable[[SourceReport], None] | None = None,
     http: Http | None = None,
 ) -> list[SourceReport]:
     """Ingest every source; one failing source never stops the others.
 
-    URLs are fetched through ``http``, or through a client configured for the store.
+    URLs are fetched through ``http``, or through a client configured for the store. The
+    boilerplate of the podcasts that changed is classified once, after the last source.
     """
+    options = options or IngestOptions()
     reports = []
     expanded = expand_sources(sources)
     with client_for(store, expanded, http) as client:
         for source in expanded:
-            report = ingest_source(store, source, options, http=client)
+            report = ingest_source(store, source, options, http=client, classify=False)
             reports.append(report)
             if on_done:
                 on_done(report)
+    store.classify_boilerplate()
     return reports
 
 

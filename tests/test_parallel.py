@@ -13,8 +13,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from db_support import rows_with_ids
-from parallel_support import read_or_die
+from support.db import rows_with_ids
+from support.parallel import read_or_die
 
 from linkgraph.ingest import IngestOptions, ingest
 from linkgraph.parallel import Executor, LocalPool, in_order, ingest_parallel
@@ -253,3 +253,64 @@ def test_a_transaction_inside_another_is_undone_alone(tmp_path):
             "after",
         ]
         assert store.scalar("SELECT count(*) FROM links") == 2
+
+
+# ---- the command line ---------------------------------------------------------------------
+
+
+def cli(db: Path, *args: str, env: dict | None = None):
+    from typer.testing import CliRunner
+
+    from linkgraph.cli import app
+
+    return CliRunner().invoke(app, ["--db", str(db), *args], env=env, catch_exceptions=False)
+
+
+def same_runs(tmp_path: Path, sources: list[str], *parallel: str, env: dict | None = None):
+    """``ingest --json`` with one worker and with ``parallel``: same output, same store."""
+    one = cli(tmp_path / "one.db", "ingest", *sources, "--json", "--workers", "1", env=env)
+    other = cli(tmp_path / "other.db", "ingest", *sources, "--json", *parallel, env=env)
+    assert (other.exit_code, other.stdout, other.stderr) == (one.exit_code, one.stdout, one.stderr)
+    assert rows_with_ids(tmp_path / "other.db") == rows_with_ids(tmp_path / "one.db")
+    return one
+
+
+def test_ingest_with_workers_prints_and_stores_what_one_worker_does(tmp_path):
+    one = same_runs(tmp_path, [str(FIXTURES)], "--workers", "2")
+    assert one.exit_code == 1 and "warning:" in one.stderr  # failures and warnings compared
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"no corpus at {SHARED}")
+def test_ingest_of_the_shared_corpora_with_workers_matches_one_worker(tmp_path):
+    same_runs(tmp_path, [str(SHARED / "axrp"), str(SHARED / "feeds")], "--workers", "2")
+
+
+def test_ingest_on_a_dask_cluster_matches_one_worker(tmp_path, dask_client):
+    address = dask_client.scheduler.address
+    same_runs(tmp_path, [str(FIXTURES / "markdown"), str(FIXTURES / "feeds")], "--dask", address)
+
+
+def test_dask_from_the_environment_when_it_is_not_installed_is_one_clear_error(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr("linkgraph.parallel.cluster.distributed", None)
+    result = cli(
+        tmp_path / "lg.db",
+        "ingest",
+        str(FIXTURES / "markdown"),
+        env={"LINKGRAPH_DASK": "tcp://127.0.0.1:8786"},
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "linkgraph: ingest: --dask needs Dask's distributed scheduler, which is not "
+        "installed: pip install 'linkgraph[dask]'\n"
+    )
+    assert not (tmp_path / "lg.db").exists() or rows_with_ids(tmp_path / "lg.db")["episodes"] == []
+
+
+def test_many_sources_get_every_core_by_default(monkeypatch):
+    from linkgraph.parallel import FEW_SOURCES, default_workers
+
+    monkeypatch.setattr("linkgraph.parallel.cores", lambda: 6)
+    assert default_workers(FEW_SOURCES) == 1
+    assert default_workers(FEW_SOURCES + 1) == 6

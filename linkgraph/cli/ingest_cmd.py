@@ -16,9 +16,11 @@ from ..ingest import (
     ingest_source,
     is_url,
 )
-from ..query import check_date
+from ..lookup import check_date
+from ..parallel import default_workers, ingest_parallel
 from ..sources import FORMATS
-from . import app
+from .app import app
+from .options import DASK, WORKERS, json_flag, quiet_flag
 from .output import (
     EXIT_PARTIAL,
     fail,
@@ -29,6 +31,7 @@ from .output import (
     settings,
     table,
     warn,
+    workers_for,
 )
 
 
@@ -82,8 +85,10 @@ def ingest(
         "posts get the page URL its default permalinks give them.",
     ),
     example: bool = typer.Option(False, "--example", help="Ingest the bundled example podcast."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
-    json: bool = typer.Option(False, "--json", help="Print one JSON report per source."),
+    workers: int = WORKERS,
+    dask: str = DASK,
+    quiet: bool = quiet_flag("No progress and no summary."),
+    json: bool = json_flag("Print one JSON report per source."),
 ) -> None:
     """Read show notes, transcripts and feeds into the store.
 
@@ -121,18 +126,25 @@ def ingest(
     reports: list[SourceReport] = []
     with (
         open_store(ctx, write=True) as store,
-        client_for(store, expanded, config=config) as http,
+        workers_for("ingest", workers or default_workers(len(expanded)), dask, config) as executor,
+        client_for(store, expanded if executor is None else [], config=config) as http,
         progress(quiet or json) as bar,
     ):
         task = bar.add_task("ingesting", total=len(expanded))
-        for source in expanded:
-            report = ingest_source(store, source, options, http=http)
+
+        def done(report: SourceReport) -> None:
             reports.append(report)
             if report.error:
-                warn(f"{source}: {report.error}")
+                warn(f"{report.source}: {report.error}")
             for warning in report.warnings:
-                warn(f"{source}: warning: {warning}")
+                warn(f"{report.source}: warning: {warning}")
             bar.advance(task)
+
+        if executor is None:
+            for source in expanded:
+                done(ingest_source(store, source, options, http=http))
+        else:
+            ingest_parallel(store, expanded, options, executor, done, config)
     if json:
         print_json([asdict(r) for r in reports])
     elif not quiet:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -24,6 +24,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import Config, ConfigError, load_config
+from ..lookup import RefError
+from ..parallel import Executor, executor_for
+from ..parallel.cluster import DaskUnavailable
 from ..safetext import printable, valid_unicode
 from ..store import Store, StoreError
 
@@ -33,9 +36,22 @@ EXIT_USAGE = 2  # bad arguments, unknown or ambiguous reference
 
 # Piped output is not cut to 80 columns: it goes to files, pagers and wider windows.
 _PIPED_WIDTH = 160
-_PLAIN = {"markup": False, "highlight": False, "emoji": False}
-console = Console(width=None if sys.stdout.isatty() else _PIPED_WIDTH, **_PLAIN)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPED_WIDTH, **_PLAIN)
+
+
+def _plain_console(stderr: bool) -> Console:
+    """A console that interprets no markup, emoji codes or highlighting."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(
+        stderr=stderr,
+        width=None if stream.isatty() else _PIPED_WIDTH,
+        markup=False,
+        highlight=False,
+        emoji=False,
+    )
+
+
+console = _plain_console(stderr=False)
+errors = _plain_console(stderr=True)
 
 Part = str | tuple[str, str]  # text, or (text, rich style)
 
@@ -106,8 +122,6 @@ def run_query(ctx: typer.Context, function, *args):
     A bad reference prints its candidates and exits 2, and so does a bad option or query
     (a ValueError): one line each on stderr.
     """
-    from ..query import RefError
-
     with open_store(ctx) as store, store.snapshot():
         try:
             return function(store, *args)
@@ -168,3 +182,17 @@ def progress(quiet: bool):
     )
     with bar:
         yield bar
+
+
+@contextmanager
+def workers_for(
+    command: str, workers: int, dask: str | None, config: Config
+) -> Iterator[Executor | None]:
+    """The workers ``--workers`` and ``--dask`` ask for (None: this process reads); a Dask
+    that is not installed or not reached is one line on stderr and exit status 2."""
+    with ExitStack() as stack:
+        try:
+            executor = stack.enter_context(executor_for(workers, dask, config.source_timeout))
+        except DaskUnavailable as error:
+            fail(f"{command}: {error}")
+        yield executor

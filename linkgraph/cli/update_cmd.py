@@ -6,10 +6,13 @@ import sys
 
 import typer
 
-from ..feeds import PollReport, UpdateSummary, forget, remembered
-from ..feeds import update as update_feeds
-from ..resolve import SourceCounts
-from . import app
+from ..feeds import forget, remembered
+from ..parallel import default_workers
+from ..resolve import ResolverCounts
+from ..update import PollReport, UpdateSummary
+from ..update import update as update_feeds
+from .app import app
+from .options import DASK, WORKERS, json_flag, quiet_flag
 from .output import (
     EXIT_OK,
     EXIT_PARTIAL,
@@ -22,6 +25,7 @@ from .output import (
     settings,
     table,
     warn,
+    workers_for,
 )
 
 feeds_app = typer.Typer(
@@ -36,8 +40,10 @@ app.add_typer(feeds_app, name="feeds")
 def update(
     ctx: typer.Context,
     no_resolve: bool = typer.Option(False, "--no-resolve", help="Only poll and ingest."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
-    json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    workers: int = WORKERS,
+    dask: str = DASK,
+    quiet: bool = quiet_flag("No progress and no summary."),
+    json: bool = json_flag("Print the summary as JSON."),
 ) -> None:
     """Poll every remembered feed, ingest new or changed episodes, then resolve new works.
 
@@ -47,18 +53,21 @@ def update(
     config = settings(ctx)
     with (
         open_store(ctx, write=True) as store,
+        workers_for(
+            "update", workers or default_workers(len(remembered(store))), dask, config
+        ) as executor,
         progress(quiet or json or not sys.stderr.isatty()) as bar,
     ):
         polling = bar.add_task("polling feeds", total=len(remembered(store)))
         resolving: list[int] = []
-        counts: dict[str, SourceCounts] = {}
+        counts: dict[str, ResolverCounts] = {}
 
         def polled(report: PollReport) -> None:
             if report.error:
                 warn(f"{report.url}: {report.error}")
             bar.advance(polling)
 
-        def resolved(name: str, source_counts: SourceCounts) -> None:
+        def resolved(name: str, source_counts: ResolverCounts) -> None:
             counts[name] = source_counts
             if not resolving:
                 resolving.append(bar.add_task("resolving works", total=0))
@@ -70,7 +79,12 @@ def update(
             )
 
         summary = update_feeds(
-            store, config, resolve_works=not no_resolve, on_polled=polled, progress=resolved
+            store,
+            config,
+            resolve_works=not no_resolve,
+            on_polled=polled,
+            progress=resolved,
+            executor=executor,
         )
     if json:
         print_json(summary.to_json())
@@ -125,7 +139,7 @@ def _resolve_line(summary: UpdateSummary) -> str | None:
 @feeds_app.callback()
 def feeds(
     ctx: typer.Context,
-    json: bool = typer.Option(False, "--json", help="Print the feeds as JSON."),
+    json: bool = json_flag("Print the feeds as JSON."),
 ) -> None:
     """The remembered feeds: when each was last polled and how it went."""
     if ctx.invoked_subcommand is not None:

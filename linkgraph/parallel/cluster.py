@@ -23,9 +23,9 @@ from typing import Any
 from .executor import Executor, Run
 
 try:
-    from distributed import Client, as_completed
+    import distributed
 except ImportError:  # the optional extra is not installed
-    Client = as_completed = None
+    distributed = None  # type: ignore[assignment]
 
 MISSING = (
     "--dask needs Dask's distributed scheduler, which is not installed: "
@@ -49,24 +49,24 @@ class DaskCluster(Executor):
         connect_timeout: float = 30,
     ):
         super().__init__(timeout)
-        if Client is None:
+        if distributed is None:
             raise DaskUnavailable(MISSING)
         self._own_client = client is None
         try:
-            self.client = client or Client(address, timeout=connect_timeout)
+            self.client = client or distributed.Client(address, timeout=connect_timeout)
         except OSError as error:
             raise DaskUnavailable(
                 f"cannot reach the Dask scheduler at {address}: {error}"
             ) from None
         self._run = uuid.uuid4().hex[:12]  # keys of this run, apart from any other client's
         self._futures: dict[str, tuple[Run, Any]] = {}  # task key -> run, future
-        self._completed = as_completed()
+        self._completed = distributed.as_completed()
         self._timed_out: set[str] = set()
         self._lock = threading.Lock()  # the watchdog reads what the writer's thread changes
         self._stop = threading.Event()
         self._watchdog: threading.Thread | None = None
         if timeout is not None:
-            self._watchdog = threading.Thread(target=self._watch, daemon=True)
+            self._watchdog = threading.Thread(target=self._watch, args=(timeout,), daemon=True)
             self._watchdog.start()
 
     @property
@@ -93,10 +93,10 @@ class DaskCluster(Executor):
     def _death(self, error: Exception) -> str | None:
         return "its worker died" if type(error).__name__ == "KilledWorker" else None
 
-    def _watch(self) -> None:
-        """Cancel the runs that have been on a worker past the time-out, and restart it."""
+    def _watch(self, timeout: float) -> None:
+        """Cancel the runs that have been on a worker past the time-out, and end its process."""
         started: dict[str, float] = {}
-        interval = min(1.0, self.timeout / 4)
+        interval = min(1.0, timeout / 4)
         while not self._stop.wait(interval):
             now = time.monotonic()
             processing = self.client.processing()
@@ -108,7 +108,7 @@ class DaskCluster(Executor):
                     if task in self._futures and task not in self._timed_out
                 }
                 started = {task: started.get(task, now) for task in running}
-                hung = [task for task, since in started.items() if now - since > self.timeout]
+                hung = [task for task, since in started.items() if now - since > timeout]
                 self._timed_out.update(hung)
             for task in hung:
                 worker, future = running[task]

@@ -132,7 +132,10 @@ def in_order(
             if jobs is None:
                 break
             out[submitted] = jobs
-            executor.submit(submitted, function, jobs)
+            if jobs:
+                executor.submit(submitted, function, jobs)
+            else:  # nothing to run: done at once
+                finished[submitted] = []
             submitted += 1
         if reported == submitted:
             return

@@ -11,48 +11,28 @@ reported (``on_done``) once its batch is committed.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from types import TracebackType
 
 from ..config import Config, cache_path_for, load_config
-from ..ingest import IngestOptions, SourceReport, expand_sources, is_url, load
+from ..ingest import (
+    IngestOptions,
+    SourceReport,
+    SourceResult,
+    expand_sources,
+    is_url,
+    load,
+    store_result,
+)
 from ..sources import SourceError
 from ..store import Store
 from .executor import Executor, Failed, in_order
-from .work import SourceJob, SourceResult, read_jobs
+from .work import SourceJob, read_jobs
 
 BATCH_SOURCES = 64  # sources per transaction, and per batch sent to a worker, at most
 BATCH_BYTES = 256 * 1024  # a batch sent to a worker holds about this much
-
-
-def write_result(store: Store, result: SourceResult, podcast: str | None = None) -> SourceReport:
-    """Store one source's prepared episodes; errors are reported, not raised.
-
-    A feed read from an http(s) URL is remembered, for ``linkgraph update`` to poll.
-    """
-    report = SourceReport(source=result.source, format=result.format, error=result.error)
-    if result.error:
-        return report
-    try:
-        outcomes = store.save_episodes(result.episodes)
-    except sqlite3.Error as error:
-        report.error = f"cannot be stored: {error}"
-        return report
-    episodes = [prepared.episode for prepared in result.episodes]
-    report.episodes = len(episodes)
-    report.titles = [e.title for e in episodes]
-    report.warnings = [warning for e in episodes for warning in e.warnings]
-    report.mentions = sum(len(e.mentions) for e in episodes)
-    report.topics = sum(len(e.topics) for e in episodes)
-    for outcome in outcomes:
-        setattr(report, outcome, getattr(report, outcome) + 1)
-    if result.feed_data is not None and result.name:
-        from ..feeds import remember
-
-        remember(store, result.name, result.feed_data, len(episodes), podcast)
-    return report
 
 
 class BatchWriter:
@@ -70,14 +50,17 @@ class BatchWriter:
         self._transaction: ExitStack | None = None
         self._written: list[SourceReport] = []
 
-    def write(self, result: SourceResult, podcast: str | None = None) -> None:
-        """Store one source in the open batch (opening one when needed)."""
+    def write(self, result: SourceResult, podcast: str | None = None) -> SourceReport:
+        """Store one source in the open batch (opening one when needed); its podcast's
+        boilerplate waits for ``Store.classify_boilerplate``."""
         if self._transaction is None:
             self._transaction = ExitStack()
             self._transaction.enter_context(self.store.transaction())
-        self._written.append(write_result(self.store, result, podcast))
+        report = store_result(self.store, result, podcast, classify=False)
+        self._written.append(report)
         if len(self._written) >= self.size:
             self.commit()
+        return report
 
     def commit(self) -> None:
         """Commit the open batch and report its sources."""
@@ -93,7 +76,12 @@ class BatchWriter:
     def __enter__(self) -> BatchWriter:
         return self
 
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         if self._transaction is None:
             return
         if error is None:
@@ -115,8 +103,9 @@ def ingest_parallel(
 ) -> list[SourceReport]:
     """Ingest every source with ``executor``'s workers reading and this process writing.
 
-    The store ends up as a one-worker ``ingest`` leaves it, id for id, and the reports are
-    the same, in the same order. URLs are fetched by the workers with ``config`` (by
+    The store ends up as ``ingest`` leaves it, id for id, and the reports are the same, in
+    the same order; the boilerplate of the podcasts that changed is classified once, at the
+    end. URLs are fetched by the workers with ``config`` (by
     default the store's settings), each worker keeping its share of every host's request
     rate; ``share_cache`` gives them the store's HTTP cache file (workers on this machine).
     ``work`` is what workers run on each batch of jobs.
@@ -139,6 +128,7 @@ def ingest_parallel(
                 if isinstance(outcome, Failed):
                     outcome = SourceResult(job.source, error=f"was not read: {outcome.reason}")
                 writer.write(outcome, options.podcast)
+    store.classify_boilerplate()
     return reports
 
 

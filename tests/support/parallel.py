@@ -1,5 +1,5 @@
 """Work functions for worker-failure tests: they run in worker processes, so they live in a
-module the workers can import (not in a test file)."""
+module the workers can import."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import os
 import signal
 from pathlib import Path
 
-from linkgraph.parallel import SourceJob, SourceResult, read_jobs
+from linkgraph.ingest import SourceResult
+from linkgraph.parallel import SourceJob, read_jobs
 
 DIES = "dies"  # a source whose name holds this kills the worker reading it
 ONCE = "once"  # ... only the first time (a marker file beside it remembers)
