@@ -24,6 +24,7 @@ from .feeds import content_hash, record_poll, to_poll
 from .ingest import IngestOptions, SourceReport, ingest_source
 from .net import Http, HTTPStatusError
 from .parallel import BatchWriter, Executor, SourceJob, in_order, read_jobs
+from .parallel.work import worker_config
 from .resolve import Summary, resolve
 from .sources.base import MAX_SOURCE_BYTES
 from .store import Store
@@ -171,7 +172,7 @@ def _in_parallel(
 ) -> Iterator[PollReport]:
     """Changed feeds read by ``executor``'s workers and stored here, in the feeds' order."""
     waiting: deque[tuple[Fetch, PollReport]] = deque()
-    shared = config.with_options(host_interval=config.host_interval * executor.workers)
+    shared = worker_config(config, executor.workers)
 
     def batches() -> Iterator[list[SourceJob]]:
         for fetched in fetches:

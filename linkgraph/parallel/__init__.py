@@ -6,6 +6,7 @@ process that holds the store writes the results in the sources' order (``writer`
 store is the one a single process makes, id for id.
 """
 
+import multiprocessing
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,8 +20,11 @@ FEW_SOURCES = 8  # up to this many sources are read in the writer's own process 
 
 def default_workers(sources: int) -> int:
     """The workers for ``sources`` sources when none were asked for: every core, unless
-    there are only a few sources (starting workers would cost more than it saves)."""
-    return cores() if sources > FEW_SOURCES else 1
+    there are only a few sources (starting workers would cost more than it saves), or this
+    process is a daemonic worker of another pool (which may start no processes)."""
+    if sources <= FEW_SOURCES or multiprocessing.current_process().daemon:
+        return 1
+    return cores()
 
 
 @contextmanager

@@ -94,16 +94,19 @@ class DaskCluster(Executor):
         return "its worker died" if type(error).__name__ == "KilledWorker" else None
 
     def _watch(self, timeout: float) -> None:
-        """Cancel the runs that have been on a worker past the time-out, and end its process."""
+        """Cancel the runs a worker thread has been executing past the time-out (not the ones
+        waiting on a worker for a thread), and end that worker's process."""
         started: dict[str, float] = {}
         interval = min(1.0, timeout / 4)
         while not self._stop.wait(interval):
             now = time.monotonic()
-            processing = self.client.processing()
+            with self._lock:
+                ours = [task for task in self._futures if task not in self._timed_out]
+            executing = self.client.call_stack(keys=ours) if ours else {}
             with self._lock:
                 running = {
                     task: (worker, self._futures[task][1])
-                    for worker, tasks in processing.items()
+                    for worker, tasks in executing.items()
                     for task in tasks
                     if task in self._futures and task not in self._timed_out
                 }

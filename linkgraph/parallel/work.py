@@ -9,7 +9,7 @@ stops that source. A worker needs nothing from the process that submitted the wo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..config import Config
@@ -27,6 +27,12 @@ class SourceJob:
     cache_path: str | None = None  # the HTTP cache file, when the worker can reach it
     data: bytes | None = None  # the bytes, when the submitting process read them already
     error: str | None = None  # why the submitting process could not read them
+
+
+def worker_config(config: Config, workers: int) -> Config:
+    """The HTTP settings a worker reads with: its 1/``workers`` share of every host's
+    request rate, and no API token (reading sources needs none)."""
+    return replace(config, host_interval=config.host_interval * workers, github_token=None)
 
 
 def read_jobs(jobs: list[SourceJob]) -> list[SourceResult]:

@@ -29,7 +29,7 @@ from ..ingest import (
 from ..sources import SourceError
 from ..store import Store
 from .executor import Executor, Failed, in_order
-from .work import SourceJob, read_jobs
+from .work import SourceJob, read_jobs, worker_config
 
 BATCH_SOURCES = 64  # sources per transaction, and per batch sent to a worker, at most
 BATCH_BYTES = 256 * 1024  # a batch sent to a worker holds about this much
@@ -174,7 +174,7 @@ def source_jobs(
         config = config or load_config(db_path)
         cache = cache_path_for(config, db_path) if share_cache else None
         cache_path = str(cache) if cache else None
-        config = config.with_options(host_interval=config.host_interval * workers)
+        config = worker_config(config, workers)
     for source in sources:
         job = SourceJob(source, options, config, cache_path)
         if source == "-":
