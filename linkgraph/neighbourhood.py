@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from collections import Counter
 from collections.abc import Iterable
 
 import networkx as nx
@@ -29,6 +30,7 @@ AUTHORED = "authored"  # person -> work
 APPEARS_IN = "appears-in"  # person -> episode
 IN_SUBJECT = "in-subject"  # work -> subject
 
+BULK_DEGREES = 1000  # nodes of one kind whose degrees are read one by one at most
 Edge = tuple[str, str, bool]  # the other node, the relation, whether it points from this node
 
 
@@ -40,6 +42,7 @@ class Neighbourhood:
         self.content = content_condition(include_boilerplate)
         self._edges: dict[str, list[Edge]] = {}
         self._degrees: dict[str, int] = {}
+        self._every: set[str] = set()  # kinds whose every degree has been read
 
     def edges(self, node: str) -> list[Edge]:
         """Every edge of a node, in a fixed order."""
@@ -47,7 +50,7 @@ class Neighbourhood:
             kind, number = node.split(":", 1)
             self._edges[node] = [
                 (f"{other_kind}:{other}", relation, forward)
-                for other_kind, relation, forward, column, rows in _EDGES[kind]
+                for other_kind, relation, forward, column, _, rows in _EDGES[kind]
                 for (other,) in self.store.conn.execute(
                     _edge_sql(rows, column, self.content), (int(number),)
                 )
@@ -56,13 +59,19 @@ class Neighbourhood:
         return self._edges[node]
 
     def degrees(self, nodes: Iterable[str]) -> dict[str, int]:
-        """The degree of each node (its edges in the whole graph), counted in SQL in bulk."""
+        """The degree of each node (its edges in the whole graph; a node not in the answer has
+        none), counted in SQL for the nodes asked about, or for every node of a kind when
+        more than ``BULK_DEGREES`` of it are asked about at once."""
         wanted: dict[str, list[int]] = {}
         for node in nodes:
             if node not in self._degrees:
                 kind, number = node.split(":", 1)
-                wanted.setdefault(kind, []).append(int(number))
+                if kind not in self._every:
+                    wanted.setdefault(kind, []).append(int(number))
         for kind, numbers in wanted.items():
+            if len(numbers) > BULK_DEGREES:  # one pass over the tables beats many lookups
+                self._read_every_degree(kind)
+                continue
             for start in range(0, len(numbers), 10_000):
                 chunk = ids_param(numbers[start : start + 10_000])
                 for number, degree in self.store.conn.execute(
@@ -74,6 +83,16 @@ class Neighbourhood:
     def __contains__(self, node: object) -> bool:
         """Whether ``build_graph`` would make this node (a work only when something cites it)."""
         return isinstance(node, str) and self.exists(node)
+
+    def _read_every_degree(self, kind: str) -> None:
+        """The degree of every node of a kind, in one grouped pass per kind of edge."""
+        counts: Counter[str] = Counter()
+        for sql in _all_degrees_sql(kind, self.content):
+            for number, count in self.store.conn.execute(sql):
+                if number is not None:
+                    counts[f"{kind}:{number}"] += count
+        self._degrees.update(counts)
+        self._every.add(kind)
 
     def exists(self, node: str) -> bool:
         """Whether ``build_graph`` would make this node (a work only when something cites it)."""
@@ -182,52 +201,81 @@ _CITED = (
     "EXISTS (SELECT 1 FROM links l JOIN mentions m ON m.link_id = l.id WHERE l.work_id = {work}"
 )
 # For each kind of node, its edges: the other node's kind, the relation, whether the edge
-# points from this node, the other node's id column, and the rows it is in, for node {id}.
-_EDGES: dict[str, list[tuple[str, str, bool, str, str]]] = {
-    "podcast": [("episode", HAS_EPISODE, True, "id", "episodes WHERE podcast_id = {id}")],
+# points from this node, the other node's id column, this node's id column, and the rows
+# the edge is in, for the node {id}.
+_EDGES: dict[str, list[tuple[str, str, bool, str, str, str]]] = {
+    "podcast": [
+        (
+            "episode",
+            HAS_EPISODE,
+            True,
+            "e.id",
+            "e.podcast_id",
+            "episodes e WHERE e.podcast_id = {id}",
+        )
+    ],
     "episode": [
         (
             "podcast",
             HAS_EPISODE,
             False,
             "p.id",
+            "e.id",
             "episodes e JOIN podcasts p ON p.id = e.podcast_id WHERE e.id = {id}",
         ),
-        ("topic", HAS_TOPIC, True, "id", "topics WHERE episode_id = {id}"),
+        ("topic", HAS_TOPIC, True, "t.id", "t.episode_id", "topics t WHERE t.episode_id = {id}"),
         (
             "work",
             CITES,
             True,
             "l.work_id",
+            "m.episode_id",
             _MENTIONED + "m.episode_id = {id} AND l.work_id IS NOT NULL AND {content}",
         ),
-        ("person", APPEARS_IN, False, "person_id", "appearances WHERE episode_id = {id}"),
+        (
+            "person",
+            APPEARS_IN,
+            False,
+            "a.person_id",
+            "a.episode_id",
+            "appearances a WHERE a.episode_id = {id}",
+        ),
     ],
     "topic": [
-        ("episode", HAS_TOPIC, False, "episode_id", "topics WHERE id = {id}"),
+        ("episode", HAS_TOPIC, False, "t.episode_id", "t.id", "topics t WHERE t.id = {id}"),
         (
             "work",
             DISCUSSES,
             True,
             "l.work_id",
+            "m.topic_id",
             _MENTIONED + "m.topic_id = {id} AND l.work_id IS NOT NULL AND {content}",
         ),
     ],
     "work": [
-        ("episode", CITES, False, "m.episode_id", _MENTIONED + "l.work_id = {id} AND {content}"),
+        (
+            "episode",
+            CITES,
+            False,
+            "m.episode_id",
+            "l.work_id",
+            _MENTIONED + "l.work_id = {id} AND {content}",
+        ),
         (
             "topic",
             DISCUSSES,
             False,
             "m.topic_id",
+            "l.work_id",
             _MENTIONED + "l.work_id = {id} AND m.topic_id IS NOT NULL AND {content}",
         ),
         (
             "person",
             AUTHORED,
             False,
-            "person_id",
-            "authorships WHERE work_id = {id} AND "
+            "a.person_id",
+            "a.work_id",
+            "authorships a WHERE a.work_id = {id} AND "
             + _CITED.format(work="{id}")
             + " AND {content})",
         ),
@@ -235,8 +283,9 @@ _EDGES: dict[str, list[tuple[str, str, bool, str, str]]] = {
             "subject",
             IN_SUBJECT,
             True,
-            "subject_id",
-            "work_subjects WHERE work_id = {id} AND "
+            "x.subject_id",
+            "x.work_id",
+            "work_subjects x WHERE x.work_id = {id} AND "
             + _CITED.format(work="{id}")
             + " AND {content})",
         ),
@@ -247,11 +296,19 @@ _EDGES: dict[str, list[tuple[str, str, bool, str, str]]] = {
             AUTHORED,
             True,
             "a.work_id",
+            "a.person_id",
             "authorships a WHERE a.person_id = {id} AND "
             + _CITED.format(work="a.work_id")
             + " AND {content})",
         ),
-        ("episode", APPEARS_IN, True, "episode_id", "appearances WHERE person_id = {id}"),
+        (
+            "episode",
+            APPEARS_IN,
+            True,
+            "a.episode_id",
+            "a.person_id",
+            "appearances a WHERE a.person_id = {id}",
+        ),
     ],
     "subject": [
         (
@@ -259,6 +316,7 @@ _EDGES: dict[str, list[tuple[str, str, bool, str, str]]] = {
             IN_SUBJECT,
             False,
             "x.work_id",
+            "x.subject_id",
             "work_subjects x WHERE x.subject_id = {id} AND "
             + _CITED.format(work="x.work_id")
             + " AND {content})",
@@ -294,6 +352,16 @@ def _degree_sql(kind: str, content: str) -> str:
     """Each node's degree, for nodes whose ids are given as a JSON list."""
     counts = " + ".join(
         f"(SELECT count(DISTINCT {column}) FROM {rows.format(id='i.value', content=content)})"
-        for _, _, _, column, rows in _EDGES[kind]
+        for _, _, _, column, _, rows in _EDGES[kind]
     )
     return f"SELECT i.value, {counts} FROM json_each(?) i"
+
+
+def _all_degrees_sql(kind: str, content: str) -> list[str]:
+    """For every node of a kind, one query per kind of edge: node id, its edges of that kind."""
+    return [
+        f"SELECT {owner}, count(DISTINCT {column}) FROM "
+        + rows.format(id=owner, content=content)
+        + f" GROUP BY {owner}"
+        for _, _, _, column, owner, rows in _EDGES[kind]
+    ]
