@@ -107,3 +107,18 @@ LINK_KINDS = (
     "podcast",
     "site",
 )
+
+
+@dataclass
+class Segment:
+    """One stretch of a transcript: what was said, by whom, and when (seconds from the start).
+
+    Pages without times (a transcript written as a web page) give the topic heading the
+    words stand under instead.
+    """
+
+    text: str
+    start: float | None = None
+    end: float | None = None
+    speaker: str | None = None
+    topic: str | None = None

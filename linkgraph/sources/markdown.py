@@ -78,6 +78,12 @@ def _split_front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
     return meta, text[match.end() :], warnings
 
 
+def page_body(text: str) -> str:
+    """The markdown of a page without its front matter."""
+    match = _FRONT_MATTER.match(text)
+    return text[match.end() :] if match else text
+
+
 def _fields_by_line(front: str) -> dict[str, object]:
     """``key: value`` lines, and ``- item`` lines under an empty key, as strings."""
     meta: dict[str, object] = {}
