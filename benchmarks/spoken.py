@@ -10,7 +10,8 @@ other posts taught the store: works that post alone links are unknown, and its l
 are no aliases (nor do its words count towards how often a name is said). Truth is where
 the links were.
 
-- recall: of the works a post links (citable kinds) that other posts also link, the share
+- recall: of the works a post links (citable kinds, not whole sites) that other posts also
+  link, the share
   found in a paragraph where the post linked them (the share of such paragraphs in which
   the work is found is printed beside it);
 - precision: detections of a work the post linked in that paragraph count as right; of the
@@ -41,8 +42,8 @@ from linkgraph.ingest import IngestOptions, ingest  # noqa: E402
 from linkgraph.model import Segment  # noqa: E402
 from linkgraph.spoken.catalog import entity_names, known_works  # noqa: E402
 from linkgraph.spoken.known import KnownWork  # noqa: E402
-from linkgraph.spoken.matcher import CITABLE_KINDS, SpokenMatcher  # noqa: E402
-from linkgraph.spoken.words import TOKEN  # noqa: E402
+from linkgraph.spoken.matcher import SpokenMatcher  # noqa: E402
+from linkgraph.spoken.words import TOKEN, tokenize  # noqa: E402
 from linkgraph.store import Store  # noqa: E402
 from linkgraph.transcripts.page import read_markdown  # noqa: E402
 from linkgraph.transcripts.speakers import parse_lead  # noqa: E402
@@ -90,15 +91,15 @@ def transcript(path: str) -> list[Segment]:
 def evaluate(store: Store) -> tuple[dict, list[dict]]:
     """Leave-one-out detection over every post; the counts and every detection."""
     episodes = store.query("SELECT id, source, title FROM episodes ORDER BY source")
-    kinds = {row[0]: row[1] for row in store.conn.execute("SELECT id, kind FROM works")}
+    citable = {work.work_id for work in known_works(store) if not work.site}
     transcripts = {episode["id"]: transcript(episode["source"]) for episode in episodes}
     speakers = {
         eid: {s.speaker for s in segments if s.speaker} for eid, segments in transcripts.items()
     }
 
-    def people(excluded: int | None) -> list[tuple[str, str]]:
+    def people(excluded: int | None) -> list[str]:
         said = {name for eid, names in speakers.items() if eid != excluded for name in names}
-        return [*entity_names(store, exclude_episode=excluded), *((name, "") for name in said)]
+        return [*entity_names(store, exclude_episode=excluded), *said]
 
     everything = SpokenMatcher(known_works(store), people(None))
     spoken = {eid: everything.names_said(segments) for eid, segments in transcripts.items()}
@@ -112,9 +113,10 @@ def evaluate(store: Store) -> tuple[dict, list[dict]]:
         matcher.set_spoken(total - Counter(spoken[eid]))
         linked = truth(store, eid, segments)
         knowable = {(s, w) for s, w in linked if w in matcher.works}
-        counts["citable works linked"] += len({w for _, w in linked if kinds[w] in CITABLE_KINDS})
+        counts["citable works linked"] += len({w for _, w in linked if w in citable})
         counts["knowable works"] += len({w for _, w in knowable})
         counts["knowable"] += len(knowable)
+        counts["said by a known name"] += len(_said_by_name(matcher, segments, knowable))
         references = matcher.find(segments)
         found = {(r.segment, r.work_id) for r in references}
         counts["found works"] += len({w for _, w in found & knowable})
@@ -138,6 +140,22 @@ def evaluate(store: Store) -> tuple[dict, list[dict]]:
             if not right:
                 detections.append(_row(episode, reference, matcher, segments))
     return counts, detections, missed
+
+
+def _said_by_name(
+    matcher: SpokenMatcher, segments: list[Segment], knowable: set[tuple[int, int]]
+) -> set[int]:
+    """The works whose linked paragraph says, word for word, a name the store knows for them:
+    what an exact matcher could find at best."""
+    names: dict[int, list[str]] = {}
+    for words, name in matcher.names.items():
+        for work_id in name.works:
+            names.setdefault(work_id, []).append(" " + " ".join(words) + " ")
+    return {
+        work_id
+        for segment, work_id in knowable
+        if any(name in tokenize(segments[segment].text).joined for name in names.get(work_id, ()))
+    }
 
 
 def _row(episode: dict, reference, matcher: SpokenMatcher, segments: list[Segment]) -> dict:
@@ -240,6 +258,10 @@ def main() -> None:
         f"posts: {counts['knowable works']}, found where linked: {counts['found works']}; "
         f"paragraphs linking them: {counts['knowable']}, found: {counts['found']} "
         f"({counts['found'] / max(1, counts['knowable']):.3f})"
+    )
+    print(
+        f"works whose linked paragraph says one of their known names word for word: "
+        f"{counts['said by a known name']} (the most an exact matcher could find)"
     )
     print(
         f"detections: {counts['detections']}, at a link of the same work: "

@@ -48,7 +48,7 @@ ATTENTION = KnownWork(7, titles=("Attention",), year=2017)
 APOLLO = KnownWork(8, titles=("Apollo",), aliases=("Apollo",))
 REWARD = KnownWork(9, titles=("Reward Modeling",), aliases=("Reward Modeling",))
 LESSON = KnownWork(10, kind="post", aliases=("the bitter lesson",))
-FORUM = KnownWork(11, kind="post", aliases=("LessWrong",), hosts=("lesswrong.com",), site=True)
+FORUM = KnownWork(11, kind="post", aliases=("LessWrong",), site=True)
 FUTURE = KnownWork(12, titles=("Avoiding Side Effects by Considering Future Tasks",))
 TURNER_AUP = KnownWork(
     13,
@@ -56,7 +56,7 @@ TURNER_AUP = KnownWork(
     authors=("Alexander Matt Turner",),
     year=2020,
 )
-BLOG = KnownWork(14, kind="post", aliases=("Paul Christiano",), hosts=("ai-alignment.com",))
+BLOG = KnownWork(14, kind="post", aliases=("Paul Christiano",))
 HOME = KnownWork(15, kind="site", aliases=("Chinchilla",))
 WORKS = [
     CHINCHILLA, ADAM, ROME, RISKS, POWER, CCS, ATTENTION, APOLLO, REWARD, LESSON, FORUM,
@@ -66,7 +66,7 @@ WORKS = [
 
 @pytest.fixture(scope="module")
 def matcher() -> SpokenMatcher:
-    return SpokenMatcher(WORKS, entities=[("Paul Christiano", "paulfchristiano.com")])
+    return SpokenMatcher(WORKS, entities=["Paul Christiano"])
 
 
 def found(matcher: SpokenMatcher, *texts: str, **options) -> list[tuple[int | None, str]]:
@@ -151,10 +151,15 @@ def test_a_person_is_no_alias_of_a_work_on_another_site(matcher):
     assert found(matcher, "As Paul Christiano said, it is hard.") == []
 
 
-def test_a_site_named_before_a_document_noun_is_not_cited(matcher):
+def test_a_whole_site_is_never_cited(matcher):
+    # work 11 is a forum's home page: naming the forum cites no work on it
     assert found(matcher, "There is this LessWrong post by someone.") == []
-    assert found(matcher, "I mostly publish on LessWrong these days.") == []
-    assert found(matcher, 'The forum is called "LessWrong".') == [(11, "LessWrong")]
+    assert found(matcher, 'The forum is called "LessWrong".') == []
+
+
+def test_a_name_between_an_indefinite_article_and_a_document_noun_is_not_cited(matcher):
+    assert found(matcher, "I found a ROME paper from some lab.") == []
+    assert found(matcher, "I found the ROME paper.") == [(3, "ROME")]
 
 
 def test_kinds_that_are_not_works_are_not_matched(matcher):

@@ -21,16 +21,14 @@ def known_works(store: Store, exclude_episode: int | None = None) -> list[KnownW
     kinds = sorted(CITABLE_KINDS)
     marks = ",".join("?" * len(kinds))
     anchors: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    hosts: dict[int, set[str]] = defaultdict(set)
     paths: dict[int, set[str]] = defaultdict(set)
-    for work_id, anchor, url, domain, _ in store.conn.execute(
-        f"SELECT DISTINCT l.work_id, m.anchor_text, l.url_canonical, l.domain, m.episode_id "
+    for work_id, anchor, url, _ in store.conn.execute(
+        f"SELECT DISTINCT l.work_id, m.anchor_text, l.url_canonical, m.episode_id "
         f"FROM mentions m JOIN links l ON l.id = m.link_id JOIN works w ON w.id = l.work_id "
         f"WHERE w.kind IN ({marks}) AND m.episode_id IS NOT ? ORDER BY m.episode_id",
         (*kinds, exclude_episode),
     ):
         anchors[work_id].append((anchor or "", url))
-        hosts[work_id].add(domain or "")
         paths[work_id].add(urlsplit(url).path.strip("/"))
     if not anchors:
         return []
@@ -72,7 +70,6 @@ def known_works(store: Store, exclude_episode: int | None = None) -> list[KnownW
                 ids=tuple(ids[work_id]),
                 authors=tuple(authors[work_id]),
                 year=_year(published),
-                hosts=tuple(sorted(hosts[work_id])),
                 site=paths[work_id] == {""},
             )
         )
@@ -90,15 +87,17 @@ def _year(published: str | None) -> int | None:
 ENTITY_KINDS = ("site", "social")
 
 
-def entity_names(store: Store, exclude_episode: int | None = None) -> list[tuple[str, str]]:
-    """Names of people and organisations, each with the site it was linked to: the people
-    the store knows (site ""), and the link texts of home pages and profiles (what the
-    other episodes teach, with ``exclude_episode``)."""
-    names = [(row[0], "") for row in store.conn.execute("SELECT name FROM people")]
-    names += store.conn.execute(
-        "SELECT DISTINCT m.anchor_text, l.domain FROM mentions m JOIN links l "
-        "ON l.id = m.link_id JOIN works w ON w.id = l.work_id WHERE w.kind IN (?, ?) "
-        "AND m.episode_id IS NOT ? AND m.anchor_text != ''",
-        (*ENTITY_KINDS, exclude_episode),
-    ).fetchall()
+def entity_names(store: Store, exclude_episode: int | None = None) -> list[str]:
+    """Names of people and organisations: the people the store knows, and the link texts
+    of home pages and profiles (what the other episodes teach, with ``exclude_episode``)."""
+    names = [row[0] for row in store.conn.execute("SELECT name FROM people")]
+    names += [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT DISTINCT m.anchor_text FROM mentions m JOIN links l "
+            "ON l.id = m.link_id JOIN works w ON w.id = l.work_id WHERE w.kind IN (?, ?) "
+            "AND m.episode_id IS NOT ? AND m.anchor_text != ''",
+            (*ENTITY_KINDS, exclude_episode),
+        )
+    ]
     return names

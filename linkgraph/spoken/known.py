@@ -9,7 +9,6 @@ Each is kept by its core words, pointer words and document nouns trimmed off its
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..titles import is_vague
@@ -21,10 +20,12 @@ MIN_FUZZY_WORDS = 4  # a shorter title changed a little is another phrase
 _POINTERS = frozenset(fold_phrase("the a an this that these those"))
 _INTRODUCERS = frozenset(fold_phrase("called titled entitled named"))
 _SUBJECT = frozenset(fold_phrase("on about"))  # "the episode on X": X is its subject
+_CREDIT = re.compile(r"\s(?:from|by)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*$")
+_COINED = re.compile(r"\b[A-Za-z]+[-]?\d+\b|\b[A-Z]?[a-z]+[A-Z][A-Za-z]*\b")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,7}s?")  # ROME, CCS, AIXI, GPT3; not "A"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnownWork:
     """A work as the matcher knows it: its names, ids, authors and year."""
 
@@ -35,11 +36,10 @@ class KnownWork:
     ids: tuple[str, ...] = ()  # standard ids: "arxiv:2303.12642", "doi:10.1145/..."
     authors: tuple[str, ...] = ()  # full names, in the order the work lists them
     year: int | None = None
-    hosts: tuple[str, ...] = ()  # the sites its links are on
     site: bool = False  # a whole site (its links are to home pages): "a LessWrong post" is on it
 
 
-@dataclass
+@dataclass(slots=True)
 class Name:
     """One name of one work, as matched."""
 
@@ -49,6 +49,7 @@ class Name:
     written: str  # as the store has it
     fuzzy: bool = False  # a title, or link text written as one: matched approximately too
     acronym: bool = False  # an all-capitals name, matched only in capitals
+    coined: bool = False  # written with digits or a capital inside a word: "GPT-3", "AlphaGo"
     casual: bool = False  # an alias in lower-case running words ("some potential obstacles")
     content: int = 0  # how many of its words name something
     linked: int = 0  # how many times the store links the work under this name
@@ -77,27 +78,32 @@ def core_words(text: str) -> tuple[str, ...]:
     return tuple(words[:MAX_NAME_WORDS])
 
 
-def names_of(
-    work: KnownWork, entities: Mapping[tuple[str, ...], set[str]] | None = None
-) -> list[Name]:
+def names_of(work: KnownWork, entities: frozenset[tuple[str, ...]] = frozenset()) -> list[Name]:
     """The distinct names of a work: titles, their main part before a colon, and aliases.
 
-    Words that name a person or an organisation (``entities``: core words -> the sites of
-    the home pages and profiles so named; "" for a person known without one) are no name
-    of a work on another site: saying "Paul Christiano" does not cite his blog post, while
-    "LessWrong" still names the forum whose profiles are also called so.
+    Words that name a person or an organisation (``entities``, as core words) are no name
+    of a work: saying "Paul Christiano" does not cite his blog post.
     """
-    entities = entities or {}
     found: dict[tuple[str, ...], Name] = {}
     for title in work.titles:
         for part in _title_forms(title):
             _add(found, work.work_id, part, "title")
     for alias in work.aliases:
         if len(alias.split()) <= MAX_ALIAS_WORDS and not is_vague(alias):
-            _add(found, work.work_id, alias, "alias")
-    return [
-        name for words, name in found.items() if not entities.get(words, set()) - set(work.hosts)
-    ]
+            _add(found, work.work_id, _without_credit(alias), "alias")
+    return [name for words, name in found.items() if words not in entities]
+
+
+def _without_credit(alias: str) -> str:
+    """Link text without the author it credits: "the 'sharp left turn' from Nate Soares".
+
+    Only after words in lower case: in a title ("... by Considering Future Tasks") the
+    capitalised words are the title's own.
+    """
+    credit = _CREDIT.search(alias)
+    if credit and any(word.islower() for word in alias[: credit.start()].split()):
+        return alias[: credit.start()]
+    return alias
 
 
 def _title_forms(title: str) -> list[str]:
@@ -132,6 +138,7 @@ def _add(found: dict[tuple[str, ...], Name], work_id: int, text: str, source: st
         text,
         fuzzy=len(naming) >= MIN_FUZZY_WORDS and (source == "title" or stripped[:1].isupper()),
         acronym=acronym,
+        coined=not acronym and bool(_COINED.search(stripped)),
         casual=casual and not acronym,
         content=len(naming),
         linked=linked,

@@ -23,7 +23,7 @@ from ..sources.textutil import sentence_around
 from .authors import find_author_phrases, surname_key
 from .identifiers import find_identifiers
 from .known import KnownWork, Name, core_words, names_of
-from .scoring import Candidate, Context, citing_phrases, confidence
+from .scoring import Candidate, Context, citing_phrases, confidence, quoted_phrases
 from .words import STOPWORDS, Tokens, content_words, tokenize
 
 CITABLE_KINDS = frozenset({"paper", "post", "video", "code", "dataset", "podcast"})
@@ -50,7 +50,7 @@ class SpokenReference:
     rule: str  # "identifier", "title", "alias" or "author-year"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     words: int
     length: int  # characters of the pattern, spaces included
@@ -64,12 +64,13 @@ class SpokenMatcher:
     def __init__(
         self,
         works: Iterable[KnownWork],
-        entities: Iterable[tuple[str, str]] = (),
+        entities: Iterable[str] = (),
         kinds: frozenset[str] = CITABLE_KINDS,
     ):
-        """``entities`` are names of people and organisations, each with the site of the
-        home page or profile it names ("" when none): no work elsewhere goes by them."""
-        self.works = {work.work_id: work for work in works if work.kind in kinds}
+        """Works of the ``kinds`` are matched, unless they are a whole site (a home page
+        names a site, it cites no work). ``entities`` are names of people and organisations:
+        no work goes by them."""
+        self.works = {work.work_id: work for work in works if work.kind in kinds and not work.site}
         self._by_id = {ident: work.work_id for work in self.works.values() for ident in work.ids}
         self._by_author: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for work in self.works.values():
@@ -80,9 +81,7 @@ class SpokenMatcher:
             for work in self.works.values()
         }
         self.names: dict[tuple[str, ...], Name] = {}
-        entity_words: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for entity, host in entities:
-            entity_words[core_words(entity)].add(host)
+        entity_words = frozenset(core_words(entity) for entity in entities)
         for work in self.works.values():
             for name in names_of(work, entity_words):
                 self._remember(name)
@@ -104,6 +103,7 @@ class SpokenMatcher:
             known.source, known.written = "title", name.written
         known.fuzzy = known.fuzzy or name.fuzzy
         known.acronym = known.acronym and name.acronym
+        known.coined = known.coined and name.coined
         known.casual = known.casual and name.casual
 
     def _build(self) -> ahocorasick.Automaton:
@@ -256,7 +256,7 @@ class SpokenMatcher:
             return  # a name several works go by, and nothing to tell which is meant
         (work_id,) = works
         work = self.works[work_id]
-        score, supported = confidence(
+        score, explicit = confidence(
             name,
             first,
             end,
@@ -276,7 +276,7 @@ class SpokenMatcher:
                 context.tokens.starts[first],
                 context.tokens.ends[end - 1],
                 name.source,
-                repeatable=supported >= 0.5 or name.content > 3,
+                repeatable=explicit or name.content > 3,
             )
 
     def _cited_part_candidates(
@@ -285,12 +285,12 @@ class SpokenMatcher:
         """Part of a name, said as a work's name: "the Future Task paper" for "Avoiding Side
         Effects by Considering Future Tasks", "the interpretability illusions paper".
 
-        The words between a pointer ("the", "this", "their" ...) and a citing noun that
-        are a stretch of one name, and of no name of another work; not a whole site's ("this
-        LessWrong post" is one of its pages).
+        The words between a pointer ("the", "this", "their" ...) and a citing noun, or in
+        quotation marks ("the 'sharp left turn'"), that are a stretch of one name, and of no
+        name of another work; two words that name something at least.
         """
-        for part, first, end in citing_phrases(context):
-            if len(content_words(part)) < 2 and not context.capitalised(first):
+        for part, first, end in [*citing_phrases(context), *quoted_phrases(context)]:
+            if len(content_words(part)) < 2:
                 continue
             rarest = min(part, key=lambda word: len(self._containing.get(word, ())) or 10**9)
             works = {
@@ -301,7 +301,7 @@ class SpokenMatcher:
             }
             if len(works) > 1 and works & linked:
                 works &= linked
-            if len(works) == 1 and not self.works[next(iter(works))].site:
+            if len(works) == 1:
                 (work_id,) = works
                 start, stop = tokens.starts[first], tokens.ends[end - 1]
                 yield Candidate(work_id, None, CITED_PART, start, stop, "alias", True)

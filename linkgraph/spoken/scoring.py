@@ -4,7 +4,8 @@ confidence = quality x (distinctiveness + (1 - distinctiveness) x 0.95 x support
 
 - quality: 1 for a name said word for word, less for a title said approximately or cut short;
 - distinctiveness: how surely the words name this work and nothing else. It starts from the
-  words that name something (one word: 0.35, an acronym said in capitals: 0.8; two words:
+  words that name something (one word: 0.35, an acronym said in capitals: 0.8, a coined
+  name such as "GPT-3" or "AlphaGo": 0.85 at least; two words:
   0.7, or 0.6 for a lower-case alias; three: 0.85; four or more: 0.95). For aliases, and
   titles of three naming words or fewer, the store's transcripts then say how the name is
   used: one linked
@@ -24,6 +25,8 @@ or about: either way its confidence is cut to a third.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -33,6 +36,7 @@ from .words import CITING_NOUNS, DOCUMENT_NOUNS, STOPWORDS, Tokens, folded_words
 _BY_CONTENT = {1: 0.35, 2: 0.7, 3: 0.85}
 _FULL = 0.95
 _ACRONYM = 0.8
+_COINED = 0.85  # a coined name: "GPT-3", "AlphaGo", "LessWrong" is no ordinary phrase
 _CASUAL_CAP = 0.6  # a two-word alias in lower case is as likely a phrase as a name
 _NAME_RATE = 0.5  # linked at least this share of the times it is said: a name
 _KNOWN_NAME = 0.9
@@ -40,13 +44,13 @@ _JUDGED_WORDS = 3  # titles of more naming words than this are distinctive whate
 _EMBEDDED = 1 / 3
 _NEAR = 12  # words on each side where an author or year supports a match
 _QUOTES = "\"'“”‘’«»"
-_INTRODUCERS = folded_words("called titled entitled named")
+_INTRODUCERS = folded_words("called titled entitled named on about")
 _POINTERS = folded_words("the a an this that")
 _INDEFINITE = folded_words("a an another some one")
 _SENTENCE_ENDS = ".?!\n:;"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A possible reference before thresholds and overlaps are settled."""
 
@@ -87,7 +91,7 @@ class Context:
         return not before or before[-1] in _SENTENCE_ENDS
 
     def document_noun_around(self, first: int, end: int) -> float:
-        """1 for "the X paper", "the paper X", "a paper called X"; 0.5 for
+        """1 for "the X paper", "the paper X", "a paper called X", "a post on X"; 0.5 for
         "the X work" and the like, or a citing noun in the plural ("those X papers")."""
         words = self.tokens.words
         if end < len(words) and words[end] in DOCUMENT_NOUNS:
@@ -104,10 +108,6 @@ class Context:
     def _noun_weight(self, index: int) -> float:
         plural = self.written(index).lower().endswith("s")
         return 1.0 if self.tokens.words[index] in CITING_NOUNS and not plural else 0.5
-
-    def capitalised(self, index: int) -> bool:
-        """Whether a word is written with a capital, and not only because a sentence starts."""
-        return self.written(index)[:1].isupper() and not self.starts_sentence(index)
 
     def attribute(self, first: int, end: int, site: bool) -> bool:
         """ "a LessWrong post", "an ELK paper": one document of or about the name, not it.
@@ -168,6 +168,7 @@ class Context:
 
 _DEFINITE = folded_words("the this that their his her its our my your")
 MAX_CITED_WORDS = 6
+MAX_QUOTED_WORDS = 20
 
 
 def citing_phrases(context: Context) -> Iterator[tuple[tuple[str, ...], int, int]]:
@@ -186,6 +187,24 @@ def citing_phrases(context: Context) -> Iterator[tuple[tuple[str, ...], int, int
             yield tuple(words[first:index]), first, index
 
 
+# Words in quotation marks: a quote at a word's edge, the same kind closing it.
+_QUOTED = re.compile(
+    r"(?<![\w'’])(?:'(?P<a>[^'\n]{2,160}?)'|\"(?P<b>[^\"\n]{2,160}?)\"|‘(?P<c>[^’\n]{2,160}?)’"
+    r"|“(?P<d>[^”\n]{2,160}?)”)(?![\w])"
+)
+
+
+def quoted_phrases(context: Context) -> Iterator[tuple[tuple[str, ...], int, int]]:
+    """The words said in quotation marks ("the 'sharp left turn'"), as ``citing_phrases``."""
+    starts = context.tokens.starts
+    for match in _QUOTED.finditer(context.text):
+        name = next(group for group in ("a", "b", "c", "d") if match.group(group) is not None)
+        first = bisect.bisect_left(starts, match.start(name))
+        end = bisect.bisect_left(starts, match.end(name))
+        if 0 < end - first <= MAX_QUOTED_WORDS:
+            yield tuple(context.tokens.words[first:end]), first, end
+
+
 def distinctiveness(name: Name, said_words: int, spoken: int) -> float:
     """How surely a name's words, said, name its work and nothing else (0 to 1).
 
@@ -195,9 +214,11 @@ def distinctiveness(name: Name, said_words: int, spoken: int) -> float:
     value = _BY_CONTENT.get(content, _FULL)
     if name.acronym:
         value = _ACRONYM
+    elif name.coined:
+        value = max(value, _COINED)
     if name.casual and content <= 2:
         value = min(value, _CASUAL_CAP)
-    if name.source == "title" and content > _JUDGED_WORDS:
+    if name.source == "title" and content > _JUDGED_WORDS or name.coined:
         return value
     rate = name.linked / max(spoken, name.linked, 1)
     if rate >= _NAME_RATE and name.linked >= 2 and content >= 2:
@@ -209,13 +230,16 @@ def distinctiveness(name: Name, said_words: int, spoken: int) -> float:
 
 def support(
     name: Name, first: int, end: int, context: Context, surnames: set[str], year: int | None
-) -> float:
-    """How strongly the context says a work is cited here (0 to 1)."""
+) -> tuple[float, bool]:
+    """How strongly the context says a work is cited here (0 to 1), and whether it says so
+    in words (a noun, quotation marks, an author, a year), not only by a capital."""
     near = context.near_words(first, end)
     if context.quoted(first, end) or surnames & near or (year is not None and str(year) in near):
-        return 1.0
+        return 1.0, True
     noun = context.document_noun_around(first, end)
-    return max(noun, 0.5 if context.title_case(first, end, name) else 0.0)
+    if noun:
+        return noun, True
+    return (0.5 if context.title_case(first, end, name) else 0.0), False
 
 
 def confidence(
@@ -230,14 +254,14 @@ def confidence(
     surnames: set[str],
     year: int | None,
     site: bool = False,
-) -> tuple[float, float]:
-    """The confidence that these words, here, refer to the name's work (0 to 1), and the
-    support their context gives."""
+) -> tuple[float, bool]:
+    """The confidence that these words, here, refer to the name's work (0 to 1), and
+    whether their context says in words that a work is cited."""
     if name.acronym and not context.written(first).isupper():
-        return 0.0, 0.0
+        return 0.0, False
     distinct = distinctiveness(name, said_words, spoken)
-    supported = support(name, first, end, context, surnames, year)
+    supported, explicit = support(name, first, end, context, surnames, year)
     score = quality * (distinct + (1 - distinct) * 0.95 * supported)
     if name.content <= 2 and context.embedded(first, end) or context.attribute(first, end, site):
         score *= _EMBEDDED
-    return min(score, 0.99), supported
+    return min(score, 0.99), explicit
