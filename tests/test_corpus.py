@@ -114,3 +114,23 @@ def test_axrp_works_are_not_titled_by_vague_anchors(axrp):
         "JOIN mentions m ON m.link_id = l.id WHERE m.anchor_text = 'YouTube link'"
     )
     assert videos and all(v["title"].startswith("youtube.com: ") for v in videos)
+
+
+def test_axrp_posts_read_as_transcripts_give_speaker_turns_under_their_topics():
+    from linkgraph.transcripts.page import read_markdown
+
+    path = CORPUS / "axrp" / "2021-09-25-episode-11-attainable-utility-power-alex-turner.markdown"
+    segments = read_markdown(path.read_text(encoding="utf-8"))
+    speakers = {segment.speaker for segment in segments}
+    assert speakers == {None, "Daniel Filan", "Alex Turner"}  # None: the notes before the talk
+    topics = [topic for topic in dict.fromkeys(s.topic for s in segments) if topic]
+    assert topics == [
+        "Side effects minimization",
+        "Attainable Utility Preservation",
+        "AUP and alignment",
+        "Power-seeking",
+        "Power-seeking and alignment",
+        "Future work and about Alex",
+    ]
+    first_turn = next(s for s in segments if s.speaker == "Alex Turner")
+    assert first_turn.text == "Thanks for having me."
