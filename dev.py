@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Developer entry point that needs only python3: creates .venv, installs, runs.
 
-python3 dev.py example   ingest the bundled example, show what it found, draw its map
-python3 dev.py test      run the test suite (extra arguments go to pytest)
+python3 dev.py example            ingest the bundled example, show what it found, draw its map
+python3 dev.py test               run the test suite (extra arguments go to pytest)
+python3 dev.py install EXTRA...   install the project with these extras (test, lint, docs)
 """
 
 import hashlib
@@ -18,18 +19,22 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed"
 
 
-def ensure_venv() -> None:
-    """Create the virtual environment and install the project when pyproject.toml changed."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == wanted:
+def ensure_venv(extras: tuple[str, ...] = ("test",)) -> None:
+    """Create the virtual environment and install the project with ``extras`` when
+    pyproject.toml changed or an extra is not installed yet."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    stamp = STAMP.read_text().split() if STAMP.exists() else []
+    installed = set(stamp[1:]) if stamp[:1] == [digest] else set()
+    if set(extras) <= installed:
         return
     if not (BIN / "python").exists():
         print("creating .venv ...", flush=True)
         venv.create(VENV, with_pip=True)
-    print("installing linkgraph and its test dependencies into .venv ...", flush=True)
+    wanted = sorted(installed | set(extras))
+    print(f"installing linkgraph with {', '.join(wanted)} extras into .venv ...", flush=True)
     pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run(pip + ["-e", f"{ROOT}[test]"], check=True)
-    STAMP.write_text(wanted)
+    subprocess.run(pip + ["-e", f"{ROOT}[{','.join(wanted)}]"], check=True)
+    STAMP.write_text(" ".join([digest, *wanted]))
 
 
 def run(args: list[str]) -> int:
@@ -38,9 +43,12 @@ def run(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"example", "test"}:
+    if not argv or argv[0] not in {"example", "test", "install"}:
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    if argv[0] == "install":
+        ensure_venv(tuple(argv[1:]) or ("test",))
+        return 0
     ensure_venv()
     if argv[0] == "test":
         return run(["python", "-m", "pytest", *argv[1:]])

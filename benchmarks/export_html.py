@@ -21,21 +21,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # tests/support
+
+from support.browser import CHROMIUM_ARGS  # noqa: E402
 
 from linkgraph.export import write_atomic  # noqa: E402
 from linkgraph.export.html import render_html  # noqa: E402
 from linkgraph.graph import build_graph, select  # noqa: E402
 from linkgraph.store import Store  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 READY = "html[data-ready=true]"  # a selector: the page's CSP forbids wait_for_function's eval
 
 

@@ -14,9 +14,7 @@ measure, its bound and their ratio (under 1.0 is within the bound).
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -24,6 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from measure import run_linkgraph  # noqa: E402
 
 from linkgraph.config import load_config  # noqa: E402
 from linkgraph.net import Http, NetworkError  # noqa: E402
@@ -33,15 +33,8 @@ MIB = 2**20
 
 def child(args: list[str]) -> tuple[int, float, float]:
     """Run ``linkgraph ARGS``; its exit status, wall seconds and peak RSS in MiB."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "linkgraph", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, time.perf_counter() - start, usage.ru_maxrss / 1024
+    run = run_linkgraph(args)
+    return run.status, run.seconds, run.peak_mib
 
 
 def links_file(path: Path, count: int) -> Path:

@@ -19,7 +19,6 @@ import argparse
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,38 +28,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from measure import run_linkgraph  # noqa: E402
 from synth import generate  # noqa: E402
 
 from linkgraph import query  # noqa: E402
 from linkgraph.ingest import IngestOptions, ingest_source  # noqa: E402
 from linkgraph.store import Store  # noqa: E402
 
-# Runs the CLI in this interpreter and reports its own peak resident set size.
-_MEASURED = """
-import resource, sys
-from linkgraph.cli import main
-sys.argv = ["linkgraph", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as exit:
-    status = exit.code or 0
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr)
-sys.exit(status)
-"""
-
 
 def ingest(folder: Path, db: Path) -> tuple[float, int]:
     """Ingest a folder into a new database in a new process; wall seconds and peak MiB."""
-    started = time.perf_counter()
-    process = subprocess.run(
-        [sys.executable, "-c", _MEASURED, "--db", str(db), "ingest", str(folder), "--quiet"],
-        capture_output=True,
-        text=True,
-    )
-    seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(f"ingest failed:\n{process.stderr}")
-    return seconds, int(process.stderr.strip().splitlines()[-1])
+    run = run_linkgraph(["--db", str(db), "ingest", str(folder), "--quiet"])
+    if run.status != 0:
+        raise SystemExit(f"ingest failed:\n{run.stderr}")
+    return run.seconds, round(run.peak_mib)
 
 
 def database_mib(db: Path) -> float:

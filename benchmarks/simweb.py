@@ -17,7 +17,12 @@ import socket
 import struct
 import sys
 from collections import Counter
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # tests/support
+
+from support.resolve import crossref_work_list  # noqa: E402
 
 HOSTS = 60
 COUNTS: Counter = Counter()
@@ -73,20 +78,7 @@ def crossref_list(dois: list[str]) -> bytes:
         }
         for doi in dois
     ]
-    return json.dumps(
-        {
-            "status": "ok",
-            "message-type": "work-list",
-            "message-version": "1.0.0",
-            "message": {
-                "facets": {},
-                "total-results": len(items),
-                "items": items,
-                "items-per-page": len(items),
-                "query": {"start-index": 0, "search-terms": None},
-            },
-        }
-    ).encode()
+    return json.dumps(crossref_work_list(items, len(items))).encode()
 
 
 def page(number: int, dois: int) -> bytes:

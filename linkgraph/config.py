@@ -8,14 +8,16 @@ as an environment variable named ``LINKGRAPH_`` plus the key in upper case, for 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # Python 3.10
+    import tomli as tomllib
 
 CONFIG_FILE = "linkgraph.toml"
 ENV_PREFIX = "LINKGRAPH_"
@@ -93,7 +95,8 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
-def _keys() -> dict[str, type]:
+def _keys() -> dict[str, str]:
+    """Each setting's name and its type as written (``"int"``, ``"str | None"`` ...)."""
     return {f.name: str(f.type) for f in fields(Config)}
 
 
@@ -127,7 +130,9 @@ def _in_range(key: str, number: float, where: str) -> float:
 
 
 def load_config(
-    db_path: str | Path | None = None, environ: dict[str, str] | None = None, **overrides: Any
+    db_path: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
 ) -> Config:
     """The settings for a database: defaults, its ``linkgraph.toml``, the environment, overrides."""
     environ = os.environ if environ is None else environ

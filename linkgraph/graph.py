@@ -2,7 +2,9 @@
 
 Node ids are ``"<kind>:<row id>"`` for the kinds podcast, episode, topic, work, person and
 subject. Every node has ``kind``, ``label`` (short), ``title``, ``url`` and ``year``; every
-edge has ``relation`` and ``weight``. Only works that some episode cites are nodes.
+edge has ``relation`` and ``weight``. Only works that some episode cites are nodes; unless
+boilerplate is wanted, only its content mentions count as citations (the graph attribute
+``include_boilerplate`` says which).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from .query import (
+from .lookup import (
     IDENTIFIERS_SQL,
     RefError,
     check_date,
+    content_condition,
     episode_by_exact_ref,
     episodes_by_title,
     group_pairs,
@@ -74,11 +77,14 @@ def _node(
 # ---- building -----------------------------------------------------------------------------
 
 
-def build_graph(store: Store) -> nx.DiGraph:
-    """The whole store, as one snapshot, as a directed graph (see the module docstring)."""
-    graph = nx.DiGraph()
+def build_graph(store: Store, *, include_boilerplate: bool = False) -> nx.DiGraph:
+    """The whole store, as one snapshot, as a directed graph (see the module docstring).
+
+    Boilerplate mentions (the show's own site, sponsors, support and social links ...)
+    make no citations unless ``include_boilerplate``."""
+    graph: nx.DiGraph = nx.DiGraph(include_boilerplate=include_boilerplate)
     with store.snapshot():
-        cited = _Citations(store)
+        cited = _Citations(store, include_boilerplate)
         podcasts = _add_podcasts(store, graph)
         episodes = _add_episodes(store, graph, podcasts, cited)
         topics = _add_topics(store, graph, episodes)
@@ -91,7 +97,7 @@ def build_graph(store: Store) -> nx.DiGraph:
 class _Citations:
     """Mentions counted per (work, episode) and per (topic, work), in one pass over them."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, include_boilerplate: bool):
         work_of = dict(
             store.conn.execute("SELECT id, work_id FROM links WHERE work_id IS NOT NULL")
         )
@@ -99,7 +105,8 @@ class _Citations:
         self.pairs: dict[tuple[int, int], list] = {}
         self.topics: Counter[tuple[int, int]] = Counter()
         for episode_id, topic_id, link_id, position in store.conn.execute(
-            "SELECT episode_id, topic_id, link_id, position FROM mentions"
+            "SELECT episode_id, topic_id, link_id, position FROM mentions m "
+            f"WHERE {content_condition(include_boilerplate)}"
         ):
             work_id = work_of.get(link_id)
             if work_id is None:
@@ -253,7 +260,7 @@ def _add_work_nodes(
             "ORDER BY a.work_id, a.position"
         )
     )
-    mentions = Counter()
+    mentions: Counter[int] = Counter()
     for (work_id, _), (count, _first, _topic) in cited.pairs.items():
         mentions[work_id] += count
     nodes = {}
@@ -548,11 +555,13 @@ def shortest_path(graph: nx.DiGraph, source: str, target: str) -> list[str]:
     if source == target:
         return [source]
     spread = {node: math.log(max(degree, 1)) / 2 for node, degree in graph.degree}
-    undirected = nx.Graph()  # built in edge order, so that ties break the same way every run
+    # built in edge order, so that ties break the same way every run
+    undirected: nx.Graph = nx.Graph()
     undirected.add_nodes_from(graph)
+    relations: Iterable[tuple[str, str, str]] = graph.edges(data="relation")
     undirected.add_edges_from(
         (u, v, {"cost": _PATH_COST[relation] + spread[u] + spread[v]})
-        for u, v, relation in graph.edges(data="relation")
+        for u, v, relation in relations
     )
     try:
         return nx.dijkstra_path(undirected, source, target, weight="cost")
@@ -583,3 +592,14 @@ def describe_path(graph: nx.DiGraph, nodes: Iterable[str]) -> list[dict]:
         steps.append(step)
         previous = node
     return steps
+
+
+def path(store: Store, a: str, b: str, *, include_boilerplate: bool = False) -> list[dict]:
+    """The shortest chain from A to B (works or episodes) through the graph; [] if none.
+
+    Boilerplate citations are no steps of it unless ``include_boilerplate``."""
+    graph = build_graph(store, include_boilerplate=include_boilerplate)
+    return describe_path(
+        graph,
+        shortest_path(graph, node_for_ref(store, graph, a), node_for_ref(store, graph, b)),
+    )

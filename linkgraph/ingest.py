@@ -17,16 +17,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .config import Config, cache_path_for, load_config
+from .feeds import remember
 from .model import Episode
 from .net import Http
-from .sources import SourceError, detect_format, read_source
+from .sources import SUFFIXES, SourceError, detect_format, read_source
 from .sources.base import MAX_SOURCE_BYTES
 from .sources.chapters import read_chapters
 from .sources.markdown import jekyll_url
 from .store import Store
 
-# Files a folder source contributes; a file named on the command line is read whatever its name.
-FOLDER_SUFFIXES = {".md", ".markdown", ".mdown", ".html", ".htm", ".xml", ".rss", ".atom", ".txt"}
 EXAMPLE_DIR = Path(__file__).parent / "examples"
 
 
@@ -66,7 +65,10 @@ def is_url(source: str) -> bool:
 
 
 def expand_sources(sources: Iterable[str]) -> list[str]:
-    """Files named, files under folders (recursively, sorted), stdin ("-") and URLs."""
+    """Files named, files under folders (recursively, sorted), stdin ("-") and URLs.
+
+    A folder contributes the files with a suffix of a known format (``sources.SUFFIXES``);
+    a file named on its own is read whatever its name."""
     expanded: list[str] = []
     for source in sources:
         path = Path(source)
@@ -75,7 +77,7 @@ def expand_sources(sources: Iterable[str]) -> list[str]:
                 str(p)
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
-                and p.suffix.lower() in FOLDER_SUFFIXES
+                and p.suffix.lower() in SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
@@ -180,12 +182,15 @@ def ingest_source(
     options: IngestOptions,
     data: bytes | None = None,
     http: Http | None = None,
+    *,
+    classify: bool = True,
 ) -> SourceReport:
     """Read one source and store its episodes; errors are reported, not raised.
 
     ``data`` is the source's bytes when the caller has fetched them already; ``http`` is
     the client that fetches URLs. A feed read from an http(s) URL is remembered, for
-    ``linkgraph update`` to poll.
+    ``linkgraph update`` to poll. With ``classify`` its podcast's boilerplate is classified
+    again at once (see ``Store.save_episodes``).
     """
     report = SourceReport(source=source)
     try:
@@ -202,7 +207,7 @@ def ingest_source(
         report.error = f"cannot be read: {type(error).__name__}: {error}"
         return report
     try:
-        outcomes = store.save_episodes(episodes)
+        outcomes = store.save_episodes(episodes, classify=classify)
     except sqlite3.Error as error:
         report.error = f"cannot be stored: {error}"
         return report
@@ -214,8 +219,6 @@ def ingest_source(
     for outcome in outcomes:
         setattr(report, outcome, getattr(report, outcome) + 1)
     if is_url(name) and report.format == "rss":
-        from .feeds import remember
-
         remember(store, name, data, len(episodes), options.podcast)
     return report
 
@@ -223,22 +226,25 @@ def ingest_source(
 def ingest(
     store: Store,
     sources: Iterable[str],
-    options: IngestOptions,
+    options: IngestOptions | None = None,
     on_done: Callable[[SourceReport], None] | None = None,
     http: Http | None = None,
 ) -> list[SourceReport]:
     """Ingest every source; one failing source never stops the others.
 
-    URLs are fetched through ``http``, or through a client configured for the store.
+    URLs are fetched through ``http``, or through a client configured for the store. The
+    boilerplate of the podcasts that changed is classified once, after the last source.
     """
+    options = options or IngestOptions()
     reports = []
     expanded = expand_sources(sources)
     with client_for(store, expanded, http) as client:
         for source in expanded:
-            report = ingest_source(store, source, options, http=client)
+            report = ingest_source(store, source, options, http=client, classify=False)
             reports.append(report)
             if on_done:
                 on_done(report)
+    store.classify_boilerplate()
     return reports
 
 

@@ -1,9 +1,9 @@
 """The questions people ask of a store, answered as plain data (lists and dicts).
 
-Every function takes a ``Store`` and returns JSON-able lists and dicts. A REF names a work
-(standard id, any URL form, ``work:<id>``, or title words); an EPISODE names an episode (its
-URL in any form, guid, ``episode:<id>``, or title words). A reference that names nothing or
-more than one thing raises ``RefError`` with the candidates.
+Every function takes a ``Store`` and returns JSON-able lists and dicts. References (a REF
+names a work, an EPISODE an episode) are found by ``linkgraph.lookup``; one that names
+nothing or more than one thing raises ``RefError`` with the candidates. ``path`` is the
+graph's (``linkgraph.graph.path``), offered here with the other questions.
 """
 
 from __future__ import annotations
@@ -11,393 +11,32 @@ from __future__ import annotations
 import heapq
 import json
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
 
-from .identify import identify
-from .store import Store, normalize_name
-
-
-class RefError(LookupError):
-    """A reference that names nothing, or more than one thing; ``candidates`` lists options."""
-
-    def __init__(self, message: str, candidates: list[dict] | None = None):
-        super().__init__(message)
-        self.candidates = candidates or []
-
-
-# ---- small helpers ------------------------------------------------------------------------
-
-_WORDS = re.compile(r"\w+", re.UNICODE)
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
-_NODE_ID = re.compile(r"(work|episode|topic|person|podcast|subject):(\d+)")
-
-
-MAX_QUERY_WORDS = 64  # words in a search, a name or a title REF
-MAX_LIMIT = 1_000_000  # rows a question returns at most
-
-
-def query_words(text: str) -> list[str]:
-    """The words of a search, name or title; ValueError past ``MAX_QUERY_WORDS`` of them."""
-    words = _WORDS.findall(text)
-    if len(words) > MAX_QUERY_WORDS:
-        raise ValueError(
-            f"{text[:40]!r}... has {len(words):,} words; at most {MAX_QUERY_WORDS} are looked for"
-        )
-    return words
-
-
-def check_limit(limit: int, option: str = "limit") -> int:
-    """A row limit from 1 to ``MAX_LIMIT``; ValueError otherwise."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"{option} {limit!r}: expected a number from 1 to {MAX_LIMIT:,}")
-    return limit
-
-
-def fts_phrase(text: str) -> str | None:
-    """An FTS5 query matching all words of ``text`` as prefixes; None when it has no words."""
-    words = query_words(text)
-    return " ".join(f'"{w}"*' for w in words) if words else None
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern (ESCAPE '\\') matching ``text`` anywhere, metacharacters taken literally."""
-    return "%" + re.sub(r"([%_\\])", r"\\\1", text) + "%"
-
-
-def ids_param(ids: Iterable[int]) -> str:
-    """Integer ids as one SQL parameter, read back with ``IN (SELECT value FROM json_each(?))``."""
-    return json.dumps(sorted(set(ids)))
-
-
-def check_date(value: str | None, option: str = "date") -> str | None:
-    """A YYYY, YYYY-MM or YYYY-MM-DD date unchanged; anything else raises ValueError."""
-    if value is None:
-        return None
-    try:
-        if not _DATE.fullmatch(value):
-            raise ValueError
-        date.fromisoformat((value + "-01-01")[:10])
-    except ValueError:
-        message = f"{option} {value!r}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD"
-        raise ValueError(message) from None
-    return value
-
-
-def year_of(published: str | None) -> int | None:
-    """The year of an ISO 8601 date, or None."""
-    return int(published[:4]) if published and published[:4].isdigit() else None
-
-
-def topic_url(
-    episode_url: str | None, anchor: str | None, start_seconds: float | None
-) -> str | None:
-    """An episode URL opened at a topic: ``#anchor`` in a transcript, else ``#t=SECONDS``."""
-    if not episode_url:
-        return None
-    base = episode_url.split("#", 1)[0]
-    if anchor:
-        return f"{base}#{anchor}"
-    if start_seconds is not None:
-        return f"{base}#t={int(start_seconds)}"
-    return episode_url
-
-
-def _node_number(ref: str, kind: str) -> int | None:
-    match = _NODE_ID.fullmatch(ref)
-    return int(match.group(2)) if match and match.group(1) == kind else None
-
-
-# ---- finding things -----------------------------------------------------------------------
-
-
-def find_work(store: Store, ref: str) -> int:
-    """The id of the work a REF names: a standard id, any URL form of it, or title words."""
-    ref = _clean(ref, "reference")
-    found = work_by_exact_ref(store, ref)
-    return found if found is not None else _one(works_by_title(store, ref), ref, "work")
-
-
-def find_episode(store: Store, ref: str) -> int:
-    """The id of the episode a reference names: its URL, guid, id or title words."""
-    ref = _clean(ref, "episode reference")
-    found = episode_by_exact_ref(store, ref)
-    return found if found is not None else _one(episodes_by_title(store, ref), ref, "episode")
-
-
-def _clean(ref: str, what: str) -> str:
-    ref = ref.strip()
-    if not ref:
-        raise RefError(f"empty {what}")
-    return ref
-
-
-def work_by_exact_ref(store: Store, ref: str) -> int | None:
-    """A work named exactly: ``work:<id>``, a standard id (``url:<URL>`` too), or a URL."""
-    number = _node_number(ref, "work")
-    if number is not None:
-        return store.scalar("SELECT id FROM works WHERE id = ?", (number,))
-    scheme, _, value = ref.partition(":")
-    row = store.scalar(
-        "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme.lower(), value)
-    )
-    if row:
-        return row
-    found = identify(value if scheme.lower() == "url" else ref)
-    if found.id:
-        row = store.scalar(
-            "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
-            (found.scheme, found.value),
-        )
-        if row:
-            return row
-    for url in filter(None, (found.canonical_url, found.archived_from)):
-        row = store.scalar(
-            "SELECT work_id FROM links WHERE url_canonical = ? AND work_id IS NOT NULL "
-            "UNION ALL SELECT work_id FROM identifiers WHERE scheme = 'url' AND value = ?",
-            (url, url),
-        )
-        if row:
-            return row
-    if ref.isdigit():
-        return store.scalar("SELECT id FROM works WHERE id = ?", (int(ref),))
-    return None
-
-
-def works_by_title(store: Store, text: str) -> list[dict]:
-    """Candidate works for title words: the whole title, else titles with all the words."""
-    rows = store.query("SELECT id FROM works WHERE lower(title) = lower(?)", (text,))
-    phrase = fts_phrase(text)
-    if not rows and phrase:
-        rows = store.query(
-            "SELECT w.id FROM works_fts f JOIN works w ON w.rowid = f.rowid "
-            "WHERE works_fts MATCH ? ORDER BY rank LIMIT 20",
-            (f"title : ({phrase})",),
-        )
-    summaries = work_summaries(store, [r["id"] for r in rows])
-    return [{**_short_work(summaries[r["id"]]), "work_id": r["id"]} for r in rows]
-
-
-def episode_by_exact_ref(store: Store, ref: str) -> int | None:
-    """An episode named exactly: ``episode:<id>``, its id, URL (any form), guid or source."""
-    number = _node_number(ref, "episode")
-    if number is None and ref.isdigit():
-        number = int(ref)
-    if number is not None:
-        return store.scalar("SELECT id FROM episodes WHERE id = ?", (number,))
-    rows = store.query(
-        "SELECT id FROM episodes WHERE url = ? UNION SELECT id FROM episodes WHERE key = ?",
-        (ref, ref),
-    )  # both indexed
-    if not rows:
-        rows = store.query("SELECT id FROM episodes WHERE guid = ? OR source = ?", (ref, ref))
-    if not rows:
-        rows = _episodes_by_canonical_url(store, ref)
-    if len(rows) > 1:
-        raise RefError(
-            f"{ref!r} matches {len(rows)} episodes; be more specific",
-            _episode_candidates(store, [r["id"] for r in rows]),
-        )
-    return rows[0]["id"] if rows else None
-
-
-def _episodes_by_canonical_url(store: Store, ref: str) -> list[dict]:
-    canonical = identify(ref).canonical_url
-    if not canonical:
-        return []
-    host = canonical.split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
-    rows = store.query(
-        "SELECT id, url FROM episodes WHERE url LIKE ? ESCAPE '\\'", (like_pattern(host),)
-    )
-    return [r for r in rows if identify(r["url"]).canonical_url == canonical]
-
-
-def episodes_by_title(store: Store, text: str) -> list[dict]:
-    """Candidate episodes for title words: titles containing the text, else all the words."""
-    rows = store.query(
-        "SELECT id FROM episodes WHERE title LIKE ? ESCAPE '\\' ORDER BY published, id",
-        (like_pattern(text),),
-    )
-    phrase = fts_phrase(text)
-    if not rows and phrase:
-        rows = store.query(
-            "SELECT e.id FROM episodes_fts f JOIN episodes e ON e.rowid = f.rowid "
-            "WHERE episodes_fts MATCH ? ORDER BY rank LIMIT 20",
-            (f"title : ({phrase})",),
-        )
-    return _episode_candidates(store, [r["id"] for r in rows])
-
-
-def _episode_candidates(store: Store, ids: list[int]) -> list[dict]:
-    rows = store.query(
-        "SELECT id, title, published FROM episodes WHERE id IN (SELECT value FROM json_each(?))",
-        (ids_param(ids),),
-    )
-    order = {episode_id: n for n, episode_id in enumerate(ids)}
-    rows.sort(key=lambda r: order[r["id"]])
-    return [
-        {
-            "id": f"episode:{r['id']}",
-            "kind": "episode",
-            "title": r["title"],
-            "published": r["published"],
-            "episode_id": r["id"],
-        }
-        for r in rows
-    ]
-
-
-def _one(candidates: list[dict], ref: str, what: str) -> int:
-    if len(candidates) == 1:
-        return candidates[0][f"{what}_id"]
-    if not candidates:
-        raise RefError(f"no {what} matches {ref!r}")
-    raise RefError(f"{ref!r} matches {len(candidates)} {what}s; be more specific", candidates)
-
-
-def find_person(store: Store, name: str) -> int:
-    """The id of a person named by their name, or by words of it."""
-    name = _clean(name, "name")
-    number = _node_number(name, "person")
-    if number is not None:
-        rows = store.query("SELECT id, name FROM people WHERE id = ?", (number,))
-    else:
-        rows = store.query(
-            "SELECT id, name FROM people WHERE normalized = ?", (normalize_name(name),)
-        )
-    if not rows:
-        rows = _people_matching(store, name)
-    candidates = [
-        {"id": f"person:{r['id']}", "kind": "person", "title": r["name"], "person_id": r["id"]}
-        for r in rows
-    ]
-    return _one(candidates, name, "person")
-
-
-def _people_matching(store: Store, text: str) -> list[dict]:
-    """People whose normalized name contains every word of ``text``."""
-    words = query_words(normalize_name(text))
-    if not words:
-        return []
-    where = " AND ".join("normalized LIKE ? ESCAPE '\\'" for _ in words)
-    return store.query(
-        f"SELECT id, name FROM people WHERE {where} ORDER BY name, id",
-        tuple(like_pattern(w) for w in words),
-    )
-
-
-def find_podcast(store: Store, ref: str) -> int:
-    """The id of a podcast named by its title (or words of it), feed URL, key or id."""
-    ref = _clean(ref, "podcast")
-    number = _node_number(ref, "podcast")
-    rows = store.query(
-        "SELECT id, title FROM podcasts WHERE id = ? OR lower(title) = lower(?) OR key = ? "
-        "OR feed_url = ? OR site_url = ?",
-        (
-            number if number is not None else (int(ref) if ref.isdigit() else None),
-            ref,
-            ref,
-            ref,
-            ref,
-        ),
-    )
-    if not rows:
-        rows = store.query(
-            "SELECT id, title FROM podcasts WHERE title LIKE ? ESCAPE '\\' ORDER BY title",
-            (like_pattern(ref),),
-        )
-    candidates = [
-        {"id": f"podcast:{r['id']}", "kind": "podcast", "title": r["title"], "podcast_id": r["id"]}
-        for r in rows
-    ]
-    return _one(candidates, ref, "podcast")
-
-
-# ---- describing works and episodes --------------------------------------------------------
-
-
-def work_identifiers(store: Store, work_id: int) -> list[str]:
-    """The standard ids of a work (``arxiv:...``, ``doi:...``), URL ids last."""
-    return _identifiers_of(store, [work_id]).get(work_id, [])
-
-
-def work_authors(store: Store, work_id: int) -> list[str]:
-    """A work's author names in order."""
-    return _authors_of(store, [work_id]).get(work_id, [])
-
-
-# A work's identifiers as they are shown: its primary id (the one it was cited by) first,
-# URLs last, the others in the order they were found.
-IDENTIFIERS_SQL = (
-    "SELECT i.work_id, i.scheme || ':' || i.value FROM identifiers i "
-    "JOIN works w ON w.id = i.work_id {where} ORDER BY i.work_id, "
-    "i.scheme || ':' || i.value IS NOT w.primary_id, i.scheme = 'url', i.id"
+from .graph import path
+from .lookup import (
+    MAX_LIMIT,
+    RefError,
+    check_date,
+    check_limit,
+    content_condition,
+    find_episode,
+    find_person,
+    find_podcast,
+    find_work,
+    fts_phrase,
+    group_pairs,
+    ids_param,
+    people_matching,
+    short_work,
+    standard_id,
+    topic_url,
+    work_authors,
+    work_identifiers,
+    work_summaries,
 )
-
-
-def _identifiers_of(store: Store, work_ids: Iterable[int]) -> dict[int, list[str]]:
-    rows = store.conn.execute(
-        IDENTIFIERS_SQL.format(where="WHERE i.work_id IN (SELECT value FROM json_each(?))"),
-        (ids_param(work_ids),),
-    )
-    return group_pairs(rows)
-
-
-def _authors_of(store: Store, work_ids: Iterable[int]) -> dict[int, list[str]]:
-    rows = store.conn.execute(
-        "SELECT a.work_id, p.name FROM authorships a JOIN people p ON p.id = a.person_id "
-        "WHERE a.work_id IN (SELECT value FROM json_each(?)) ORDER BY a.work_id, a.position",
-        (ids_param(work_ids),),
-    )
-    return group_pairs(rows)
-
-
-def group_pairs(pairs: Iterable[tuple]) -> dict:
-    """``(key, value)`` pairs as ``{key: [values in order]}``."""
-    grouped: dict = {}
-    for key, value in pairs:
-        grouped.setdefault(key, []).append(value)
-    return grouped
-
-
-def work_summaries(store: Store, work_ids: Iterable[int]) -> dict[int, dict]:
-    """Short descriptions of many works at once, by work id (see ``work_summary``)."""
-    work_ids = list(work_ids)
-    rows = store.query(
-        "SELECT id, kind, title, url, published FROM works "
-        "WHERE id IN (SELECT value FROM json_each(?))",
-        (ids_param(work_ids),),
-    )
-    identifiers = _identifiers_of(store, work_ids)
-    authors = _authors_of(store, work_ids)
-    return {
-        row["id"]: {
-            "id": standard_id(identifiers.get(row["id"], []), row["id"]),
-            "kind": row["kind"],
-            "title": row["title"],
-            "authors": authors.get(row["id"], []),
-            "published": row["published"],
-            "identifiers": identifiers.get(row["id"], []),
-            "url": row["url"],
-        }
-        for row in rows
-    }
-
-
-def work_summary(store: Store, work_id: int) -> dict:
-    """The short description of a work that listings share."""
-    return work_summaries(store, [work_id])[work_id]
-
-
-def standard_id(identifiers: list[str], work_id: int) -> str:
-    """The id a work is shown by: its primary id (listed first), else ``work:<id>``."""
-    return identifiers[0] if identifiers else f"work:{work_id}"
-
-
-def _short_work(summary: dict) -> dict:
-    return {key: summary[key] for key in ("id", "kind", "title")}
+from .store import Store
 
 
 def _mention(row: dict) -> dict:
@@ -409,6 +48,8 @@ def _mention(row: dict) -> dict:
         "start_seconds": row["start_seconds"],
         "section": row["section"],
         "context": row["context"],
+        "boilerplate": bool(row["boilerplate"]),
+        "boilerplate_reason": row["boilerplate_reason"],
     }
 
 
@@ -436,32 +77,37 @@ def _episode_filter(
     store: Store, podcast: str | None, since: str | None, until: str | None
 ) -> tuple[str, list]:
     """A SQL condition on episodes (``e``) for --podcast, --since and --until."""
-    clauses, params = ["1"], []
+    clauses: list[str] = ["1"]
+    params: list[int | str] = []
     if podcast is not None:
         clauses.append("e.podcast_id = ?")
         params.append(find_podcast(store, podcast))
-    if check_date(since, "--since"):
+    since, until = check_date(since, "--since"), check_date(until, "--until")
+    if since:
         clauses.append("e.published >= ?")
         params.append(since)
-    if check_date(until, "--until"):
+    if until:
         clauses.append("substr(e.published, 1, ?) <= ?")
         params += [len(until), until]
     return " AND ".join(clauses), params
 
 
-CONTENT_FREE_KINDS = ("support",)
-"""Link kinds that say nothing about an episode's content (Patreon, Ko-fi ...): ``related``
-and ``cocited`` leave them out."""
+def _kind_condition(kind: str | None) -> tuple[str, tuple]:
+    """SQL restricting works (``w``) to a kind."""
+    return ("w.kind = ?", (kind,)) if kind is not None else ("1", ())
 
 
-def _kind_condition(kind: str | None, content_only: bool = False) -> tuple[str, tuple]:
-    """SQL restricting works (``w``) to a kind, or else (``content_only``) to the kinds that
-    carry content."""
-    if kind is not None:
-        return "w.kind = ?", (kind,)
-    if content_only:
-        return f"w.kind NOT IN ({', '.join('?' * len(CONTENT_FREE_KINDS))})", CONTENT_FREE_KINDS
-    return "1", ()
+def boilerplate_only(store: Store, work_ids: Iterable[int]) -> set[int]:
+    """Those of the works whose every mention is boilerplate."""
+    return {
+        row[0]
+        for row in store.conn.execute(
+            "SELECT l.work_id FROM links l JOIN mentions m ON m.link_id = l.id "
+            "WHERE l.work_id IN (SELECT value FROM json_each(?)) "
+            "GROUP BY l.work_id HAVING max(m.boilerplate IS NOT 1) = 0",
+            (ids_param(work_ids),),
+        )
+    }
 
 
 # ---- the questions ------------------------------------------------------------------------
@@ -481,6 +127,9 @@ def stats(store: Store) -> dict:
         "SELECT status, count(*) AS n FROM works GROUP BY status ORDER BY status"
     )
     counts["works_by_status"] = {r["status"]: r["n"] for r in by_status}
+    counts["boilerplate_mentions"] = store.scalar(
+        "SELECT count(*) FROM mentions WHERE boilerplate = 1"
+    )
     return counts
 
 
@@ -488,7 +137,7 @@ _MENTION_DETAILS = """
     SELECT m.id AS mention_id, m.episode_id, e.title AS episode_title, e.url AS episode_url,
            e.published, p.title AS podcast, t.title AS topic, t.anchor AS topic_anchor,
            t.start_seconds, m.section, m.position, m.url, m.anchor_text, m.context,
-           l.work_id
+           m.boilerplate, m.boilerplate_reason, l.work_id
     FROM mentions m
     JOIN links l ON l.id = m.link_id
     JOIN episodes e ON e.id = m.episode_id
@@ -497,7 +146,9 @@ _MENTION_DETAILS = """
 
 
 def cites(store: Store, ref: str) -> list[dict]:
-    """The episodes that cite a work, each with its mentions of it (topic, context ...)."""
+    """The episodes that cite a work, each with its mentions of it (topic, context ...).
+
+    Boilerplate mentions are listed too, marked (``boilerplate``, ``boilerplate_reason``)."""
     return citing_episodes(store, find_work(store, ref))
 
 
@@ -525,7 +176,9 @@ def citing_episodes(store: Store, work_id: int) -> list[dict]:
 
 
 def cited_by(store: Store, ref: str) -> list[dict]:
-    """The works an episode cites, in order of first mention, each with its mentions."""
+    """The works an episode cites, in order of first mention, each with its mentions.
+
+    Works it cites only as boilerplate are listed too, with ``boilerplate`` true."""
     episode_id = find_episode(store, ref)
     rows = store.query(
         f"{_MENTION_DETAILS} WHERE m.episode_id = ? AND l.work_id IS NOT NULL ORDER BY m.position",
@@ -536,7 +189,47 @@ def cited_by(store: Store, ref: str) -> list[dict]:
     for row in rows:
         work = works.setdefault(row["work_id"], {**summaries[row["work_id"]], "mentions": []})
         work["mentions"].append(_mention(row))
+    for work in works.values():
+        work["boilerplate"] = all(m["boilerplate"] for m in work["mentions"])
     return list(works.values())
+
+
+_SHOW_MENTIONS_SQL = (
+    "SELECT episode_title, episode_url, published, podcast, url, anchor_text, topic, "
+    "topic_anchor, start_seconds, section, context FROM mention_details WHERE work_id = ? "
+    "ORDER BY published, episode_id, position"
+)
+
+
+def show(store: Store, ref: str) -> dict:
+    """One work with its authors, identifiers, subjects, provenance and mentions.
+
+    What ``linkgraph show`` prints. Raises ``RefError`` when REF names no work or several.
+    """
+    work_id = find_work(store, ref)
+    work = store.query("SELECT * FROM works WHERE id = ?", (work_id,))[0]
+    identifiers = work_identifiers(store, work_id)
+    subjects = store.query(
+        "SELECT s.name FROM work_subjects ws JOIN subjects s ON s.id = ws.subject_id "
+        "WHERE ws.work_id = ? ORDER BY s.scheme = 'keyword', s.scheme, s.name",
+        (work_id,),
+    )
+    return {
+        "id": standard_id(identifiers, work_id),
+        "kind": work["kind"],
+        "title": work["title"],
+        "authors": work_authors(store, work_id),
+        "published": work["published"],
+        "abstract": work["abstract"],
+        "venue": work["venue"],
+        "identifiers": identifiers,
+        "subjects": [s["name"] for s in subjects],
+        "url": work["url"],
+        "status": work["status"],
+        "error": work["error"],
+        "sources": json.loads(work["sources"] or "{}"),
+        "mentions": store.query(_SHOW_MENTIONS_SQL, (work_id,)),
+    }
 
 
 def top(
@@ -547,14 +240,17 @@ def top(
     since: str | None = None,
     until: str | None = None,
     limit: int = 20,
+    include_boilerplate: bool = False,
 ) -> list[dict]:
-    """The most-cited works: by number of citing episodes, then mentions."""
+    """The most-cited works: by number of citing episodes, then mentions.
+
+    Only content mentions count, unless ``include_boilerplate``."""
     check_limit(limit)
     where, params = _episode_filter(store, podcast, since, until)
     condition, kinds = _kind_condition(kind)
     return _works_with_counts(
         store,
-        f"{where} AND {condition}",
+        f"{where} AND {condition} AND {content_condition(include_boilerplate)}",
         [*params, *kinds],
         order="episodes DESC, mentions DESC, w.id",
         cited_only=True,
@@ -598,17 +294,25 @@ def _counted(summary: dict, counts: dict) -> dict:
     return {**summary, "episodes": counts["episodes"], "mentions": counts["mentions"]}
 
 
-def related(store: Store, ref: str, *, kind: str | None = None, limit: int = 20) -> list[dict]:
+def related(
+    store: Store,
+    ref: str,
+    *,
+    kind: str | None = None,
+    limit: int = 20,
+    include_boilerplate: bool = False,
+) -> list[dict]:
     """Episodes that cite the same works as an episode (bibliographic coupling).
 
     Each shared work adds ln(N / n) to ``score``, with N the number of episodes and n the
-    number citing the work, so a rare shared paper counts for much and a link every episode
-    carries (the show's home page) for almost nothing. ``shared`` lists the shared works,
-    rarest first. Only works of ``kind`` count when given; support links never do.
+    number citing the work, so a rare shared paper counts for much and a link many episodes
+    carry for little. ``shared`` lists the shared works, rarest first. Only works of
+    ``kind`` count when given; boilerplate mentions (the show's own site, sponsors,
+    support and social links ...) count only with ``include_boilerplate``.
     """
     check_limit(limit)
     episode_id = find_episode(store, ref)
-    citing = _citing_episodes(store, episode_id, kind)
+    citing = _citing_episodes(store, episode_id, kind, include_boilerplate)
     total = store.scalar("SELECT count(*) FROM episodes")
     weight = {w: math.log(total / len(episodes)) for w, episodes in citing.items()}
     scores: dict[int, float] = defaultdict(float)
@@ -621,7 +325,7 @@ def related(store: Store, ref: str, *, kind: str | None = None, limit: int = 20)
         e: sorted((w for w in citing if e in citing[w]), key=lambda w: (-weight[w], w))
         for e in ranked
     }
-    episodes = {
+    found = {
         e["id"]: e
         for e in _episode_rows(
             store, "e.id IN (SELECT value FROM json_each(?))", (ids_param(ranked),)
@@ -630,47 +334,59 @@ def related(store: Store, ref: str, *, kind: str | None = None, limit: int = 20)
     summaries = work_summaries(store, (w for e in ranked for w in shared[e]))
     return [
         {
-            "episode_title": episodes[e]["title"],
-            "episode_url": episodes[e]["url"],
-            "published": episodes[e]["published"],
-            "podcast": episodes[e]["podcast"],
+            "episode_title": found[e]["title"],
+            "episode_url": found[e]["url"],
+            "published": found[e]["published"],
+            "podcast": found[e]["podcast"],
             "score": round(scores[e], 3),
-            "shared": [_short_work(summaries[w]) for w in shared[e]],
+            "shared": [short_work(summaries[w]) for w in shared[e]],
         }
         for e in ranked
     ]
 
 
-def _citing_episodes(store: Store, episode_id: int, kind: str | None) -> dict[int, set[int]]:
+def _citing_episodes(
+    store: Store, episode_id: int, kind: str | None, include_boilerplate: bool
+) -> dict[int, set[int]]:
     """For each work an episode cites, the ids of every episode citing it (itself included)."""
-    condition, params = _kind_condition(kind, content_only=True)
+    condition, params = _kind_condition(kind)
+    content = content_condition(include_boilerplate)
     rows = store.conn.execute(
         "WITH mine AS (SELECT DISTINCT l.work_id FROM mentions m JOIN links l "
         "  ON l.id = m.link_id JOIN works w ON w.id = l.work_id "
-        f"  WHERE m.episode_id = ? AND {condition}) "
+        f"  WHERE m.episode_id = ? AND {condition} AND {content}) "
         "SELECT mine.work_id, group_concat(m.episode_id) FROM mine "
         "JOIN links l ON l.work_id = mine.work_id JOIN mentions m ON m.link_id = l.id "
-        "GROUP BY mine.work_id",
+        f"WHERE {content} GROUP BY mine.work_id",
         (episode_id, *params),
     )
     return {work_id: {int(e) for e in episodes.split(",")} for work_id, episodes in rows}
 
 
-def cocited(store: Store, ref: str, *, kind: str | None = None, limit: int = 20) -> list[dict]:
+def cocited(
+    store: Store,
+    ref: str,
+    *,
+    kind: str | None = None,
+    limit: int = 20,
+    include_boilerplate: bool = False,
+) -> list[dict]:
     """Works cited in the same episodes as a work; ``episodes`` counts those episodes.
 
-    Only works of ``kind`` when given; support links are left out.
+    Only works of ``kind`` when given; only content mentions, on both sides, unless
+    ``include_boilerplate``.
     """
     check_limit(limit)
     work_id = find_work(store, ref)
-    condition, params = _kind_condition(kind, content_only=True)
+    condition, params = _kind_condition(kind)
+    content = content_condition(include_boilerplate)
     rows = store.query(
         "WITH citing AS (SELECT DISTINCT m.episode_id FROM links l "
-        "  JOIN mentions m ON m.link_id = l.id WHERE l.work_id = ?) "
+        f"  JOIN mentions m ON m.link_id = l.id WHERE l.work_id = ? AND {content}) "
         "SELECT l.work_id, count(DISTINCT m.episode_id) AS episodes, count(*) AS mentions "
         "FROM citing JOIN mentions m ON m.episode_id = citing.episode_id "
         "JOIN links l ON l.id = m.link_id JOIN works w ON w.id = l.work_id "
-        f"WHERE l.work_id != ? AND {condition} GROUP BY l.work_id "
+        f"WHERE l.work_id != ? AND {condition} AND {content} GROUP BY l.work_id "
         "ORDER BY episodes DESC, mentions DESC, l.work_id LIMIT ?",
         (work_id, work_id, *params, limit),
     )
@@ -782,7 +498,7 @@ def topics(store: Store, ref: str) -> list[dict]:
     )
     summaries = work_summaries(store, (r["work_id"] for r in cited))
     by_topic = group_pairs(
-        (r["topic_id"], {**_short_work(summaries[r["work_id"]]), "mentions": r["mentions"]})
+        (r["topic_id"], {**short_work(summaries[r["work_id"]]), "mentions": r["mentions"]})
         for r in cited
     )
     return [
@@ -807,12 +523,16 @@ SEARCH_SLACK = 20
 _SNIPPET = "'[', ']', '…', 12"
 
 
-def search(store: Store, text: str, limit: int = 20) -> list[dict]:
+def search(
+    store: Store, text: str, limit: int = 20, *, include_boilerplate: bool = False
+) -> list[dict]:
     """Full-text search over works (title, abstract, authors), episodes, topics, link texts.
 
     Returns up to ``limit`` hits, best first: ``type`` (work, episode, topic, mention or
     person), ``id`` (a reference other questions accept), ``title``, ``snippet``, ``score``
     (full-text relevance, bm25; a match on a person's name scores ``NAME_MATCH_SCORE``).
+    Works cited only as boilerplate, and the texts of boilerplate mentions, are left out
+    unless ``include_boilerplate``.
     """
     check_limit(limit)
     phrase = fts_phrase(text)
@@ -821,9 +541,9 @@ def search(store: Store, text: str, limit: int = 20) -> list[dict]:
     hits: dict[tuple[str, str], dict] = {}
     wanted = limit + SEARCH_SLACK
     for hit in (
-        *_search_works(store, phrase, wanted),
-        *_search_names(store, text, wanted),
-        *_search_mentions(store, phrase, wanted),
+        *_search_works(store, phrase, wanted, include_boilerplate),
+        *_search_names(store, text, wanted, include_boilerplate),
+        *_search_mentions(store, phrase, wanted, include_boilerplate),
         *_search_episodes(store, phrase, wanted),
         *_search_topics(store, phrase, wanted),
     ):
@@ -851,10 +571,13 @@ def _hit(kind: str, ref: str, title: str | None, snippet: str, score: float, **e
     return {"type": kind, "id": ref, "title": title, "snippet": snippet, "score": score, **extra}
 
 
-def _search_works(store: Store, phrase: str, limit: int) -> list[dict]:
+def _search_works(store: Store, phrase: str, limit: int, include_boilerplate: bool) -> list[dict]:
     rows = _fts(
         store, "works_fts", "w.id", "JOIN works w ON w.rowid = works_fts.rowid", phrase, limit
     )
+    if not include_boilerplate:
+        furniture = boilerplate_only(store, (r["id"] for r in rows))
+        rows = [r for r in rows if r["id"] not in furniture]
     summaries = work_summaries(store, (r["id"] for r in rows))
     return [
         _hit(
@@ -864,9 +587,9 @@ def _search_works(store: Store, phrase: str, limit: int) -> list[dict]:
     ]
 
 
-def _search_names(store: Store, text: str, limit: int) -> list[dict]:
+def _search_names(store: Store, text: str, limit: int, include_boilerplate: bool) -> list[dict]:
     """People whose name has every word of ``text``, and the works they wrote."""
-    found = _people_matching(store, text)[:limit]
+    found = people_matching(store, text)[:limit]
     authored = group_pairs(
         store.conn.execute(
             "SELECT person_id, work_id FROM authorships WHERE person_id IN "
@@ -874,12 +597,16 @@ def _search_names(store: Store, text: str, limit: int) -> list[dict]:
             (ids_param(r["id"] for r in found),),
         )
     )
-    summaries = work_summaries(store, (w for ws in authored.values() for w in ws))
+    work_ids = [w for ws in authored.values() for w in ws]
+    furniture = set() if include_boilerplate else boilerplate_only(store, work_ids)
+    summaries = work_summaries(store, work_ids)
     hits = [
         _hit("person", f"person:{r['id']}", r["name"], r["name"], NAME_MATCH_SCORE) for r in found
     ]
     for person in found:
         for work_id in authored.get(person["id"], []):
+            if work_id in furniture:
+                continue
             work = summaries[work_id]
             hits.append(
                 _hit(
@@ -935,7 +662,9 @@ MENTIONS_RANKED = 1000
 """How many best-matching mentions ``search`` groups into works (link texts repeat a lot)."""
 
 
-def _search_mentions(store: Store, phrase: str, limit: int) -> list[dict]:
+def _search_mentions(
+    store: Store, phrase: str, limit: int, include_boilerplate: bool
+) -> list[dict]:
     """Link texts and their context, one hit per work (its best-matching mention)."""
     rows = store.query(
         "WITH best AS MATERIALIZED (SELECT rowid AS id, -rank AS score FROM mentions_fts "
@@ -943,6 +672,7 @@ def _search_mentions(store: Store, phrase: str, limit: int) -> list[dict]:
         "SELECT l.work_id, max(best.score) AS score, best.id AS mention_id, e.title AS episode "
         "FROM best JOIN mentions m ON m.id = best.id JOIN links l ON l.id = m.link_id "
         "JOIN episodes e ON e.id = m.episode_id WHERE l.work_id IS NOT NULL "
+        f"AND {content_condition(include_boilerplate)} "
         "GROUP BY l.work_id ORDER BY score DESC, l.work_id LIMIT ?",
         (phrase, MENTIONS_RANKED, limit),
     )
@@ -967,17 +697,27 @@ def _search_mentions(store: Store, phrase: str, limit: int) -> list[dict]:
     ]
 
 
-# ---- paths through the graph --------------------------------------------------------------
-
-
-def path(store: Store, a: str, b: str) -> list[dict]:
-    """The shortest chain from A to B (works or episodes) through the graph; [] if none."""
-    from . import graph as graphs
-
-    full = graphs.build_graph(store)
-    return graphs.describe_path(
-        full,
-        graphs.shortest_path(
-            full, graphs.node_for_ref(store, full, a), graphs.node_for_ref(store, full, b)
-        ),
-    )
+__all__ = [
+    "MAX_LIMIT",
+    "RefError",
+    "author",
+    "cited_by",
+    "cites",
+    "citing_episodes",
+    "cocited",
+    "episode_summary",
+    "episodes",
+    "find_episode",
+    "find_person",
+    "find_podcast",
+    "find_work",
+    "path",
+    "people",
+    "related",
+    "search",
+    "show",
+    "stats",
+    "top",
+    "topics",
+    "works",
+]

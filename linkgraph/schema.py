@@ -88,6 +88,8 @@ _TABLES: list[tuple[str, dict, dict]] = [
             "context": str,
             "section": str,
             "position": int,
+            "boilerplate": int,  # 1: the show's furniture, 0: content, NULL: not classified yet
+            "boilerplate_reason": str,
         },
         {
             "foreign_keys": [
@@ -140,6 +142,8 @@ _TABLES: list[tuple[str, dict, dict]] = [
         },
         {"foreign_keys": [("podcast_id", "podcasts", "id")]},
     ),
+    # the store's own facts, such as the identify rules it follows (linkgraph.identities)
+    ("meta", {"key": str, "value": str}, {"pk": "key"}),
 ]
 
 _UNIQUE_INDEXES = [
@@ -161,6 +165,7 @@ _INDEXES = [
     ("mentions", ["episode_id"]),
     ("mentions", ["link_id", "episode_id"]),
     ("mentions", ["topic_id"]),
+    ("mentions", ["boilerplate"]),
     ("works", ["status"]),
     ("authorships", ["person_id"]),
     ("appearances", ["person_id"]),
@@ -178,8 +183,9 @@ _VIEWS = {
         SELECT m.id AS mention_id, e.id AS episode_id, e.title AS episode_title,
                e.url AS episode_url, e.published, p.title AS podcast, t.title AS topic,
                t.anchor AS topic_anchor, t.start_seconds, m.section, m.position, m.url,
-               m.fragment, m.anchor_text, m.context, l.url_canonical, l.kind AS link_kind,
-               w.id AS work_id, w.kind AS work_kind, w.title AS work_title, w.status
+               m.fragment, m.anchor_text, m.context, m.boilerplate, m.boilerplate_reason,
+               l.url_canonical, l.kind AS link_kind, w.id AS work_id, w.kind AS work_kind,
+               w.title AS work_title, w.status
         FROM mentions m
         JOIN episodes e ON e.id = m.episode_id
         LEFT JOIN podcasts p ON p.id = e.podcast_id
@@ -208,27 +214,44 @@ def create(db: sqlite_utils.Database) -> None:
         if name in existing:
             _add_missing_columns(db, name, columns)
             continue
-        db[name].create(
+        db.table(name).create(
             columns,
             pk=options.get("pk", "id"),
             foreign_keys=options.get("foreign_keys"),
             defaults=options.get("defaults"),
         )
-    for table, columns in _UNIQUE_INDEXES:
-        db[table].create_index(columns, unique=True, if_not_exists=True)
-    for table, columns in _INDEXES:
-        db[table].create_index(columns, if_not_exists=True)
-    for table, columns in _FTS:
-        if not db[table].detect_fts():
-            db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
+    for table, indexed in _UNIQUE_INDEXES:
+        db.table(table).create_index(indexed, unique=True, if_not_exists=True)
+    for table, indexed in _INDEXES:
+        db.table(table).create_index(indexed, if_not_exists=True)
+    for table, searched in _FTS:
+        if not db.table(table).detect_fts():
+            db.table(table).enable_fts(searched, create_triggers=True, tokenize="porter")
+        _update_trigger_on(db, table, searched)
     for name, sql in _VIEWS.items():
         db.create_view(name, sql, replace=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+def _update_trigger_on(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
+    """Make the full-text index follow updates of its own columns only (sqlite-utils' trigger
+    fires on any column: setting a work's status or a mention's flag re-indexed its text)."""
+    trigger = f"{table}_au"
+    fts = f"{table}_fts"
+    names = ", ".join(f"[{c}]" for c in columns)
+    old = ", ".join(f"old.[{c}]" for c in columns)
+    new = ", ".join(f"new.[{c}]" for c in columns)
+    db.execute(f"DROP TRIGGER IF EXISTS [{trigger}]")
+    db.execute(
+        f"CREATE TRIGGER [{trigger}] AFTER UPDATE OF {names} ON [{table}] BEGIN "
+        f"INSERT INTO [{fts}] ([{fts}], rowid, {names}) VALUES('delete', old.rowid, {old}); "
+        f"INSERT INTO [{fts}] (rowid, {names}) VALUES (new.rowid, {new}); END"
+    )
+
+
 def _add_missing_columns(db: sqlite_utils.Database, name: str, columns: dict) -> None:
     """Add the columns a table of an older store lacks."""
-    present = set(db[name].columns_dict)
+    present = set(db.table(name).columns_dict)
     for column, kind in columns.items():
         if column not in present:
-            db[name].add_column(column, kind)
+            db.table(name).add_column(column, kind)

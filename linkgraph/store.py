@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from . import schema
-from .identify import identify
+from . import boilerplate, identities, schema
+from .identify import RULES_VERSION, identify
 from .model import Episode, Identified
 from .safetext import storable
 from .titles import anchor_title, better_title, url_label
@@ -103,6 +103,23 @@ class Store:
                 )
             with self.transaction():
                 schema.create(self.db)
+                boilerplate.classify_pending(conn)  # mentions an older store never classified
+        if not self.read_only and identities.recorded_rules(conn) < RULES_VERSION:
+            self._follow_identify_rules()
+
+    def _follow_identify_rules(self) -> None:
+        """Identify the links and works of a store written by older identify rules again."""
+        with self.transaction() as conn:
+            if identities.recorded_rules(conn) >= RULES_VERSION:  # another process did it
+                return
+            schema.create(self.db)  # the meta table, in a store of this schema made before it
+            changed = identities.upgrade(self)
+            conn.execute(
+                "UPDATE mentions SET boilerplate = NULL WHERE link_id IN "
+                "(SELECT value FROM json_each(?))",
+                (json.dumps(changed),),
+            )
+            boilerplate.classify_pending(conn)
 
     def close(self) -> None:
         """Close the connection."""
@@ -158,15 +175,29 @@ class Store:
 
     # ---- ingest -------------------------------------------------------------------------
 
-    def save_episodes(self, episodes: list[Episode]) -> list[str]:
+    def save_episodes(self, episodes: list[Episode], *, classify: bool = True) -> list[str]:
         """Store episodes with their topics and mentions, all in one transaction.
 
         Returns "added", "updated" or "unchanged" for each. An episode is known again by its
         podcast and key (guid, url or source); an edited one is replaced in place, and the
         works and links it cites are kept with any metadata already resolved for them.
+        With ``classify`` the podcasts whose episodes changed have their boilerplate
+        classified again in the same transaction; without it, that waits for
+        ``classify_boilerplate`` (one pass after many sources is cheaper than one per source).
         """
         with self.transaction():
-            return [self._save_episode(episode) for episode in episodes]
+            outcomes = [self._save_episode(episode) for episode in episodes]
+            if classify:
+                boilerplate.classify_pending(self.conn)
+            return outcomes
+
+    def classify_boilerplate(self) -> int:
+        """Classify the mentions of every podcast with new or changed episodes, in one
+        transaction; returns the number of podcasts classified."""
+        if not boilerplate.pending_podcasts(self.conn):
+            return 0
+        with self.transaction():
+            return boilerplate.classify_pending(self.conn)
 
     def _save_episode(self, episode: Episode) -> str:
         conn = self.conn
@@ -187,15 +218,19 @@ class Store:
                 (*values.values(), episode_id),
             )
         else:
-            episode_id = conn.execute(
-                f"INSERT INTO episodes ({', '.join(values)}) VALUES "
-                f"({', '.join('?' * len(values))})",
-                tuple(values.values()),
-            ).lastrowid
+            episode_id = new_row_id(
+                conn.execute(
+                    f"INSERT INTO episodes ({', '.join(values)}) VALUES "
+                    f"({', '.join('?' * len(values))})",
+                    tuple(values.values()),
+                )
+            )
         topic_ids = self._insert_topics(episode_id, episode)
-        self._insert_mentions(episode_id, episode, topic_ids)
+        inserted = self._insert_mentions(episode_id, episode, topic_ids)
         self._insert_people(episode_id, episode)
         if row:
+            if not inserted:  # nothing new marks the podcast for classification: unmark
+                self._unclassify(podcast_id, old_links)  # the other mentions of its links
             self._drop_orphans(old_links)
             self.drop_orphan_people()
         return "updated" if row else "added"
@@ -213,10 +248,12 @@ class Store:
                 (episode.podcast, episode.podcast_url, found[0]),
             )
             return found[0]
-        return conn.execute(
-            "INSERT INTO podcasts (key, title, feed_url, site_url) VALUES (?, ?, ?, ?)",
-            (key, episode.podcast or key, episode.feed_url, episode.podcast_url),
-        ).lastrowid
+        return new_row_id(
+            conn.execute(
+                "INSERT INTO podcasts (key, title, feed_url, site_url) VALUES (?, ?, ?, ?)",
+                (key, episode.podcast or key, episode.feed_url, episode.podcast_url),
+            )
+        )
 
     def _clear_episode(self, episode_id: int) -> list[int]:
         """Delete an episode's mentions, topics and appearances; return the links it used."""
@@ -242,31 +279,25 @@ class Store:
     def _insert_topics(self, episode_id: int, episode: Episode) -> list[int]:
         ids: list[int] = []
         for position, topic in enumerate(episode.topics):
-            known = topic.parent is not None and topic.parent < len(ids)
-            parent = ids[topic.parent] if known else None
-            ids.append(
-                self.conn.execute(
-                    "INSERT INTO topics (episode_id, title, anchor, start_seconds, position, level,"
-                    " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        episode_id,
-                        topic.title,
-                        topic.anchor,
-                        topic.start_seconds,
-                        position,
-                        topic.level,
-                        parent,
-                    ),
-                ).lastrowid
+            parent = (
+                ids[topic.parent] if topic.parent is not None and topic.parent < len(ids) else None
             )
+            row = (episode_id, topic.title, topic.anchor, topic.start_seconds, position)
+            inserted = self.conn.execute(
+                "INSERT INTO topics (episode_id, title, anchor, start_seconds, position, level,"
+                " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (*row, topic.level, parent),
+            )
+            ids.append(new_row_id(inserted))
         return ids
 
-    def _insert_mentions(self, episode_id: int, episode: Episode, topic_ids: list[int]) -> None:
-        self.conn.executemany(
+    def _insert_mentions(self, episode_id: int, episode: Episode, topic_ids: list[int]) -> int:
+        """Insert an episode's mentions, not yet classified; returns how many."""
+        return self.conn.executemany(
             "INSERT INTO mentions (episode_id, topic_id, link_id, url, fragment, anchor_text,"
             " context, section, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self._mention_rows(episode_id, episode, topic_ids),
-        )
+        ).rowcount
 
     def _mention_rows(
         self, episode_id: int, episode: Episode, topic_ids: list[int]
@@ -274,13 +305,14 @@ class Store:
         """One row per mention with an http(s) URL, made as it is inserted (no list of all)."""
         for position, mention in enumerate(episode.mentions):
             found = identify(mention.url)
-            if not found.canonical_url:
+            url = found.canonical_url
+            if not url:
                 continue
             topic_id = topic_ids[mention.topic] if mention.topic is not None else None
             yield (
                 episode_id,
                 topic_id,
-                self._link_id(found, mention.anchor_text),
+                self._link_id(found, url, mention.anchor_text),
                 mention.url,
                 found.fragment,
                 mention.anchor_text,
@@ -289,48 +321,55 @@ class Store:
                 position,
             )
 
-    def _link_id(self, found: Identified, anchor_text: str) -> int:
-        """The link row for a canonical URL, created with its work when new."""
+    def _unclassify(self, podcast_id: int | None, link_ids: list[int]) -> None:
+        """Mark a podcast's mentions of these links for classification again."""
+        self.conn.execute(
+            "UPDATE mentions SET boilerplate = NULL WHERE link_id IN "
+            "(SELECT value FROM json_each(?)) AND episode_id IN "
+            "(SELECT id FROM episodes WHERE podcast_id IS ?)",
+            (json.dumps(link_ids), podcast_id),
+        )
+
+    def _link_id(self, found: Identified, url: str, anchor_text: str) -> int:
+        """The link row for a canonical URL (``found``'s), created with its work when new."""
         conn = self.conn
         row = conn.execute(
-            "SELECT id, work_id FROM links WHERE url_canonical = ?", (found.canonical_url,)
+            "SELECT id, work_id FROM links WHERE url_canonical = ?", (url,)
         ).fetchone()
         if row:
             if row[1] is None:
                 conn.execute(
                     "UPDATE links SET work_id = ? WHERE id = ?",
-                    (self._work_id(found, anchor_text), row[0]),
+                    (self._work_id(found, url, anchor_text), row[0]),
                 )
             else:
-                self._improve_title(row[1], anchor_text, found.canonical_url)
+                self._improve_title(row[1], anchor_text, url)
             return row[0]
-        return conn.execute(
-            "INSERT INTO links (url_canonical, domain, kind, work_id) VALUES (?, ?, ?, ?)",
-            (
-                found.canonical_url,
-                urlsplit(found.canonical_url).hostname,
-                found.kind,
-                self._work_id(found, anchor_text),
-            ),
-        ).lastrowid
+        return new_row_id(
+            conn.execute(
+                "INSERT INTO links (url_canonical, domain, kind, work_id) VALUES (?, ?, ?, ?)",
+                (url, urlsplit(url).hostname, found.kind, self._work_id(found, url, anchor_text)),
+            )
+        )
 
-    def _work_id(self, found: Identified, anchor_text: str) -> int:
-        """The work a link names: by its standard id, else by its canonical URL."""
-        scheme, value = (found.scheme, found.value) if found.id else ("url", found.canonical_url)
+    def _work_id(self, found: Identified, url: str, anchor_text: str) -> int:
+        """The work a link names: by its standard id, else by its canonical URL ``url``."""
+        scheme, value = (found.scheme, found.value) if found.id else ("url", url)
         conn = self.conn
         row = conn.execute(
             "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme, value)
         ).fetchone()
         if row:
-            self._improve_title(row[0], anchor_text, found.canonical_url)
+            self._improve_title(row[0], anchor_text, url)
             return row[0]
-        url = found.canonical_url
         title = anchor_title(anchor_text, url) or url_label(url)
-        work_id = conn.execute(
-            "INSERT INTO works (kind, title, url, status, attempts, sources, primary_id) "
-            "VALUES (?, ?, ?, 'pending', 0, '{}', ?)",
-            (found.kind, title, url, f"{scheme}:{value}"),
-        ).lastrowid
+        work_id = new_row_id(
+            conn.execute(
+                "INSERT INTO works (kind, title, url, status, attempts, sources, primary_id) "
+                "VALUES (?, ?, ?, 'pending', 0, '{}', ?)",
+                (found.kind, title, url, f"{scheme}:{value}"),
+            )
+        )
         conn.execute(
             "INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
             (work_id, scheme, value),
@@ -372,9 +411,12 @@ class Store:
                     "UPDATE people SET url = coalesce(url, ?) WHERE id = ?", (url, row[0])
                 )
             return row[0]
-        return self.conn.execute(
-            "INSERT INTO people (name, normalized, url) VALUES (?, ?, ?)", (name, normalized, url)
-        ).lastrowid
+        return new_row_id(
+            self.conn.execute(
+                "INSERT INTO people (name, normalized, url) VALUES (?, ?, ?)",
+                (name, normalized, url),
+            )
+        )
 
     def _drop_orphans(self, link_ids: list[int]) -> None:
         """Remove those links no mention uses any more, and never-resolved works left unlinked.
@@ -475,6 +517,13 @@ class Store:
         self.delete_work(drop)
 
 
+def new_row_id(cursor: sqlite3.Cursor) -> int:
+    """The row id an INSERT just made."""
+    if cursor.lastrowid is None:
+        raise sqlite3.DatabaseError("the INSERT made no row")
+    return cursor.lastrowid
+
+
 def _writable(path: Path) -> bool:
     """True when this process may write the file and make its journal beside it."""
     folder = path.parent
@@ -489,24 +538,29 @@ def _connect(path: str, read_only: bool) -> sqlite3.Connection:
     A read-only WAL database whose shared-memory file cannot be made (a folder this process
     cannot write) is read as immutable: as it is on disk, since no one can change it.
     """
-    options = {
-        "timeout": BUSY_TIMEOUT_MS / 1000,
-        "isolation_level": None,
-        "check_same_thread": False,
-        "factory": CheckedConnection,
-    }
+
+    def connect(database: str, uri: bool = False) -> sqlite3.Connection:
+        return sqlite3.connect(
+            database,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=CheckedConnection,
+            uri=uri,
+        )
+
     if not read_only:
-        conn = sqlite3.connect(path, **options)
+        conn = connect(path)
         if path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
     else:
         location = Path(path).absolute().as_uri()
-        conn = sqlite3.connect(f"{location}?mode=ro", uri=True, **options)
+        conn = connect(f"{location}?mode=ro", uri=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError:
             conn.close()
-            conn = sqlite3.connect(f"{location}?immutable=1", uri=True, **options)
+            conn = connect(f"{location}?immutable=1", uri=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")

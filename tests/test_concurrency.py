@@ -18,10 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
-from db_support import check_integrity, differences, snapshot
 from pytest_httpserver import HTTPServer
-from web_support import Web, write_corpus
+from support.db import check_integrity, differences, snapshot
+from support.web import Web, write_corpus
 
+pytestmark = pytest.mark.slow
 ROUNDS = int(os.environ.get("LINKGRAPH_CONCURRENCY_ROUNDS", "1"))
 
 # Runs commands in order once the go-file appears; prints each one's exit status and times.

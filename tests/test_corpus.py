@@ -25,6 +25,7 @@ def axrp(tmp_path_factory):
     store.close()
 
 
+@pytest.mark.slow
 def test_axrp_episodes_and_mentions(axrp):
     assert axrp.scalar("SELECT count(*) FROM episodes") == 30
     # 1,144 markdown links, plus 3 URLs standing bare in the text: "(text)[url]" in

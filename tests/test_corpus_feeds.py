@@ -1,6 +1,6 @@
 """Ingest on the 15 real feeds of ../shared/corpus/feeds (skipped where they are absent).
 
-Each feed's episodes are checked against an independent reader (tests/notes_oracle.py):
+Each feed's episodes are checked against an independent reader (tests/support/notes_oracle.py):
 lxml and html.parser, not feedparser and lexbor.
 """
 
@@ -11,8 +11,8 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
-import notes_oracle as oracle
 import pytest
+import support.notes_oracle as oracle
 
 from linkgraph.ingest import IngestOptions, ingest
 from linkgraph.store import Store
@@ -20,7 +20,10 @@ from linkgraph.titles import anchor_title, url_label
 
 FEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "feeds"
 NAMES = sorted(path.name for path in FEEDS.glob("*.xml")) if FEEDS.is_dir() else []
-pytestmark = pytest.mark.skipif(not NAMES, reason=f"no feeds at {FEEDS}")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not NAMES, reason=f"no feeds at {FEEDS}"),
+]
 # "Title — url" on a line of its own (a list marker and a timestamp may come first)
 TITLE_LINE = re.compile(
     r"^\s*(?:[-*•]\s+)?(?:[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}[\])]?\s+)?"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -39,7 +41,7 @@ def test_every_format_writes_its_file(run_cli, sample_store, outdir, name):
     assert result.exit_code == 0, result.stderr
     assert target.stat().st_size > 0
     assert result.stdout == ""
-    assert result.stderr.startswith(f"wrote {target}: {name}, 27 nodes, 43 edges")
+    assert result.stderr.startswith(f"wrote {target}: {name}, 26 nodes, 41 edges")
     assert [p.name for p in outdir.iterdir()] == [target.name]  # no temporary left
 
 
@@ -61,13 +63,26 @@ def test_stdout(run_cli, sample_store):
     result = run_cli(sample_store, "export", "csv", "-o", "-", "-q")
     assert result.exit_code == 0
     assert result.stdout.startswith("mention_id,podcast,episode,")
-    assert len(result.stdout.splitlines()) == 1 + 14
+    assert len(result.stdout.splitlines()) == 1 + 12  # 14 mentions, 2 of them boilerplate
 
 
 def test_whole_graph(run_cli, sample_store):
     data, _ = export_json(run_cli, sample_store)
-    assert len(data["nodes"]) == 27 and len(data["edges"]) == 43
+    assert len(data["nodes"]) == 26 and len(data["edges"]) == 41
     assert kinds(data) == {"podcast", "episode", "topic", "work", "person", "subject"}
+    assert "patreon.com: papertrails" not in titles(data, "work")
+
+
+def test_include_boilerplate(run_cli, sample_store):
+    data, _ = export_json(run_cli, sample_store, "--include-boilerplate")
+    assert len(data["nodes"]) == 27 and len(data["edges"]) == 43
+    assert "patreon.com: papertrails" in titles(data, "work")  # its anchor only names the site
+    result = run_cli(sample_store, "export", "csv", "-o", "-", "-q", "--include-boilerplate")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 14
+    assert {
+        (r["url_canonical"], r["boilerplate_reason"]) for r in rows if r["boilerplate"] == "1"
+    } == {("https://patreon.com/papertrails", "support link")}
 
 
 def test_around_a_work(run_cli, sample_store):
@@ -120,7 +135,7 @@ def test_podcast(run_cli, sample_store):
     data, _ = export_json(run_cli, sample_store, "--podcast", "Other Show")
     assert titles(data, "podcast") == {"Other Show"}
     assert titles(data, "episode") == {"Optimization and its discontents", "Listener questions"}
-    assert "Patreon" not in titles(data, "work")
+    assert "patreon.com: papertrails" not in titles(data, "work")
 
 
 def test_since_and_until(run_cli, sample_store):
@@ -146,7 +161,7 @@ def test_min_citations(run_cli, sample_store):
 def test_max_nodes_says_what_it_dropped(run_cli, sample_store):
     data, said = export_json(run_cli, sample_store, "--max-nodes", "10")
     assert len(data["nodes"]) == 10
-    assert "--max-nodes 10 dropped 17 nodes" in said
+    assert "--max-nodes 10 dropped 16 nodes" in said
 
 
 def test_options_combine(run_cli, sample_store):
@@ -163,7 +178,7 @@ def test_options_combine(run_cli, sample_store):
         "1",
     )
     assert len(data["nodes"]) == 1 and kinds(data) == {"work"}
-    assert "dropped 2 nodes" in said
+    assert "dropped 1 nodes" in said
 
 
 def test_selection_applies_to_bibliographies(run_cli, sample_store):

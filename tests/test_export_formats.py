@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import networkx as nx
 import pytest
-from conftest import XSS_TITLE
+from support.sample import XSS_TITLE
 
 from linkgraph.export import FORMATS, render, write_atomic
 from linkgraph.export.formats import CSV_COLUMNS, csv_cell, flat_graph
@@ -107,7 +108,12 @@ def read_csv(text: str) -> list[dict]:
 def test_csv_has_one_row_per_mention(graph, sample_store, ids):
     rows = read_csv(render("csv", graph, sample_store))
     assert list(rows[0]) == CSV_COLUMNS
-    assert len(rows) == sample_store.scalar("SELECT count(*) FROM mentions")
+    assert len(rows) == sample_store.scalar("SELECT count(*) FROM mentions WHERE boilerplate = 0")
+    assert {r["boilerplate"] for r in rows} == {"0"}
+    everything = read_csv(
+        render("csv", build_graph(sample_store, include_boilerplate=True), sample_store)
+    )
+    assert len(everything) == sample_store.scalar("SELECT count(*) FROM mentions") == 14
     assert len({r["mention_id"] for r in rows}) == len(rows)
     debate = [r for r in rows if r["work"] == ids["debate"]]
     assert len(debate) == 4
@@ -164,9 +170,33 @@ def test_csv_needs_the_store(graph):
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_every_format_exports_an_empty_store(empty_store, name):
     text = render(name, build_graph(empty_store), empty_store)
-    assert isinstance(text, str)
-    if name in ("json", "csl-json"):
-        json.loads(text)
+    assert nodes_in(name, text) == 0
+
+
+@pytest.mark.parametrize("name", ["html", "graphml", "gexf", "json"])
+def test_every_graph_format_holds_every_node_of_the_selection(sample_store, name):
+    graph = build_graph(sample_store)
+    assert nodes_in(name, render(name, graph, sample_store)) == graph.number_of_nodes() > 10
+
+
+def nodes_in(name: str, text: str) -> int:
+    """How many nodes (or entries, or rows) an export holds, read back in its own format."""
+    if name == "json":
+        return len(json.loads(text)["nodes"])
+    if name == "csl-json":
+        return len(json.loads(text))
+    if name in ("graphml", "gexf"):
+        read = nx.read_graphml if name == "graphml" else nx.read_gexf
+        return len(read(io.BytesIO(text.encode())))
+    if name == "csv":
+        header, *rows = list(csv.reader(io.StringIO(text)))
+        assert header == list(CSV_COLUMNS)
+        return len(rows)
+    if name == "bibtex":
+        return text.count("@")
+    found = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', text, re.S)
+    assert found, "the page holds no graph data"
+    return len(json.loads(found.group(1))["nodes"])
 
 
 def test_unknown_format_names_the_known_ones(graph):
@@ -208,7 +238,7 @@ def test_write_atomic_leaves_nothing_when_writing_fails(tmp_path, monkeypatch):
     def broken(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("linkgraph.export.os.replace", broken)
+    monkeypatch.setattr("os.replace", broken)
     with pytest.raises(OSError):
         write_atomic(target, "new")
     assert target.read_text() == "old"

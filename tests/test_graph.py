@@ -23,7 +23,8 @@ GOODHART, BLOG, PATREON, DEBATE, SURVEY, TALK, XSS, CODE = (f"work:{n}" for n in
 
 @pytest.fixture
 def graph(sample_store):
-    return build_graph(sample_store)
+    """The whole store, the Patreon (boilerplate) included."""
+    return build_graph(sample_store, include_boilerplate=True)
 
 
 def _kinds(graph: nx.DiGraph) -> Counter:
@@ -158,6 +159,20 @@ def test_edges_carry_relation_and_weight(graph):
     assert graph.edges["person:3", DEBATE]["relation"] == "authored"
     assert graph.edges["person:3", "episode:2"]["relation"] == "appears-in"
     assert graph.edges[GOODHART, "subject:1"]["relation"] == "in-subject"
+
+
+def test_boilerplate_makes_no_citations_unless_asked(sample_store, graph):
+    content = build_graph(sample_store)
+    assert (content.graph, graph.graph) == (
+        {"include_boilerplate": False},
+        {"include_boilerplate": True},
+    )
+    assert set(graph) - set(content) == {PATREON}
+    assert (content.nodes["episode:2"]["citations"], graph.nodes["episode:2"]["citations"]) == (
+        3,
+        4,
+    )
+    assert graph.nodes[PATREON]["citations"] == 2
 
 
 def test_empty_store_gives_an_empty_graph(empty_store):

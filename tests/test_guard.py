@@ -21,15 +21,15 @@ import trustme
 from hypothesis import given
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
+from support.resolve import config_for, env_for, make_store
 from test_hostile import PROPERTY
-from test_resolve_support import config_for, env_for, make_store
 from typer.testing import CliRunner
 
 from linkgraph.cli import app
 from linkgraph.config import load_config
 from linkgraph.net import Blocked, Http, guard
 from linkgraph.net.guard import BlockedURL, check_url, target
-from linkgraph.net.http import without_credentials
+from linkgraph.net.http import FetchError, without_credentials
 from linkgraph.resolve import resolve
 from linkgraph.store import Store
 
@@ -106,6 +106,7 @@ AMBIGUOUS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pattern", AMBIGUOUS)
 def test_ingest_refuses_urls_whose_host_parsers_read_differently(tmp_path, names, pattern):
     names.table["gateway.test"] = [PUBLIC]
@@ -125,6 +126,7 @@ def test_ingest_refuses_urls_whose_host_parsers_read_differently(tmp_path, names
         assert store.query("SELECT url FROM feeds") == []  # not remembered, never polled
 
 
+@pytest.mark.slow
 def test_show_notes_linking_an_ambiguous_url_resolve_nothing_inside(
     tmp_path, names, outside, inside
 ):
@@ -174,6 +176,7 @@ class RawRedirect:
         self.sock.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "location",
     ["http://{private}:{port}\\@gateway.test/secret", "http://rebound.test:{port}/secret"],
@@ -207,6 +210,7 @@ def test_a_name_is_resolved_once_and_connected_to_as_checked(names, outside, ins
     assert request.headers["Host"] == f"rebind.test:{outside.port}"  # the name, not the address
 
 
+@pytest.mark.slow
 def test_a_name_resolving_into_the_private_network_is_refused_at_connection(names, inside):
     names.table["intranet.test"] = [PUBLIC, PRIVATE]
     names.table["intranet.test"].pop(0)  # private from the first answer on
@@ -350,14 +354,20 @@ def test_every_url_let_through_is_the_one_requests_connects_to(url):
         return
     try:
         prepared = requests.Request("GET", url).prepare()
-    except requests.exceptions.InvalidURL:
-        return  # requests refuses it too: nothing is connected to
+    except (requests.exceptions.InvalidURL, UnicodeError):
+        return  # requests refuses it too (Http.fetch says so): nothing is connected to
     sent = guard.parse_url(prepared.url)
     assert (sent.scheme, sent.host, sent.port or guard.DEFAULT_PORTS[scheme]) == (
         scheme,
         host,
         port,
     )
+
+
+def test_a_url_requests_cannot_send_fails_as_a_fetch_error():
+    config = load_config(None, environ={}, allow_private_network=True, retries=0)
+    with Http(config) as http, pytest.raises(FetchError, match="cannot be requested"):
+        http.fetch("http://::1\u3002@127.0.0.1:9/x")  # a user name outside Latin-1
 
 
 def test_the_settings_turn_the_guard_off_for_private_networks_only_when_asked():

@@ -7,8 +7,8 @@ and every URL that comes out must be http(s). Crafted inputs follow: entity atta
 URLs, 100,000 links in one episode. Then REF strings full of SQL, export paths, and the
 private-address guard on every redirect hop, end to end through the command line.
 
-``LINKGRAPH_HOSTILE_EXAMPLES`` sets the examples per property (default 100);
-``LINKGRAPH_SLOW_TESTS=1`` also runs the test that ingests a feed just under the size limit.
+``LINKGRAPH_HOSTILE_EXAMPLES`` sets the examples per property (default 100). The tests that
+take seconds (the feed just under the size limit: over half a minute) are marked ``slow``.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import sample_episodes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
+from support.sample import sample_episodes
 from typer.testing import CliRunner
 from werkzeug.wrappers import Response
 
@@ -57,10 +57,6 @@ PROPERTY = settings(
     deadline=timedelta(seconds=3),
     derandomize=os.environ.get("CI") == "true",
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-SLOW = pytest.mark.skipif(
-    not os.environ.get("LINKGRAPH_SLOW_TESTS"),
-    reason="set LINKGRAPH_SLOW_TESTS=1 to run (over a minute)",
 )
 _HTTP = re.compile(r"https?://", re.IGNORECASE)
 _HTTP_HOST = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
@@ -89,7 +85,6 @@ def check_read(reader: Callable[[bytes, str], list[Episode]], data: bytes, sourc
         assert str(error)
         return
     for episode in episodes:
-        assert isinstance(episode, Episode) and isinstance(episode.title, str)
         assert all(is_http(u) for u in urls_of(episode)), urls_of(episode)
         for index, topic in enumerate(episode.topics):
             assert topic.parent is None or 0 <= topic.parent < index
@@ -329,6 +324,7 @@ ANY_DOCUMENT = st.one_of(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", sorted(READERS))
 @PROPERTY
 @given(data=ANY_DOCUMENT, source=SOURCES)
@@ -336,6 +332,7 @@ def test_every_reader_reads_or_refuses_any_input(reader, data, source):
     check_read(READERS[reader], data, source)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", sorted(READERS))
 @PROPERTY
 @given(document=st.one_of(MARKDOWN_DOCS, HTML_DOCS, FEEDS), source=SOURCES)
@@ -343,6 +340,7 @@ def test_every_reader_reads_or_refuses_structured_input(reader, document, source
     check_read(READERS[reader], document.encode("utf-8", errors="replace"), source)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=ANY_DOCUMENT, source=SOURCES)
 def test_ingest_stores_or_reports_any_input(data, source):
@@ -445,6 +443,7 @@ def test_entity_attacks_read_no_file_and_call_no_server(tmp_path, httpserver: HT
     assert "TOP-SECRET-MARKER" not in dump and "lollollol" not in dump
 
 
+@pytest.mark.slow
 def test_entity_attacks_are_refused_from_a_url_too(tmp_path, httpserver: HTTPServer):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-MARKER")
@@ -532,6 +531,7 @@ def feed_200mb(tmp_path_factory) -> Path:
 LIMIT_MB = MAX_SOURCE_BYTES // 2**20
 
 
+@pytest.mark.slow
 def test_a_200_mb_feed_file_is_refused_naming_the_limit(tmp_path, feed_200mb):
     status, stderr, peak = run_measured(tmp_path / "lg.db", "ingest", str(feed_200mb))
     assert status == 1
@@ -539,6 +539,7 @@ def test_a_200_mb_feed_file_is_refused_naming_the_limit(tmp_path, feed_200mb):
     assert peak < 1024
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
 def test_a_200_mb_feed_url_is_refused_naming_the_limit(tmp_path, httpserver, feed_200mb, declared):
     def stream(request):
@@ -558,6 +559,7 @@ def test_a_200_mb_feed_url_is_refused_naming_the_limit(tmp_path, httpserver, fee
     assert peak < 1024
 
 
+@pytest.mark.slow
 def test_a_feed_on_stdin_over_the_limit_is_refused(tmp_path):
     head = (
         b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
@@ -576,7 +578,7 @@ def test_a_feed_on_stdin_over_the_limit_is_refused(tmp_path):
     assert sqlite3.connect(db).execute("SELECT count(*) FROM episodes").fetchone()[0] == 0
 
 
-@SLOW
+@pytest.mark.slow
 def test_a_feed_just_under_the_limit_is_ingested_in_bounded_memory(tmp_path):
     path = tmp_path / "near-limit.xml"
     with path.open("wb") as out:
@@ -627,6 +629,7 @@ NESTED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(NESTED))
 def test_deep_nesting_is_read_in_bounded_time(case):
     reader, data = NESTED[case]
@@ -728,6 +731,7 @@ def test_episode_images_are_http(reader, data):
     assert episode.image is None or is_http(episode.image)
 
 
+@pytest.mark.slow
 def test_100k_links_in_one_episode(tmp_path):
     lines = "".join(
         f"- [Paper {n}](https://arxiv.org/abs/2301.{n % 100_000:05d}v1) and "
@@ -791,6 +795,7 @@ REF_COMMANDS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", REF_COMMANDS, ids=lambda c: c[0])
 def test_sql_metacharacters_in_refs_are_just_text(sample_store, run_cli, command):
     def counts() -> dict:
@@ -903,6 +908,7 @@ def _two_hops_then(proxy: HTTPServer, target: str) -> None:
     proxy.expect_request("/hop2").respond_with_data("", status=301, headers={"Location": target})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(PRIVATE_TARGETS))
 def test_resolve_refuses_a_private_address_at_a_later_hop(tmp_path, proxy, inside, kind):
     target = PRIVATE_TARGETS[kind].format(port=inside.port)

@@ -12,7 +12,7 @@ import sys
 import threading
 
 import pytest
-from test_resolve_support import config_for
+from support.resolve import config_for
 from typer.testing import CliRunner
 
 from linkgraph import query
@@ -62,6 +62,7 @@ class TrickleServer:
         self.sock.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
 def test_a_body_trickling_in_is_cut_off_at_the_body_deadline(chunked):
     server = TrickleServer(chunked)
@@ -108,6 +109,7 @@ def _limited_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+@pytest.mark.slow
 def test_a_million_links_in_one_episode_are_refused_in_bounded_memory(tmp_path):
     notes = tmp_path / "million.md"
     with notes.open("w") as out:

@@ -8,15 +8,16 @@ fails its own source or work with one line, and everything else is still stored.
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import os
 import sqlite3
 
 import pytest
-from test_resolve_support import config_for, make_store, work_row
+from support.resolve import config_for, make_store, work_row
+from support.web import Web, rss
 from typer.testing import CliRunner
-from web_support import Web, rss
 
 from linkgraph.cli import app
 from linkgraph.ingest import IngestOptions, ingest_source
@@ -192,7 +193,7 @@ def test_a_page_whose_json_ld_holds_a_lone_surrogate_resolves_and_others_too(tmp
 
 
 def test_an_answer_that_cannot_be_stored_fails_its_work_alone(tmp_path, httpserver, monkeypatch):
-    from linkgraph import resolve as resolve_module
+    resolve_module = importlib.import_module("linkgraph.resolve")
 
     base = httpserver.url_for("").rstrip("/")
     for name in ("one", "two"):

@@ -21,8 +21,8 @@ import feedparser
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.resolve import config_for
 from test_hostile import PROPERTY
-from test_resolve_support import config_for
 
 from linkgraph import query
 from linkgraph.export import FORMATS, render
@@ -40,7 +40,7 @@ from linkgraph.sources.chapters import read_chapters
 from linkgraph.store import Store
 
 # feedparser warns about its own date fields when a feed's item has no date it can read
-pytestmark = pytest.mark.filterwarnings("ignore:To avoid breaking existing software")
+pytestmark = pytest.mark.slow
 
 POISON = st.sampled_from(
     [

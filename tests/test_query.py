@@ -171,8 +171,21 @@ def test_cites(sample_store):
         "start_seconds": 35.0,
         "section": None,
         "context": "The debate paper.",
+        "boilerplate": False,
+        "boilerplate_reason": None,
     }
     assert episodes[0]["podcast"] == "Paper Trails"
+
+
+def test_cites_marks_boilerplate_and_keeps_it(sample_store):
+    episodes = query.cites(sample_store, PATREON)
+    assert [e["episode_title"] for e in episodes] == [
+        "Reward hacking with Ada Park",
+        "Debate and oversight with Ben Ode",
+    ]
+    assert {
+        (m["boilerplate"], m["boilerplate_reason"]) for e in episodes for m in e["mentions"]
+    } == {(True, "support link")}
 
 
 def test_cited_by_has_resolved_titles_and_authors(sample_store):
@@ -182,6 +195,7 @@ def test_cited_by_has_resolved_titles_and_authors(sample_store):
     assert works[0]["authors"] == ["Ben Ode", "Geo Irwin"]
     assert [m["anchor_text"] for m in works[0]["mentions"]] == ["AI safety via debate", "pdf"]
     assert works[2]["title"] == "Scalable oversight: a survey"  # unresolved: the link text
+    assert [w["boilerplate"] for w in works] == [False, False, False, True]
 
 
 # ---- top and works ------------------------------------------------------------------------
@@ -192,7 +206,6 @@ def test_top(sample_store):
     assert [(w["id"], w["episodes"], w["mentions"]) for w in works] == [
         (DEBATE, 3, 4),
         (GOODHART, 3, 3),
-        (PATREON, 2, 2),
         (BLOG, 1, 1),
         (SURVEY, 1, 1),
         (TALK, 1, 1),
@@ -213,13 +226,38 @@ def test_top(sample_store):
     }
 
 
+def test_top_leaves_boilerplate_out_unless_asked(sample_store):
+    everything = query.top(sample_store, include_boilerplate=True)
+    assert [(w["id"], w["episodes"]) for w in everything[:3]] == [
+        (DEBATE, 3),
+        (GOODHART, 3),
+        (PATREON, 2),
+    ]
+    assert PATREON not in _ids(query.top(sample_store))
+    assert _ids(query.top(sample_store, kind="support")) == []
+    assert _ids(query.top(sample_store, kind="support", include_boilerplate=True)) == [PATREON]
+
+
+def test_top_counts_only_the_content_mentions_of_a_work(sample_store):
+    with sample_store.transaction() as conn:  # the debate paper, once, as furniture
+        conn.execute(
+            "UPDATE mentions SET boilerplate = 1, boilerplate_reason = 'test' WHERE id = "
+            "(SELECT min(m.id) FROM mentions m JOIN links l ON l.id = m.link_id "
+            "WHERE l.work_id = 4 AND m.episode_id = 3)"
+        )
+    counts = {w["id"]: (w["episodes"], w["mentions"]) for w in query.top(sample_store)}
+    assert counts[DEBATE] == (2, 3)
+    everything = query.top(sample_store, include_boilerplate=True)
+    assert (everything[0]["episodes"], everything[0]["mentions"]) == (3, 4)
+
+
 def test_top_filters(sample_store):
     assert _ids(query.top(sample_store, kind="paper")) == [DEBATE, GOODHART, SURVEY]
     assert _ids(query.top(sample_store, kind="paper", limit=1)) == [DEBATE]
     other = query.top(sample_store, podcast="Other Show")
     assert [(w["id"], w["episodes"]) for w in other] == [(GOODHART, 1), (DEBATE, 1), (CODE, 1)]
     assert _ids(query.top(sample_store, since="2024")) == _ids(other)
-    assert _ids(query.top(sample_store, until="2023-01")) == [GOODHART, BLOG, PATREON]
+    assert _ids(query.top(sample_store, until="2023-01")) == [GOODHART, BLOG]
     assert query.top(sample_store, kind="dataset") == []
 
 
@@ -284,6 +322,12 @@ def test_related(sample_store):
         ("Reward hacking with Ada Park", 0.511, [GOODHART]),  # the shared Patreon does not count
         ("Mailbag", 0.511, [DEBATE]),
     ]
+    with_furniture = query.related(sample_store, "Debate and oversight", include_boilerplate=True)
+    assert [(e["episode_title"], e["score"], _ids(e["shared"])) for e in with_furniture][0] == (
+        "Reward hacking with Ada Park",
+        1.427,
+        [PATREON, GOODHART],
+    )
     assert episodes[0]["episode_url"] == "https://other.example/episodes/optimization"
     assert episodes[0]["shared"][1] == {
         "id": DEBATE,
@@ -322,6 +366,9 @@ def test_cocited(sample_store):
     assert works[0]["authors"] == ["Ben Ode", "Geo Irwin"]
     assert _ids(query.cocited(sample_store, GOODHART, kind="paper", limit=5)) == [DEBATE, SURVEY]
     assert _ids(query.cocited(sample_store, TALK)) == [DEBATE, XSS]
+    assert PATREON not in _ids(query.cocited(sample_store, DEBATE))
+    assert PATREON in _ids(query.cocited(sample_store, DEBATE, include_boilerplate=True))
+    assert query.cocited(sample_store, PATREON) == []  # cited only as furniture: no episodes
 
 
 # ---- people -------------------------------------------------------------------------------
@@ -430,6 +477,15 @@ def test_search_names_abstracts_and_link_texts(sample_store):
     assert query.search(sample_store, "reward", limit=2) == query.search(sample_store, "reward")[:2]
 
 
+def test_search_leaves_boilerplate_out_unless_asked(sample_store):
+    assert query.search(sample_store, "patreon") == []  # its title and its link texts
+    assert query.search(sample_store, "support show") == []  # the context of its mentions
+    hits = query.search(sample_store, "patreon", include_boilerplate=True)
+    assert [(h["type"], h["id"]) for h in hits] == [("work", PATREON)]
+    found = query.search(sample_store, "support show", include_boilerplate=True)
+    assert [(h["type"], h["id"]) for h in found] == [("mention", PATREON)]
+
+
 @pytest.mark.parametrize(
     "text", ["'; DROP TABLE works; --", 'title : "x" OR y', "NEAR(a b)", "zq* AND -zr", "zzzz"]
 )
@@ -507,6 +563,13 @@ def test_path(sample_store):
         ("work:8", CODE, "cites", "->"),
     ]
     assert steps[1]["title"] == "Optimization and its discontents"
+
+
+def test_path_goes_through_boilerplate_only_when_asked(sample_store):
+    with pytest.raises(RefError, match="not in the graph"):
+        query.path(sample_store, PATREON, "pt-1")
+    steps = query.path(sample_store, PATREON, "pt-1", include_boilerplate=True)
+    assert [s["id"] for s in steps] == ["work:3", "episode:1"]
 
 
 def test_path_bad_refs(sample_store):

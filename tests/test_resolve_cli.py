@@ -12,7 +12,7 @@ import time
 
 import pytest
 from pytest_httpserver import HTTPServer
-from test_resolve_support import config_for, env_for, fixture, make_store, pdf_bytes, work_row
+from support.resolve import config_for, env_for, fixture, make_store, pdf_bytes, work_row
 from typer.testing import CliRunner
 from werkzeug.wrappers import Response
 
@@ -256,6 +256,7 @@ def test_allow_private_network_flag(tmp_path, httpserver, base):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
 def test_interrupted_run_finishes_on_the_next_with_nothing_lost(tmp_path, how):
     server = HTTPServer(threaded=True)

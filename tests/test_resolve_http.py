@@ -8,12 +8,12 @@ import time
 
 import pytest
 from pytest_httpserver import HTTPServer
-from test_resolve_support import FaultServer, config_for, fixture, make_store, work_row
+from support.resolve import FaultServer, config_for, fixture, make_store, work_row
 from werkzeug.wrappers import Response
 
 from linkgraph.net import guard
 from linkgraph.net.guard import BlockedURL, check_url
-from linkgraph.net.http import Http, TooLarge, retry_after_seconds
+from linkgraph.net.http import HostLimiter, Http, TooLarge, retry_after_seconds
 from linkgraph.resolve import resolve, webpage
 from linkgraph.store import Store
 
@@ -62,6 +62,7 @@ def test_time_out(tmp_path, server, base):
     _assert_only_bad_failed(store, base, f"{base}/slow", "timed out")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "mode, reason", [("reset", "reset"), ("truncate", "truncated"), ("silent", "timed out")]
 )
@@ -76,6 +77,7 @@ def test_connection_faults(tmp_path, server, base, mode, reason):
         faulty.close()
 
 
+@pytest.mark.slow
 def test_429_with_retry_after_is_honoured(tmp_path, server, base):
     calls = []
 
@@ -245,16 +247,17 @@ def test_guard_judges_names_by_the_addresses_connected_to(monkeypatch):
         check_url("https://10.0.0.5/", allow_private=False)
 
 
-def test_per_host_interval_and_concurrency(tmp_path, server, base):
-    starts, in_flight, peak = [], [0], [0]
+def test_requests_to_one_host_never_overlap_past_its_concurrency(tmp_path, server, base):
+    in_flight, peak, served = [0], [0], [0]
     lock = threading.Lock()
+    overlapped = threading.Event()
 
     def handler(request):
         with lock:
-            starts.append(time.monotonic())
             in_flight[0] += 1
             peak[0] = max(peak[0], in_flight[0])
-        time.sleep(0.05)
+            served[0] += 1
+        overlapped.wait(0.05)  # room for another request to arrive, if the limiter let it
         with lock:
             in_flight[0] -= 1
         return Response(PAGE, content_type="text/html")
@@ -263,9 +266,49 @@ def test_per_host_interval_and_concurrency(tmp_path, server, base):
         server.expect_request(f"/{name}").respond_with_handler(handler)
     pages = f"http://127.0.0.1:{server.port}"  # another host than the APIs' "localhost"
     store = make_store(tmp_path / "t.db", [(f"{pages}/p{i}", f"page {i}") for i in range(1, 5)])
-    resolve(store, config_for(base, host_interval=0.2, host_concurrency=1, workers=4))
-    gaps = [b - a for a, b in zip(sorted(starts), sorted(starts)[1:], strict=False)]
-    assert len(starts) == 4 and min(gaps) >= 0.19 and peak[0] == 1
+    config = config_for(base, host_interval=0.0, host_concurrency=1, workers=4)
+    resolve(store, config)
+    assert served[0] == 4 and peak[0] == 1
+    with Http(config_for(base, host_interval=0.2, host_concurrency=1)) as http:
+        assert http.limiter.settings("127.0.0.1") == (0.2, 1)
+
+
+class StoppedClock:
+    """A clock that moves only when waited on, standing in for the cancel event's waits."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def wait(self, seconds: float) -> bool:
+        self.waits.append(seconds)
+        self.now += seconds
+        return False  # not cancelled
+
+    def is_set(self) -> bool:
+        return False
+
+
+def test_the_limiter_starts_requests_to_a_host_one_interval_apart():
+    clock = StoppedClock()
+    limiter = HostLimiter(0.25, 1, clock, {"slow.example": (2.0, 1)}, clock=clock)
+    starts = []
+    for _ in range(4):
+        with limiter.slot("a.example"):
+            starts.append(clock())
+    assert [b - a for a, b in zip(starts[:-1], starts[1:], strict=True)] == [0.25, 0.25, 0.25]
+    with limiter.slot("b.example"):  # another host waits for nobody
+        assert clock() == starts[-1]
+    with limiter.slot("slow.example"):
+        first = clock()
+    with limiter.slot("slow.example"):
+        assert clock() - first == 2.0
+    limiter.defer("a.example", 30.0)  # a 429 asked to wait
+    with limiter.slot("a.example"):
+        assert clock() == first + 2.0 + 30.0
 
 
 def test_retry_after_header_forms():

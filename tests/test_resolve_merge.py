@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_resolve_support import config_for, fixture, ids_of, make_store, work_row
+from support.resolve import config_for, fixture, ids_of, make_store, work_row
 
-from linkgraph.query import cites, work_authors
+from linkgraph.lookup import work_authors
+from linkgraph.query import cites
 from linkgraph.resolve import resolve
 from linkgraph.resolve.merge import normalize_title, surnames
 

@@ -10,15 +10,23 @@ import json
 from urllib.parse import parse_qs
 
 import pytest
-from test_resolve_support import FIXTURES, config_for, fixture, ids_of, make_store, work_row
+from support.resolve import (
+    FIXTURES,
+    config_for,
+    crossref_work_list,
+    fixture,
+    ids_of,
+    make_store,
+    work_row,
+)
 from werkzeug.wrappers import Response
 
 from linkgraph.export.bib import references
 from linkgraph.graph import build_graph
-from linkgraph.query import work_authors, work_summary
+from linkgraph.lookup import work_authors, work_summary
+from linkgraph.query import show
 from linkgraph.resolve import resolve, schema_types
 from linkgraph.resolve.base import Metadata
-from linkgraph.resolve.details import work_details
 from linkgraph.resolve.markup import plain_text
 from linkgraph.resolve.webpage import page_date, page_metadata
 
@@ -52,18 +60,7 @@ def serve_crossref(httpserver, records: list[dict]) -> None:
     def answer(request) -> Response:
         wanted = [f.removeprefix("doi:") for f in request.args["filter"].split(",")]
         items = [by_doi[d.lower()] for d in wanted if d.lower() in by_doi]
-        body = {
-            "status": "ok",
-            "message-type": "work-list",
-            "message-version": "1.0.0",
-            "message": {
-                "facets": {},
-                "total-results": len(items),
-                "items": items,
-                "items-per-page": int(request.args["rows"]),
-                "query": {"start-index": 0, "search-terms": None},
-            },
-        }
+        body = crossref_work_list(items, int(request.args["rows"]))
         return Response(json.dumps(body), content_type=JSON)
 
     httpserver.expect_request("/crossref/works").respond_with_handler(answer)
@@ -258,7 +255,7 @@ def test_a_works_shown_id_is_the_one_it_was_cited_by(tmp_path, httpserver, base)
     assert ids_of(store, work["id"]) == {"doi:10.5506/aphyspolb.56.3-a17", "arxiv:2501.04622"}
     assert work["primary_id"] == "doi:10.5506/aphyspolb.56.3-a17"
     assert work_summary(store, work["id"])["id"] == "doi:10.5506/aphyspolb.56.3-a17"
-    assert work_details(store, "arxiv:2501.04622")["id"] == "doi:10.5506/aphyspolb.56.3-a17"
+    assert show(store, "arxiv:2501.04622")["id"] == "doi:10.5506/aphyspolb.56.3-a17"
     graph = build_graph(store)
     assert graph.nodes[f"work:{work['id']}"]["identifiers"][0] == work["primary_id"]
     assert [r.id for r in references(graph, store)] == ["doi:10.5506/aphyspolb.56.3-a17"]

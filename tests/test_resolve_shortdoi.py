@@ -10,11 +10,11 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pytest
-from test_resolve_support import config_for, fixture, ids_of, make_store, work_row
+from support.resolve import config_for, fixture, ids_of, make_store, work_row
 
 from linkgraph.identify import SCHEMES, identify
-from linkgraph.query import work_authors
-from linkgraph.resolve import chain, resolve
+from linkgraph.lookup import work_authors
+from linkgraph.resolve import resolve, resolvers_for
 from linkgraph.resolve.base import Target
 
 JSON = "application/json; charset=utf-8"
@@ -102,4 +102,4 @@ def test_each_scheme_goes_first_to_the_source_the_registry_names(scheme):
     }
     found = identify(examples[scheme.name])
     target = Target(found.scheme, found.value, found.canonical_url, found.kind)
-    assert chain(target)[0] == (scheme.resolver or "webpage")
+    assert resolvers_for(target)[0] == (scheme.resolver or "webpage")

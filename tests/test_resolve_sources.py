@@ -6,9 +6,9 @@ import json
 from urllib.parse import parse_qs
 
 import pytest
-from test_resolve_support import config_for, fixture, make_store, pdf_bytes, work_row
+from support.resolve import config_for, fixture, make_store, pdf_bytes, work_row
 
-from linkgraph.query import work_authors
+from linkgraph.lookup import work_authors
 from linkgraph.resolve import resolve
 
 ATOM = "application/atom+xml; charset=utf-8"

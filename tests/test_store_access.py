@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 
 import pytest
-from test_resolve_support import config_for, make_store
+from support.resolve import config_for, make_store
 from typer.testing import CliRunner
 
 from linkgraph import schema

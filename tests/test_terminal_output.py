@@ -74,6 +74,7 @@ COMMANDS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2])[:30])
 def test_every_command_prints_source_text_inert_and_literal(poisoned, command):
     result = CliRunner().invoke(app, ["--db", str(poisoned), *command])

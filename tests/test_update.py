@@ -6,10 +6,10 @@ import json
 import sqlite3
 
 import pytest
+from support.web import Web, rss
 from typer.testing import CliRunner
-from web_support import Web, rss
 
-from linkgraph import feeds as feeds_module
+from linkgraph import update
 from linkgraph.cli import app
 from linkgraph.store import Store
 
@@ -234,10 +234,10 @@ def test_update_from_python(db, web):
     web.feeds["show.xml"] = rss("Loopback Show", v1(web))
     run(db, web, "ingest", web.feed_url("show.xml"))
     web.feeds["show.xml"] = rss("Loopback Show", v1(web)[:1])
-    from test_resolve_support import config_for
+    from support.resolve import config_for
 
     with Store(db) as store:
-        summary = feeds_module.update(store, config_for(web.base), resolve_works=False)
+        summary = update(store, config_for(web.base), resolve_works=False)
     assert [(r.status, r.episodes, r.unchanged) for r in summary.feeds] == [("unchanged", 1, 1)]
     assert summary.to_json()["resolve"] is None
 

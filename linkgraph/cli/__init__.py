@@ -1,56 +1,15 @@
 """The command line: a thin layer that parses arguments, calls the API and prints.
 
-Each ``*_cmd`` module in this package registers its commands on ``app``.
+``app.py`` holds the typer application; each ``*_cmd`` module, one a step of the flow,
+registers its commands on it when imported here.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
-from pathlib import Path
-
-import typer
-
+# Importing a command module registers its commands.
+from . import export_cmd, identify_cmd, ingest_cmd, query_cmd, resolve_cmd, update_cmd  # noqa: F401
+from .app import COMMANDS, app
 from .output import EXIT_USAGE, fail
-
-app = typer.Typer(
-    help="Turn podcast show notes, transcripts and feeds into a research-link knowledge graph.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-
-@app.callback()
-def _global_options(
-    ctx: typer.Context,
-    db: Path = typer.Option(
-        None, "--db", envvar="LINKGRAPH_DB", help="The SQLite file  [default: linkgraph.db]"
-    ),
-) -> None:
-    """Global options, given before the command."""
-    ctx.obj = {"db": db or Path(os.environ.get("LINKGRAPH_DB") or "linkgraph.db")}
-
-
-# In the order `linkgraph --help` lists their commands: the flow from sources to exports.
-_COMMAND_MODULES = (
-    "ingest_cmd",
-    "query_cmd",
-    "resolve_cmd",
-    "graph_cmd",
-    "export_cmd",
-    "update_cmd",
-)
-
-
-def _register() -> None:
-    """Import the command modules: each adds its commands to ``app``."""
-    for module in _COMMAND_MODULES:
-        importlib.import_module(f"{__name__}.{module}")
-
-
-_register()
 
 
 def main() -> None:
@@ -61,4 +20,4 @@ def main() -> None:
         fail("interrupted", status=130)
 
 
-__all__ = ["app", "main", "EXIT_USAGE"]
+__all__ = ["COMMANDS", "app", "main", "EXIT_USAGE"]

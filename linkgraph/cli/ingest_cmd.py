@@ -16,9 +16,10 @@ from ..ingest import (
     ingest_source,
     is_url,
 )
-from ..query import check_date
+from ..lookup import check_date
 from ..sources import FORMATS
-from . import app
+from .app import app
+from .options import json_flag, quiet_flag
 from .output import (
     EXIT_PARTIAL,
     fail,
@@ -82,8 +83,8 @@ def ingest(
         "posts get the page URL its default permalinks give them.",
     ),
     example: bool = typer.Option(False, "--example", help="Ingest the bundled example podcast."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
-    json: bool = typer.Option(False, "--json", help="Print one JSON report per source."),
+    quiet: bool = quiet_flag("No progress and no summary."),
+    json: bool = json_flag("Print one JSON report per source."),
 ) -> None:
     """Read show notes, transcripts and feeds into the store.
 

@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import Config, ConfigError, load_config
+from ..lookup import RefError
 from ..safetext import printable, valid_unicode
 from ..store import Store, StoreError
 
@@ -33,9 +34,22 @@ EXIT_USAGE = 2  # bad arguments, unknown or ambiguous reference
 
 # Piped output is not cut to 80 columns: it goes to files, pagers and wider windows.
 _PIPED_WIDTH = 160
-_PLAIN = {"markup": False, "highlight": False, "emoji": False}
-console = Console(width=None if sys.stdout.isatty() else _PIPED_WIDTH, **_PLAIN)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else _PIPED_WIDTH, **_PLAIN)
+
+
+def _plain_console(stderr: bool) -> Console:
+    """A console that interprets no markup, emoji codes or highlighting."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(
+        stderr=stderr,
+        width=None if stream.isatty() else _PIPED_WIDTH,
+        markup=False,
+        highlight=False,
+        emoji=False,
+    )
+
+
+console = _plain_console(stderr=False)
+errors = _plain_console(stderr=True)
 
 Part = str | tuple[str, str]  # text, or (text, rich style)
 
@@ -106,8 +120,6 @@ def run_query(ctx: typer.Context, function, *args):
     A bad reference prints its candidates and exits 2, and so does a bad option or query
     (a ValueError): one line each on stderr.
     """
-    from ..query import RefError
-
     with open_store(ctx) as store, store.snapshot():
         try:
             return function(store, *args)

@@ -1,4 +1,4 @@
-"""linkgraph resolve and show: fetch metadata for the works, look at one work."""
+"""linkgraph resolve: fetch metadata for the works."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Optional
 
 import typer
 
-from ..query import MAX_LIMIT
-from ..resolve import SOURCES, Options, SourceCounts, Summary, resolve
-from ..resolve.details import work_details
-from . import app
+from ..lookup import MAX_LIMIT
+from ..resolve import RESOLVERS, Options, ResolverCounts, Summary, resolve
+from .app import app
+from .options import json_flag, quiet_flag
 from .output import (
     EXIT_OK,
     EXIT_PARTIAL,
@@ -18,7 +18,6 @@ from .output import (
     open_store,
     print_json,
     progress,
-    run_query,
     say,
     settings,
     table,
@@ -26,7 +25,7 @@ from .output import (
 )
 
 
-def _describe(source: str, counts: SourceCounts) -> str:
+def _describe(source: str, counts: ResolverCounts) -> str:
     return (
         f"{source:<10} resolved {counts.resolved}  partial {counts.partial}  "
         f"failed {counts.failed}  pending {counts.pending}"
@@ -92,17 +91,17 @@ def resolve_command(
         help="Fetch URLs on loopback, private and link-local addresses too.",
     ),
     source: Optional[str] = typer.Option(  # noqa: UP045 (typer reads the annotation)
-        None, "--source", help=f"Only this source: {', '.join(SOURCES)}."
+        None, "--source", help=f"Only this source: {', '.join(RESOLVERS)}."
     ),
     limit: Optional[int] = typer.Option(  # noqa: UP045
         None, "--limit", min=1, max=MAX_LIMIT, help="Resolve at most this many works."
     ),
-    quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
-    json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    quiet: bool = quiet_flag("No progress bars."),
+    json: bool = json_flag("Print the summary as JSON."),
 ) -> None:
     """Fetch titles, authors, dates, abstracts and identifiers for the works in the store."""
-    if source is not None and source not in SOURCES:
-        fail(f"--source {source}: unknown source; choose one of {', '.join(SOURCES)}")
+    if source is not None and source not in RESOLVERS:
+        fail(f"--source {source}: unknown source; choose one of {', '.join(RESOLVERS)}")
     config = settings(ctx)
     with open_store(ctx, write=True) as store:
         if allow_private_network:
@@ -113,7 +112,7 @@ def resolve_command(
         with progress(quiet or json or not sys.stderr.isatty()) as bar:
             tasks: dict[str, int] = {}
 
-            def report(name: str, counts: SourceCounts) -> None:
+            def report(name: str, counts: ResolverCounts) -> None:
                 if name not in tasks:
                     tasks[name] = bar.add_task(name, total=0)
                 bar.update(
@@ -142,55 +141,3 @@ def resolve_command(
     elif not quiet or summary.failures:
         _print_summary(summary)
     raise typer.Exit(EXIT_PARTIAL if summary.failures else EXIT_OK)
-
-
-def _print_work(work: dict) -> None:
-    say((work["title"] or "(no title)", "bold"))
-    lines = [
-        ("id", work["id"]),
-        ("kind", work["kind"]),
-        ("status", work["status"]),
-        ("authors", ", ".join(work["authors"])),
-        ("published", work["published"]),
-        ("venue", work["venue"]),
-        ("identifiers", " ".join(work["identifiers"])),
-        ("subjects", ", ".join(work["subjects"])),
-        ("url", work["url"]),
-        ("error", work["error"]),
-    ]
-    for name, value in lines:
-        if value:
-            say(f"  {name:<12}{value}")
-    if work["abstract"]:
-        say()
-        say(work["abstract"])
-        say()
-    if work["sources"]:
-        table(
-            ["field", "source", "at", "value"],
-            [
-                [name, entry.get("source"), entry.get("at"), entry.get("value")]
-                for name, entry in sorted(work["sources"].items())
-            ],
-        )
-    for mention in work["mentions"]:
-        where = mention["topic"] or mention["section"] or ""
-        say(
-            f"  - {mention['episode_title'] or ''}{f'  [{where}]' if where else ''}: "
-            f"{mention['anchor_text'] or mention['url']}"
-        )
-    say(f"{len(work['mentions'])} mentions")
-
-
-@app.command()
-def show(
-    ctx: typer.Context,
-    ref: str = typer.Argument(..., help="A standard id, any URL form of a work, or title words."),
-    json: bool = typer.Option(False, "--json"),
-) -> None:
-    """Everything known about one work: metadata, where it came from, who mentions it."""
-    work = run_query(ctx, work_details, ref)
-    if json:
-        print_json(work)
-        return
-    _print_work(work)

@@ -6,10 +6,12 @@ import sys
 
 import typer
 
-from ..feeds import PollReport, UpdateSummary, forget, remembered
-from ..feeds import update as update_feeds
-from ..resolve import SourceCounts
-from . import app
+from ..feeds import forget, remembered
+from ..resolve import ResolverCounts
+from ..update import PollReport, UpdateSummary
+from ..update import update as update_feeds
+from .app import app
+from .options import json_flag, quiet_flag
 from .output import (
     EXIT_OK,
     EXIT_PARTIAL,
@@ -36,8 +38,8 @@ app.add_typer(feeds_app, name="feeds")
 def update(
     ctx: typer.Context,
     no_resolve: bool = typer.Option(False, "--no-resolve", help="Only poll and ingest."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
-    json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    quiet: bool = quiet_flag("No progress and no summary."),
+    json: bool = json_flag("Print the summary as JSON."),
 ) -> None:
     """Poll every remembered feed, ingest new or changed episodes, then resolve new works.
 
@@ -51,14 +53,14 @@ def update(
     ):
         polling = bar.add_task("polling feeds", total=len(remembered(store)))
         resolving: list[int] = []
-        counts: dict[str, SourceCounts] = {}
+        counts: dict[str, ResolverCounts] = {}
 
         def polled(report: PollReport) -> None:
             if report.error:
                 warn(f"{report.url}: {report.error}")
             bar.advance(polling)
 
-        def resolved(name: str, source_counts: SourceCounts) -> None:
+        def resolved(name: str, source_counts: ResolverCounts) -> None:
             counts[name] = source_counts
             if not resolving:
                 resolving.append(bar.add_task("resolving works", total=0))
@@ -125,7 +127,7 @@ def _resolve_line(summary: UpdateSummary) -> str | None:
 @feeds_app.callback()
 def feeds(
     ctx: typer.Context,
-    json: bool = typer.Option(False, "--json", help="Print the feeds as JSON."),
+    json: bool = json_flag("Print the feeds as JSON."),
 ) -> None:
     """The remembered feeds: when each was last polled and how it went."""
     if ctx.invoked_subcommand is not None:

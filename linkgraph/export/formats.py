@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..query import topic_url
+from ..lookup import content_condition, topic_url
 from ..safetext import printable
 
 # characters XML 1.0 forbids even when escaped
@@ -40,6 +40,8 @@ CSV_COLUMNS = [
     "work_kind",
     "work_title",
     "status",
+    "boilerplate",
+    "boilerplate_reason",
 ]
 
 
@@ -82,13 +84,16 @@ def mention_rows(graph: nx.DiGraph, store: Any) -> list[dict]:
 
     A mention is kept when its episode and its work are both selected; when the selection
     holds no episode at all (``--kind work``) the work alone decides, and the other way round.
+    Boilerplate mentions are kept only when the graph was built with them.
     """
     if store is None:
         raise ValueError("the csv export reads mentions from the store; none was given")
     kinds = {kind for _, kind in graph.nodes(data="kind")}
+    content = content_condition(graph.graph.get("include_boilerplate", False), "mention_details")
     rows = []
     for row in store.query(
-        "SELECT * FROM mention_details ORDER BY published, episode_id, position, mention_id"
+        f"SELECT * FROM mention_details WHERE {content} "
+        "ORDER BY published, episode_id, position, mention_id"
     ):
         episode = f"episode:{row['episode_id']}"
         work = f"work:{row['work_id']}" if row["work_id"] is not None else None
@@ -125,7 +130,7 @@ def csv_cell(value: Any) -> Any:
 
 def flat_graph(graph: nx.DiGraph) -> nx.DiGraph:
     """A copy whose attributes XML writers accept: scalars only, no None, XML-legal text."""
-    flat = nx.DiGraph()
+    flat: nx.DiGraph = nx.DiGraph()
     flat.graph.update(_flat_attrs(graph.graph))
     flat.add_nodes_from((n, _flat_attrs(d)) for n, d in graph.nodes(data=True))
     flat.add_edges_from((u, v, _flat_attrs(d)) for u, v, d in graph.edges(data=True))

@@ -13,6 +13,7 @@ import html
 import math
 import re
 import secrets
+from collections.abc import Iterable
 from functools import cache
 from itertools import chain, islice
 from pathlib import Path
@@ -198,7 +199,8 @@ def _present(values: dict) -> dict:
 def legend(graph: nx.DiGraph) -> list[dict]:
     """The legend rows: each node kind present, with its colour, symbol and count."""
     counts: dict[str, int] = {}
-    for _, kind in graph.nodes(data="kind"):
+    kinds: Iterable[tuple[str, str | None]] = graph.nodes(data="kind")
+    for _, kind in kinds:
         counts[kind or "other"] = counts.get(kind or "other", 0) + 1
     order = [k for k in KINDS if k in counts] + sorted(k for k in counts if k not in KINDS)
     return [

@@ -27,9 +27,16 @@ from .schemes import (
 from .urls import absolute, canonical_url, parse, quote_value, suffixes
 from .wayback import WAYBACK, archive_link, archived_url
 
+# The version of the rules below: raise it whenever a URL or id they already knew would be
+# identified otherwise, and stores written before are identified again when opened
+# (``linkgraph.identities``). 1: stores that recorded none; 2: canonical URLs normalise
+# percent-encoding, and junk (trailing punctuation, unbalanced brackets) is trimmed from ids.
+RULES_VERSION = 2
+
 __all__ = [
     "KINDS",
     "PREFIXES",
+    "RULES_VERSION",
     "SCHEMES",
     "Scheme",
     "canonical_url",
@@ -84,7 +91,8 @@ def identify(text: str) -> Identified:
     Invisible characters are dropped from paths and ids; in a host name they make the
     link no link at all, since the host shown is not the host reached.
     """
-    if _INVISIBLE.search(_HOST_PART.match(text).group()):
+    host = _HOST_PART.match(text)
+    if host and _INVISIBLE.search(host.group()):
         return _unknown(text)
     stripped = _INVISIBLE.sub("", text).strip()
     found = from_identifier(stripped)

@@ -168,8 +168,9 @@ def _doi(text: str) -> Found | None:
     if not _DOI.fullmatch(doi):
         return None
     for scheme in _DOI_ALIASES:
-        if doi.startswith(scheme.doi_prefix):
-            return scheme.parse(doi[len(scheme.doi_prefix) :]) or (f"doi:{doi}", None)
+        prefix = scheme.doi_prefix or ""
+        if prefix and doi.startswith(prefix):
+            return scheme.parse(doi[len(prefix) :]) or (f"doi:{doi}", None)
     return f"doi:{doi}", None
 
 

@@ -67,6 +67,15 @@ def cache_key(url: str) -> str:
     return hashlib.blake2b(f"GET {kept_url(url)}".encode(), digest_size=16).hexdigest()
 
 
+class CachedResponse(requests.Response):
+    """A response the cache answered: ``from_cache``, and ``revalidated`` when the server was
+    asked again and said it had not changed."""
+
+    from_cache = True
+    revalidated = False
+    _content_consumed: bool  # requests' own flag: the body is read (no annotation of its own)
+
+
 @dataclass
 class Entry:
     """One kept answer."""
@@ -87,13 +96,14 @@ class Entry:
         found = CaseInsensitiveDict(self.headers)
         return {ask: found[name] for name, ask in _VALIDATORS if found.get(name)}
 
-    def response(self, revalidated: bool = False) -> requests.Response:
+    def response(self, revalidated: bool = False) -> CachedResponse:
         """The answer as a ``requests.Response``, marked ``from_cache``."""
-        response = requests.Response()
-        response.status_code, response.reason, response.url = self.status, self.reason, self.url
+        response = CachedResponse()
+        response.status_code, response.url = self.status, self.url
+        response.reason = self.reason or ""
         response.headers = CaseInsensitiveDict(self.headers)
         response._content, response._content_consumed = self.body, True
-        response.from_cache, response.revalidated = True, revalidated
+        response.revalidated = revalidated
         return response
 
 

@@ -139,7 +139,11 @@ def check_url(url: str, *, allow_private: bool) -> None:
 
 
 def connect_public(
-    host: str, port: int, timeout: object, source_address=None, socket_options=None
+    host: str,
+    port: int,
+    timeout: float | None,
+    source_address: tuple[str, int] | None = None,
+    socket_options: connection._TYPE_SOCKET_OPTIONS | None = None,
 ) -> socket.socket:
     """A socket connected to ``host``, resolved once, whose every address is public.
 
@@ -164,7 +168,7 @@ def connect_public(
     raise failure
 
 
-class _Guarded:
+class _Guarded(HTTPConnection):
     """urllib3's ``_new_conn``, connecting only to the public addresses of the host."""
 
     def _new_conn(self) -> socket.socket:
@@ -186,7 +190,7 @@ class _Guarded:
         return sock
 
 
-class GuardedHTTPConnection(_Guarded, HTTPConnection):
+class GuardedHTTPConnection(_Guarded):
     """An HTTP connection to public addresses only."""
 
 

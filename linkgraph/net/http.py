@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,11 +159,15 @@ class HostLimiter:
         concurrency: int,
         cancel: threading.Event,
         overrides: Mapping[str, tuple[float, int]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
+        """``clock`` tells the time, and ``cancel.wait(seconds)`` waits: both of one kind, real
+        by default (a test gives a clock whose waits move it on)."""
         self.interval = interval
         self.concurrency = max(1, concurrency)
         self.overrides = dict(overrides or {})
         self.cancel = cancel
+        self.clock = clock
         self._lock = threading.Lock()
         self._next: dict[str, float] = {}
         self._semaphores: dict[str, threading.Semaphore] = {}
@@ -193,7 +197,7 @@ class HostLimiter:
         try:
             interval = self.settings(host)[0]
             with self._lock:
-                now = time.monotonic()
+                now = self.clock()
                 start = max(now, self._next.get(host, 0.0))
                 self._next[host] = start + interval
             if start > now and self.cancel.wait(start - now):
@@ -205,7 +209,7 @@ class HostLimiter:
     def defer(self, host: str, seconds: float) -> None:
         """Hold every request to a host for ``seconds`` (after a 429 or 503)."""
         with self._lock:
-            self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + seconds)
+            self._next[host] = max(self._next.get(host, 0.0), self.clock() + seconds)
 
 
 class _Transport(HTTPAdapter):
@@ -267,7 +271,7 @@ def _read_capped(response: requests.Response, cap: int, seconds: float) -> None:
             raise NetworkError(f"body took over {seconds:g} s to arrive")
         chunks.append(chunk)
     response._content = b"".join(chunks)
-    response._content_consumed = True
+    vars(response)["_content_consumed"] = True  # requests' own flag; its stubs leave it out
 
 
 def _arriving(response: requests.Response) -> Iterator[bytes]:
@@ -285,7 +289,7 @@ def _arriving(response: requests.Response) -> Iterator[bytes]:
         raise requests.exceptions.SSLError(error) from error
 
 
-def _chain(error: BaseException) -> Iterator[BaseException]:
+def _causes(error: BaseException) -> Iterator[BaseException]:
     """An exception with its causes, contexts, reasons and wrapped exceptions."""
     stack: list[Any] = [error]
     seen: set[int] = set()
@@ -307,7 +311,7 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 
 def _down(error: BaseException) -> bool:
     """True for failures that mean there is no network: unresolvable names, no route."""
-    for current in _chain(error):
+    for current in _causes(error):
         if isinstance(current, socket.gaierror) or type(current).__name__ == "NameResolutionError":
             return True
         if isinstance(current, OSError) and current.errno in (
@@ -460,6 +464,9 @@ class Http:
                 response = self._send(url, headers)
             except BlockedURL as error:  # the host resolved into the private network
                 raise Blocked(str(error)) from None
+            except (requests.exceptions.InvalidURL, UnicodeError) as error:
+                # requests cannot send it (a user name outside Latin-1, say): no request left
+                raise FetchError(f"cannot be requested: {error}") from None
             except (
                 requests.ConnectionError,
                 requests.Timeout,
@@ -494,7 +501,7 @@ class Http:
 
     def _send(self, url: str, headers: Mapping[str, str] | None) -> requests.Response:
         """One GET, through the cache when there is one (revalidating all on refresh)."""
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "headers": dict(headers or {}),
             "allow_redirects": False,
             "timeout": (self.config.connect_timeout, self.config.read_timeout),

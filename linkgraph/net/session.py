@@ -24,8 +24,8 @@ class Session(requests.Session):
     """A ``requests.Session`` that remembers what the environment says about each host."""
 
     def merge_environment_settings(
-        self, url: str, proxies: Any, stream: Any, verify: Any, cert: Any
-    ) -> dict[str, Any]:
+        self, url: str | bytes | None, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> Any:  # requests' settings dict (a TypedDict its stubs keep private)
         """``requests.Session``'s answer, remembered per scheme and host."""
         if proxies or not self.trust_env:
             return super().merge_environment_settings(url, proxies, stream, verify, cert)

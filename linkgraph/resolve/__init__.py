@@ -54,7 +54,7 @@ REGISTRY: dict[str, Resolver] = {
         webpage.RESOLVER,
     )
 }
-SOURCES = tuple(REGISTRY)
+RESOLVERS = tuple(REGISTRY)
 _SCHEME_ORDER = (*PREFIXES, "url")
 _PASS_ON_STATUSES = {400, 401, 403, 404, 410}
 _MAX_ROUNDS = 3
@@ -73,7 +73,7 @@ class Options:
 
 
 @dataclass
-class SourceCounts:
+class ResolverCounts:
     """What one source did in a run."""
 
     works: int = 0
@@ -107,7 +107,7 @@ class Summary:
     requests: int = 0
     cached: int = 0
     seconds: float = 0.0
-    sources: dict[str, SourceCounts] = field(default_factory=dict)
+    sources: dict[str, ResolverCounts] = field(default_factory=dict)
     failures: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -121,11 +121,11 @@ class Summary:
         return data
 
 
-Progress = Callable[[str, SourceCounts], None]
+Progress = Callable[[str, ResolverCounts], None]
 
 
-def chain(target: Target) -> list[str]:
-    """The sources to ask about a target, in order."""
+def resolvers_for(target: Target) -> list[str]:
+    """The names of the resolvers to ask about a target, in order."""
     return [name for name, resolver in REGISTRY.items() if resolver.accepts(target)]
 
 
@@ -164,6 +164,7 @@ def _target(work: dict, best: tuple[str, str] | None, written: str | None) -> Ta
     if best is None:
         return None
     scheme, value = best
+    url: str | None
     if scheme == "url":
         url = (written or value).split("#", 1)[0]
     else:
@@ -171,8 +172,17 @@ def _target(work: dict, best: tuple[str, str] | None, written: str | None) -> Ta
     return Target(scheme, value, url, work["kind"] or "site")
 
 
-def select(store: Store, options: Options) -> list[Target]:
-    """The works this run should resolve, as targets."""
+def works_to_resolve(store: Store, options: Options) -> list[Target]:
+    """The works this run should resolve, as targets.
+
+    Read in one snapshot: a work another process merges meanwhile is seen whole, before or
+    after, never with its identifiers read before the merge and its mentions after (which
+    made a URL target fall back from the URL as written to its canonical https form)."""
+    with store.snapshot():
+        return _works_to_resolve(store, options)
+
+
+def _works_to_resolve(store: Store, options: Options) -> list[Target]:
     rows = store.query(
         "SELECT id, kind, url FROM works WHERE status = 'pending' OR ? OR "
         "(status IN ('failed', 'partial') AND (? OR next_attempt_at IS NULL "
@@ -182,7 +192,7 @@ def select(store: Store, options: Options) -> list[Target]:
     targets = []
     for start in range(0, len(rows), _SELECT_CHUNK):
         for target in _targets(store, rows[start : start + _SELECT_CHUNK]):
-            if target and (options.source is None or options.source in chain(target)[:1]):
+            if target and (options.source is None or options.source in resolvers_for(target)[:1]):
                 targets.append(target)
             if options.limit is not None and len(targets) >= options.limit:
                 return targets
@@ -217,9 +227,9 @@ class _Run:
         self.next_jobs: dict[str, list[Target]] = defaultdict(list)
         self.titles = TitleIndex(store)
 
-    def counts(self, source: str) -> SourceCounts:
+    def counts(self, source: str) -> ResolverCounts:
         """The counters of one source, created on first use."""
-        return self.summary.sources.setdefault(source, SourceCounts())
+        return self.summary.sources.setdefault(source, ResolverCounts())
 
     def plan(self, jobs: dict[str, list[Target]], source: str, target: Target) -> None:
         """Give a target to a source in the coming round."""
@@ -236,7 +246,7 @@ class _Run:
         """Resolve the targets, round after round, until nothing is left to ask."""
         jobs: dict[str, list[Target]] = defaultdict(list)
         for target in targets:
-            sources = chain(target)
+            sources = resolvers_for(target)
             if sources:
                 self.plan(jobs, sources[0], target)
         for _ in range(_MAX_ROUNDS):
@@ -378,7 +388,7 @@ class _Run:
         )
 
     def _next_source(self, resolver: Resolver, target: Target) -> str | None:
-        sources = chain(target)
+        sources = resolvers_for(target)
         later = sources[sources.index(resolver.name) + 1 :] if resolver.name in sources else []
         return next((s for s in later if (target.key, s) not in self.attempted), None)
 
@@ -431,7 +441,7 @@ def resolve(
     started = time.monotonic()
     options = options or Options()
     config = config or load_config(store.path)
-    targets = select(store, options)
+    targets = works_to_resolve(store, options)
     if options.offline:
         return Summary(offline=True, works=len(targets), pending=len(targets))
     own = http is None
@@ -451,4 +461,13 @@ def resolve(
     return run.summary
 
 
-__all__ = ["Options", "REGISTRY", "SOURCES", "SourceCounts", "Summary", "resolve", "select"]
+__all__ = [
+    "Options",
+    "REGISTRY",
+    "RESOLVERS",
+    "ResolverCounts",
+    "Summary",
+    "resolve",
+    "resolvers_for",
+    "works_to_resolve",
+]

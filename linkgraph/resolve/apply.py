@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from ..config import Config
 from ..identify import SCHEMES, identify
+from ..lookup import work_authors
 from ..safetext import finite
 from ..store import Store, now_iso
 from .base import Metadata, Target
@@ -202,11 +203,12 @@ def apply_metadata(
         applied = Applied(work_id, _RESOLVED)
         ids = standard_ids(meta.identifiers)
         preprints = set(standard_ids(meta.preprints))
-        _attach_ids(store, applied, ids, preprints)
-        for other in titles.same_work(applied.work_id, meta.title, meta.authors):
-            _merge(store, applied, other, preprints)
-        first_primary(store, applied.work_id, preprints)
-        row = store.query("SELECT * FROM works WHERE id = ?", (applied.work_id,))[0]
+        work_id = _attach_ids(store, applied, work_id, ids, preprints)
+        for other in titles.same_work(work_id, meta.title, meta.authors):
+            work_id = _merge(store, applied, work_id, other, preprints)
+        applied.work_id = work_id
+        first_primary(store, work_id, preprints)
+        row = store.query("SELECT * FROM works WHERE id = ?", (work_id,))[0]
         sources: dict = json.loads(row["sources"] or "{}")
         if meta.source not in SCHOLARLY_APIS and not _from_api(sources):
             unknown = _not_found(sources)
@@ -221,25 +223,27 @@ def apply_metadata(
                 meta.partial = f"{api} has not yet given the metadata of {applied.followups[0]}"
         applied.status, title = _write_fields(store, row, sources, meta, config)
         if applied.followups:  # the API lookup is due now: a cut-short run makes it next time
-            store.conn.execute(
-                "UPDATE works SET next_attempt_at = NULL WHERE id = ?", (applied.work_id,)
-            )
-        titles.add(applied.work_id, title)
+            store.conn.execute("UPDATE works SET next_attempt_at = NULL WHERE id = ?", (work_id,))
+        titles.add(work_id, title)
     return applied
 
 
-def _merge(store: Store, applied: Applied, other: int, preprints: set[str]) -> None:
-    if other == applied.work_id:
-        return
-    keep, drop = keeper(store, applied.work_id, other)
+def _merge(store: Store, applied: Applied, work_id: int, other: int, preprints: set[str]) -> int:
+    """Merge ``other`` and the work being applied; returns the id of the one kept."""
+    if other == work_id:
+        return work_id
+    keep, drop = keeper(store, work_id, other)
     primary = better_primary(store, keep, drop, preprints)
     store.merge_works(keep, drop)
     store.conn.execute("UPDATE works SET primary_id = ? WHERE id = ?", (primary, keep))
-    applied.work_id = keep
     applied.merged += 1
+    return keep
 
 
-def _attach_ids(store: Store, applied: Applied, ids: list[str], preprints: set[str]) -> None:
+def _attach_ids(
+    store: Store, applied: Applied, work_id: int, ids: list[str], preprints: set[str]
+) -> int:
+    """Give the work these ids, merging it with works that hold one; returns its id."""
     for standard in ids:
         scheme, value = standard.split(":", 1)
         holder = store.scalar(
@@ -248,23 +252,12 @@ def _attach_ids(store: Store, applied: Applied, ids: list[str], preprints: set[s
         if holder is None:
             store.conn.execute(
                 "INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
-                (applied.work_id, scheme, value),
+                (work_id, scheme, value),
             )
             applied.new_ids.append(standard)
-        elif holder != applied.work_id:
-            _merge(store, applied, holder, preprints)
-
-
-def _authors(store: Store, work_id: int) -> list[str]:
-    """A work's author names in order (``query.work_authors`` for one work, more directly)."""
-    return [
-        name
-        for (name,) in store.conn.execute(
-            "SELECT p.name FROM authorships a JOIN people p ON p.id = a.person_id "
-            "WHERE a.work_id = ? ORDER BY a.position",
-            (work_id,),
-        )
-    ]
+        elif holder != work_id:
+            work_id = _merge(store, applied, work_id, holder, preprints)
+    return work_id
 
 
 def _wins(source: str, entry: dict | None) -> bool:
@@ -292,7 +285,7 @@ def _write_fields(
     if (
         meta.authors
         and _wins(meta.source_of("authors"), sources.get("authors"))
-        and meta.authors != _authors(store, work_id)
+        and meta.authors != work_authors(store, work_id)
     ):
         store.forget_authors(work_id)
         for position, name in enumerate(meta.authors):

@@ -136,6 +136,16 @@ def fetch_json(http: Http, url: str, what: str, headers: dict | None = None) -> 
 _SPACE = re.compile(r"\s+")
 
 
+def mapping(value: Any) -> dict:
+    """``value`` when it is a JSON object, else an empty one: an answer's field read safely."""
+    return value if isinstance(value, dict) else {}
+
+
+def array(value: Any) -> list:
+    """``value`` when it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def clean(text: Any) -> str | None:
     """Text with runs of white space folded, or None when empty or not text."""
     if not isinstance(text, str):

@@ -60,7 +60,11 @@ _PREPRINT_SERVERS = {"10.2139": "SSRN"}
 
 def doi_of(target: Target) -> str:
     """The DOI to ask Crossref about for a target."""
-    return scheme_of(target.key).as_doi(target.value)
+    scheme = scheme_of(target.key)
+    doi = scheme.as_doi(target.value) if scheme else None
+    if doi is None:
+        raise ResolveError(f"{target.key} stands for no DOI")
+    return doi
 
 
 def _author(person: dict) -> str | None:
@@ -129,7 +133,8 @@ def _related(item: dict, name: str) -> list[str]:
 
 def metadata(item: dict) -> Metadata:
     """Our metadata from one Crossref work record."""
-    kind = "paper" if item.get("type") in _PAPER_TYPES else _KINDS.get(item.get("type"))
+    work_type = str(item.get("type"))
+    kind = "paper" if work_type in _PAPER_TYPES else _KINDS.get(work_type)
     own = f"doi:{item['DOI']}"
     preprints = _related(item, "has-preprint")
     is_preprint = item.get("type") == "posted-content" or _related(item, "is-preprint-of")

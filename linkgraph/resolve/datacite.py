@@ -26,6 +26,7 @@ from .base import (
     clean,
     fetch_json,
     iso_date,
+    mapping,
     names,
     person,
 )
@@ -93,7 +94,7 @@ def metadata(attributes: dict) -> Metadata:
     """Our metadata from one DataCite record's ``attributes``."""
     titles = [t for t in attributes.get("titles") or [] if isinstance(t, dict)]
     main = next((t for t in titles if not t.get("titleType")), titles[0] if titles else {})
-    types = attributes.get("types") if isinstance(attributes.get("types"), dict) else {}
+    types = mapping(attributes.get("types"))
     general = types.get("resourceTypeGeneral")
     meta = Metadata(
         source="datacite",
@@ -103,7 +104,7 @@ def metadata(attributes: dict) -> Metadata:
         abstract=_abstract(attributes),
         venue=_venue(attributes),
         url=clean(attributes.get("url")),
-        kind=_KINDS.get(general),
+        kind=_KINDS.get(general) if isinstance(general, str) else None,
         subjects=[
             ("keyword", s["subject"])
             for s in attributes.get("subjects") or []

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from ..config import Config
 from ..net.http import Http
-from .base import Metadata, Resolver, Target, clean, fetch_json, iso_date, single
+from .base import Metadata, Resolver, Target, array, clean, fetch_json, iso_date, mapping, single
 
 _REPO = re.compile(r"^/([A-Za-z0-9-]+)/([A-Za-z0-9._-]+?)(?:\.git)?(?:/.*)?$")
 _NOT_OWNERS = {
@@ -40,9 +40,9 @@ def repository(target: Target) -> tuple[str, str] | None:
 
 def metadata(data: dict) -> Metadata:
     """Our metadata from a repository object."""
-    license_info = data.get("license") if isinstance(data.get("license"), dict) else {}
-    owner = data.get("owner") if isinstance(data.get("owner"), dict) else {}
-    topics = data.get("topics") if isinstance(data.get("topics"), list) else []
+    license_info = mapping(data.get("license"))
+    owner = mapping(data.get("owner"))
+    topics = array(data.get("topics"))
     return Metadata(
         source="github",
         title=clean(data.get("full_name")) or clean(data.get("name")),

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from ..identify import PREFIXES
-from ..query import work_authors
+from ..lookup import work_authors
 from ..store import Store, normalize_name
 
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)

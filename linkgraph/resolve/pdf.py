@@ -30,8 +30,8 @@ def _title(info_title: str | None, text: str) -> str | None:
     title = clean(info_title)
     if title and len(title) >= 4 and not _JUNK_TITLE.search(title):
         return title
-    for line in text.splitlines()[:15]:
-        line = clean(line)
+    for raw in text.splitlines()[:15]:
+        line = clean(raw)
         if (
             line
             and 3 <= len(line.split()) <= 30

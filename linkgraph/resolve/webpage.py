@@ -194,6 +194,12 @@ class _Graph:
         return (None if on_page else self.name(part_of)) or self.name(item.get("publisher"))
 
 
+def _standard_id(text: str) -> str | None:
+    """The standard id a string names, when it is of a scheme a page may reveal."""
+    found = identify(text)
+    return found.id if found.scheme in _ID_SCHEMES else None
+
+
 def _schema_ids(item: dict) -> list[str]:
     found = []
     for key in ("identifier", "sameAs", "@id", "url"):
@@ -201,8 +207,9 @@ def _schema_ids(item: dict) -> list[str]:
         for value in values if isinstance(values, list) else [values]:
             if isinstance(value, dict):
                 value = value.get("value") or value.get("@id")
-            if isinstance(value, str) and identify(value).scheme in _ID_SCHEMES:
-                found.append(identify(value).id)
+            standard = _standard_id(value) if isinstance(value, str) else None
+            if standard:
+                found.append(standard)
     return found
 
 
@@ -259,7 +266,7 @@ def dublin_core_layer(found: list[dict]) -> Metadata:
             if field and content:
                 values.setdefault(field, []).append(content)
     ids = [_dc_id(v) for v in values.get("identifier", [])]
-    ids = [identify(i).id for i in ids if identify(i).scheme in _ID_SCHEMES]
+    ids = [standard for standard in map(_standard_id, ids) if standard]
     dc_type = (_first(values, "type") or "").lower().replace(" ", "")
     return Metadata(
         source="webpage:dublin-core",
@@ -279,8 +286,9 @@ def _og(found: list[dict], key: str) -> list[str]:
     for block in found:
         value = block.get(key)
         for item in value if isinstance(value, list) else [value]:
-            if clean(item):
-                values.append(clean(item))
+            text = clean(item)
+            if text:
+                values.append(text)
     return values
 
 
@@ -319,9 +327,9 @@ def link_ids(tree: HTMLParser) -> list[str]:
         attributes = node.attributes
         rels = set((attributes.get("rel") or "").lower().split())
         if rels & _ID_RELS:
-            standard = identify(attributes.get("href") or "")
-            if standard.scheme in _ID_SCHEMES:
-                found.append(standard.id)
+            standard = _standard_id(attributes.get("href") or "")
+            if standard:
+                found.append(standard)
     return found
 
 

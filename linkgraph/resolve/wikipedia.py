@@ -7,7 +7,17 @@ from urllib.parse import quote, unquote
 
 from ..config import Config
 from ..net.http import Http, HTTPStatusError
-from .base import Metadata, NotFound, ResolveError, Resolver, Target, clean, fetch_json, single
+from .base import (
+    Metadata,
+    NotFound,
+    ResolveError,
+    Resolver,
+    Target,
+    clean,
+    fetch_json,
+    mapping,
+    single,
+)
 
 _ARTICLE = re.compile(r"^/wiki/(.+)$")
 
@@ -28,7 +38,7 @@ def metadata(data: dict) -> Metadata:
     """Our metadata from a page summary."""
     if data.get("type") not in ("standard", "disambiguation", "no-extract", "mainpage"):
         raise NotFound(f"Wikipedia has no article: {clean(data.get('title')) or data.get('type')}")
-    titles = data.get("titles") if isinstance(data.get("titles"), dict) else {}
+    titles = mapping(data.get("titles"))
     page = ((data.get("content_urls") or {}).get("desktop") or {}).get("page")
     meta = Metadata(
         source="wikipedia",

@@ -7,11 +7,22 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from ..model import Episode
+from . import feed, html, markdown, text
 from .base import SourceError, decode_text
 
-FORMATS = ("rss", "markdown", "html", "text")
+Reader = Callable[[bytes, str], list[Episode]]
 
-_EXTENSIONS = {
+# Each format's reader, in the order formats are offered.
+READERS: dict[str, Reader] = {
+    "rss": feed.read,
+    "markdown": markdown.read,
+    "html": html.read,
+    "text": text.read,
+}
+FORMATS = tuple(READERS)
+
+# The one table of file suffixes: what the detector falls back on, and what a folder walk reads.
+SUFFIXES = {
     ".rss": "rss",
     ".xml": "rss",
     ".atom": "rss",
@@ -43,7 +54,7 @@ def detect_format(data: bytes, name: str = "") -> str:
         return "rss"
     if _HTML_START.match(head):
         return "html"
-    by_extension = _EXTENSIONS.get(PurePosixPath(name.split("?")[0]).suffix.lower())
+    by_extension = SUFFIXES.get(PurePosixPath(name.split("?")[0]).suffix.lower())
     if by_extension:
         return by_extension
     if _MARKDOWN_HINT.search(data[:65536]):
@@ -51,17 +62,19 @@ def detect_format(data: bytes, name: str = "") -> str:
     return "text"
 
 
-def _reader(fmt: str) -> Callable[[bytes, str], list[Episode]]:
-    from . import feed, html, markdown, text
-
-    return {"rss": feed.read, "markdown": markdown.read, "html": html.read, "text": text.read}[fmt]
-
-
 def read_source(data: bytes, source: str, fmt: str | None = None) -> list[Episode]:
     """Read one source into episodes, detecting its format unless ``fmt`` is given."""
     if not data.strip():
         raise SourceError("is empty")
-    return _reader(fmt or detect_format(data, source))(data, source)
+    return READERS[fmt or detect_format(data, source)](data, source)
 
 
-__all__ = ["FORMATS", "SourceError", "decode_text", "detect_format", "read_source"]
+__all__ = [
+    "FORMATS",
+    "READERS",
+    "SUFFIXES",
+    "SourceError",
+    "decode_text",
+    "detect_format",
+    "read_source",
+]

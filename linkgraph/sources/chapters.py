@@ -45,6 +45,8 @@ def _start(chapter: object) -> float | None:
     title, start = chapter.get("title"), chapter.get("startTime")
     if not isinstance(title, str) or not title.strip() or isinstance(start, bool):
         return None
+    if not isinstance(start, (int, float, str)):
+        return None
     try:
         seconds = float(start)
     except (TypeError, ValueError, OverflowError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime, timezone
+from typing import Any
 
 import feedparser
 
@@ -32,14 +33,13 @@ def read(data: bytes, source: str) -> list[Episode]:
     refuse_entity_declarations(data)
     data = utf8_document(data)
     parsed = feedparser.parse(io.BytesIO(data))
-    channel_raw, items_raw = read_items(data, len(parsed.entries)) or (
-        RawItem(),
-        [None] * len(parsed.entries),
-    )
+    raw = read_items(data, len(parsed.entries))
+    channel_raw = raw[0] if raw else RawItem()
+    items_raw: list[RawItem | None] = list(raw[1]) if raw else [None] * len(parsed.entries)
     items = [pair for pair in zip(parsed.entries, items_raw, strict=True) if _is_item(pair[0])]
     _check(parsed, bool(items))
     channel = parsed.feed
-    common = {
+    common: dict[str, Any] = {
         "source": source,
         "podcast": channel.get("title") or None,
         "podcast_url": http_url(channel.get("link")),
@@ -65,7 +65,8 @@ def refuse_entity_declarations(data: bytes) -> None:
     data = data.lstrip(b"\xef\xbb\xbf\xfe\xff")
     position = 0
     while position >= 0:
-        position = _after_prolog_item(data, _SPACE.match(data, position).end())
+        space = _SPACE.match(data, position)
+        position = _after_prolog_item(data, space.end() if space else position)
 
 
 def _after_prolog_item(data: bytes, position: int) -> int:
@@ -114,7 +115,7 @@ def _episode(
     raw: RawItem | None,
     channel: feedparser.FeedParserDict,
     channel_people: list[Person],
-    common: dict[str, str | None],
+    common: dict[str, Any],
 ) -> Episode:
     url = http_url(entry.get("link"))
     fields = raw.notes if raw else _parsed_fields(entry)
@@ -171,17 +172,23 @@ def _plain_text(markup: str) -> str:
     if not _TAG.search(markup):
         return " ".join(markup.split())
     tree = parse_html(markup)
-    text = " ".join((tree.body or tree.root).text(deep=True, separator=" ").split())
+    root = tree.body or tree.root
+    text = " ".join((root.text(deep=True, separator=" ") if root else "").split())
     return _SPACE_BEFORE_PUNCTUATION.sub("", text)
 
 
 def _published(entry: feedparser.FeedParserDict) -> tuple[str | None, str | None]:
-    """The item's date in ISO 8601, and a warning when it has one that cannot be read."""
-    written = (entry.get("published") or entry.get("updated") or "").strip()
+    """The item's date in ISO 8601, and a warning when it has one that cannot be read.
+
+    The keys are read from the dict itself: feedparser's ``get("updated")`` falls back to
+    ``published`` with a DeprecationWarning, and the fallback is ours to spell out."""
+    own = dict.get
+    written = (own(entry, "published") or own(entry, "updated") or "").strip()
     found = iso_datetime(written)
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    parsed = own(entry, "published_parsed") or own(entry, "updated_parsed")
     if not found and parsed:
-        found = datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
+        year, month, day, hour, minute, second = parsed[:6]
+        found = datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc).isoformat()
     if written and not found:
         return None, f"the date {written!r} is not a date linkgraph can read"
     return found, None

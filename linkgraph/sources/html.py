@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import unquote, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -158,7 +159,7 @@ class _Walker:
             if isinstance(item, str):
                 self._leave(item)
                 continue
-            tag = item.tag
+            tag = item.tag or ""
             if tag == "-text":
                 self._text(item.text_content or "")
             elif self._enter(item, tag):
@@ -486,12 +487,13 @@ def _without_urls(title: str) -> str:
 
 def _is_navigation(node: LexborNode) -> bool:
     role = node.attributes.get("role")
-    return bool(role) and role.strip().lower() == "navigation"
+    return bool(role and role.strip().lower() == "navigation")
 
 
-def _walk(root: LexborNode, base_url: str | None, timestamps: bool) -> _Walker:
+def _walk(root: LexborNode | None, base_url: str | None, timestamps: bool) -> _Walker:
     walker = _Walker(base_url, timestamps)
-    walker.walk(root)
+    if root is not None:  # a document with no elements at all
+        walker.walk(root)
     return walker
 
 
@@ -579,7 +581,7 @@ def _base_url(tree: LexborHTMLParser, source: str) -> str | None:
     return absolute_url(source, href) if href else http_url(source)
 
 
-def _page_metadata(tree: LexborHTMLParser, base: str | None, source: str) -> dict[str, str | None]:
+def _page_metadata(tree: LexborHTMLParser, base: str | None, source: str) -> dict[str, Any]:
     canonical = tree.css_first("link[rel~=canonical][href]")
     url = canonical.attributes.get("href") if canonical else _meta(tree, "og:url")
     time = tree.css_first("time[datetime]")

@@ -91,8 +91,9 @@ def _fields_by_line(front: str) -> dict[str, object]:
     for line in front.split("\n"):
         item = _ITEM.fullmatch(line)
         field = _FIELD.fullmatch(line)
-        if item and key and isinstance(meta.get(key), list):
-            meta[key].append(_unquote(item.group(1) or item.group(2)))
+        listed = meta.get(key) if key else None
+        if item and isinstance(listed, list):
+            listed.append(_unquote(item.group(1) or item.group(2)))
         elif field:
             key, value = field.group(1), field.group(2).strip()
             meta[key] = _unquote(value) if value else []

@@ -164,7 +164,8 @@ def entry_label(line: str, start: int, end: int, before_from: int = 0, after_to:
     before = line[before_from:start]
     after = line[end : len(line) if after_to < 0 else after_to]
     if before_from == 0:
-        before = before[_ENTRY_LEAD.match(before).end() :]
+        lead = _ENTRY_LEAD.match(before)
+        before = before[lead.end() :] if lead else before
     label = ""
     bracketed = _BRACKETED.search(before) or (
         after.startswith("]") and _PARENTHESISED.search(before)

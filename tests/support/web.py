@@ -14,12 +14,14 @@ import random
 import re
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from email.utils import format_datetime
 
 from pytest_httpserver import HTTPServer
-from test_resolve_support import env_for
 from werkzeug.wrappers import Request, Response
+
+from .resolve import env_for
 
 ATOM = "application/atom+xml"
 RSS = "application/rss+xml"
@@ -131,6 +133,7 @@ class Web:
         self.validators = {"etag": True, "last_modified": True}
         self.pages: dict[str, bytes] = {}
         self.requests: list[tuple[str, dict]] = []
+        self.on_request: Callable[[], None] | None = None  # called as each request arrives
         self._lock = threading.Lock()
         server.expect_request("/api/query").respond_with_handler(self._arxiv)
         server.expect_request(re.compile(r"/feeds/.*")).respond_with_handler(self._feed)
@@ -152,6 +155,8 @@ class Web:
         """Note a request and wait the latency."""
         with self._lock:
             self.requests.append((request.path, dict(request.headers)))
+            if self.on_request is not None:
+                self.on_request()
         if self.latency:
             time.sleep(self.latency)
 

@@ -15,7 +15,8 @@ _SNAPSHOT = {
     "(SELECT position FROM topics WHERE id = t.parent_id) AS parent FROM topics t "
     "JOIN episodes e ON e.id = t.episode_id",
     "mentions": "SELECT {episode}, m.position, m.url, m.fragment, m.anchor_text, m.context, "
-    "m.section, (SELECT position FROM topics WHERE id = m.topic_id) AS topic, "
+    "m.section, m.boilerplate, m.boilerplate_reason, "
+    "(SELECT position FROM topics WHERE id = m.topic_id) AS topic, "
     "l.url_canonical FROM mentions m JOIN episodes e ON e.id = m.episode_id "
     "JOIN links l ON l.id = m.link_id",
     "links": "SELECT url_canonical, domain, kind, {work} FROM links l",

@@ -15,7 +15,7 @@ from linkgraph.config import Config, load_config
 from linkgraph.model import Episode, Mention
 from linkgraph.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "resolve"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "resolve"
 
 
 def fixture(name: str) -> bytes:
@@ -208,3 +208,19 @@ def env_for(base: str, **overrides) -> dict[str, str]:
         "mailto",
     )
     return {f"LINKGRAPH_{k.upper()}": str(getattr(config, k)) for k in keys}
+
+
+def crossref_work_list(items: list[dict], per_page: int) -> dict:
+    """Crossref's answer to ``/works?filter=doi:...``: a work-list message of ``items``."""
+    return {
+        "status": "ok",
+        "message-type": "work-list",
+        "message-version": "1.0.0",
+        "message": {
+            "facets": {},
+            "total-results": len(items),
+            "items": items,
+            "items-per-page": per_page,
+            "query": {"start-index": 0, "search-terms": None},
+        },
+    }
