@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from ..store import Store
@@ -76,8 +77,8 @@ def known_works(store: Store, exclude_episode: int | None = None) -> list[KnownW
     return known
 
 
-def _json_ids(rows: dict[int, object]) -> str:
-    return "[" + ",".join(str(work_id) for work_id in rows) + "]"
+def _json_ids(work_ids: Iterable[int]) -> str:
+    return "[" + ",".join(str(work_id) for work_id in work_ids) + "]"
 
 
 def _year(published: str | None) -> int | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from ..model import Segment
-from ..sources.html import BLOCK_TAGS, SKIP_TAGS, parse_html
+from ..sources.html import BLOCK_TAGS, SKIP_TAGS, is_navigation, parse_html
 from ..sources.markdown import page_body, render
 from ..sources.textutil import parse_timestamp
 from .speakers import Lead, confirmed_speakers, parse_lead
@@ -46,10 +46,10 @@ class _Walker:
                 if item in BLOCK_TAGS:
                     self._end_line()
                 continue
-            tag = item.tag
+            tag = item.tag or ""
             if tag == "-text":
                 self._parts.append(item.text_content or "")
-            elif tag in SKIP_TAGS or tag.startswith("-") or _is_navigation(item):
+            elif tag in SKIP_TAGS or tag.startswith("-") or is_navigation(item):
                 continue
             elif tag in _HEADINGS:
                 self._end_line()
@@ -86,16 +86,13 @@ def _time(node: LexborNode) -> float | None:
     return None
 
 
-def _is_navigation(node: LexborNode) -> bool:
-    role = node.attributes.get("role")
-    return bool(role) and role.strip().lower() == "navigation"
-
-
 def read_html(html: str) -> list[Segment]:
     """The turns of a transcript in HTML, each paragraph one segment."""
     tree = parse_html(html)
     walker = _Walker()
-    walker.walk(tree.body or tree.root)
+    root = tree.body or tree.root
+    if root is not None:  # a document with no elements at all has no words
+        walker.walk(root)
     return _segments(walker.lines)
 
 

@@ -29,7 +29,7 @@ def read(text: str) -> list[Segment]:
         raise SourceError(f"is not valid WebVTT ({error})") from None
     pieces: list[Segment] = []
     speaker = None
-    for caption in captions:
+    for caption in captions.captions:
         start, end = _seconds(caption.start_time), _seconds(caption.end_time)
         for raw, plain in zip(caption.lines, caption.text.split("\n"), strict=True):
             voice = _VOICE.match(raw)
