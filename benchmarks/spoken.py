@@ -110,7 +110,7 @@ def evaluate(store: Store) -> tuple[dict, list[dict]]:
         eid = episode["id"]
         segments = transcripts[eid]
         matcher = SpokenMatcher(known_works(store, exclude_episode=eid), people(eid))
-        matcher.set_spoken(total - Counter(spoken[eid]))
+        matcher.set_spoken((total - Counter(spoken[eid])).__getitem__)
         linked = truth(store, eid, segments)
         knowable = {(s, w) for s, w in linked if w in matcher.works}
         counts["citable works linked"] += len({w for _, w in linked if w in citable})

@@ -38,6 +38,7 @@ HAS_EPISODE = "has-episode"  # podcast -> episode
 HAS_TOPIC = "has-topic"  # episode -> topic
 CITES = "cites"  # episode -> work, weight = mentions
 DISCUSSES = "discusses"  # topic -> work, weight = mentions
+LINK, SPOKEN = "link", "spoken"  # a cites edge's via: linked in the notes, or only said
 AUTHORED = "authored"  # person -> work
 APPEARS_IN = "appears-in"  # person -> episode
 IN_SUBJECT = "in-subject"  # work -> subject
@@ -101,11 +102,11 @@ class _Citations:
         work_of = dict(
             store.conn.execute("SELECT id, work_id FROM links WHERE work_id IS NOT NULL")
         )
-        # (work, episode) -> [mentions, position of the first, its topic]
+        # (work, episode) -> [mentions, position of the first, its topic, whether linked]
         self.pairs: dict[tuple[int, int], list] = {}
         self.topics: Counter[tuple[int, int]] = Counter()
-        for episode_id, topic_id, link_id, position in store.conn.execute(
-            "SELECT episode_id, topic_id, link_id, position FROM mentions m "
+        for episode_id, topic_id, link_id, position, via in store.conn.execute(
+            "SELECT episode_id, topic_id, link_id, position, via FROM mentions m "
             f"WHERE {content_condition(include_boilerplate)}"
         ):
             work_id = work_of.get(link_id)
@@ -113,11 +114,12 @@ class _Citations:
                 continue
             entry = self.pairs.get((work_id, episode_id))
             if entry is None:
-                self.pairs[work_id, episode_id] = [1, position, topic_id]
+                self.pairs[work_id, episode_id] = [1, position, topic_id, via != "spoken"]
             else:
                 entry[0] += 1
+                entry[3] = entry[3] or via != "spoken"
                 if position < entry[1]:
-                    entry[1:] = position, topic_id
+                    entry[1:3] = position, topic_id
             if topic_id is not None:
                 self.topics[topic_id, work_id] += 1
 
@@ -222,7 +224,7 @@ def _add_works(
 ) -> dict[int, str]:
     """Work nodes for cited works, with cites and discusses edges; returns node ids."""
     citing: dict[int, list[dict]] = {}
-    for (work_id, episode_id), (_mentions, _first, topic_id) in cited.pairs.items():
+    for (work_id, episode_id), (_mentions, _first, topic_id, _linked) in cited.pairs.items():
         episode = episodes[episode_id]
         topic = topics.get(topic_id)
         citing.setdefault(work_id, []).append(
@@ -238,8 +240,12 @@ def _add_works(
         entries.sort(key=lambda entry: (published[entry["episode"]], entry["episode"]))
     nodes = _add_work_nodes(store, graph, citing, cited)
     graph.add_edges_from(
-        (episodes[e]["node"], nodes[w], {"relation": CITES, "weight": n})
-        for (w, e), (n, _first, _topic) in cited.pairs.items()
+        (
+            episodes[e]["node"],
+            nodes[w],
+            {"relation": CITES, "weight": n, "via": LINK if linked else SPOKEN},
+        )
+        for (w, e), (n, _first, _topic, linked) in cited.pairs.items()
     )
     cited.pairs.clear()  # done with: free the memory before the next million edges
     graph.add_edges_from(
@@ -261,7 +267,7 @@ def _add_work_nodes(
         )
     )
     mentions: Counter[int] = Counter()
-    for (work_id, _), (count, _first, _topic) in cited.pairs.items():
+    for (work_id, _), (count, _first, _topic, _linked) in cited.pairs.items():
         mentions[work_id] += count
     nodes = {}
     for row in store.query("SELECT id, kind, title, url, published, status FROM works"):

@@ -16,15 +16,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from .attach import attach, fetch_listed, page_segments
 from .config import Config, cache_path_for, load_config
 from .feeds import remember
+from .lookup import RefError, find_episode
 from .model import Episode
 from .net import Http
 from .sources import SUFFIXES, SourceError, detect_format, read_source
 from .sources.base import MAX_SOURCE_BYTES
 from .sources.chapters import read_chapters
 from .sources.markdown import jekyll_url
-from .store import Store
+from .spoken.detect import SpokenReport, find_spoken
+from .store import Store, now_iso
+from .transcripts import detect_transcript_format
+
+# Transcripts read as sources of their own (an episode each, or attached with --episode).
+TRANSCRIPT_FORMATS = ("vtt", "srt", "json", "transcript")
 
 EXAMPLE_DIR = Path(__file__).parent / "examples"
 
@@ -40,6 +47,7 @@ class IngestOptions:
     date: str | None = None
     site_url: str | None = None  # base URL of a Jekyll site, to give posts their page URL
     max_links: int = Config.max_links_per_episode  # more links in one episode: refused
+    episode: str | None = None  # a transcript source belongs to this stored episode
 
 
 @dataclass
@@ -54,6 +62,7 @@ class SourceReport:
     unchanged: int = 0
     mentions: int = 0
     topics: int = 0
+    transcripts: int = 0  # transcripts read: files, transcript pages, documents feeds list
     error: str | None = None
     titles: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what was read, but not cleanly
@@ -195,7 +204,13 @@ def ingest_source(
     report = SourceReport(source=source)
     try:
         data, name = (data, source) if data is not None else load(source, http)
-        report.format = options.format or detect_format(data, name)
+        report.format = options.format or source_format(data, name)
+        if report.format in TRANSCRIPT_FORMATS:
+            return _ingest_transcript(store, data, name, options, report)
+        if options.episode:
+            raise SourceError(
+                f"is {report.format}, not a transcript: --episode attaches transcripts only"
+            )
         episodes = read_episodes(data, name, report.format, options, http)
     except SourceError as error:
         report.error = str(error)
@@ -220,7 +235,76 @@ def ingest_source(
         setattr(report, outcome, getattr(report, outcome) + 1)
     if is_url(name) and report.format == "rss":
         remember(store, name, data, len(episodes), options.podcast)
+    ids = [store.episode_id(episode) for episode in episodes]
+    segments = page_segments(data, report.format) if len(episodes) == 1 else None
+    if segments and ids[0] is not None:
+        with store.transaction():
+            report.transcripts += store.save_transcript(ids[0], segments, name, report.format, data)
+    if is_url(name) and report.format == "rss" and http is not None:
+        fetched = fetch_listed(store, http, http.config, (i for i in ids if i is not None))
+        report.transcripts += sum(1 for f in fetched if not f.error)
+        report.warnings += [f"transcript {f.url}: {f.error}" for f in fetched if f.error]
     return report
+
+
+def source_format(data: bytes, name: str) -> str:
+    """A source's format from its content, then its name: a reader's, or a transcript's
+    (WebVTT, SubRip, a JSON transcript named .json)."""
+    fmt = detect_format(data, name)
+    if fmt in ("text", "markdown"):
+        found = detect_transcript_format(data[:4096].decode("utf-8", "replace"), name)
+        if found in ("vtt", "srt", "json"):
+            return found
+    return fmt
+
+
+def _ingest_transcript(
+    store: Store, data: bytes, name: str, options: IngestOptions, report: SourceReport
+) -> SourceReport:
+    """A transcript file: attached to the episode ``--episode`` names, else an episode of
+    its own (titled by ``--title`` or the file's name)."""
+    try:
+        if options.episode:
+            episode_id = find_episode(store, options.episode)
+            report.titles = [store.scalar("SELECT title FROM episodes WHERE id = ?", (episode_id,))]
+        else:
+            episode = Episode(
+                title=options.title or Path(name).stem or name,
+                source=name,
+                url=options.url,
+                published=options.date,
+                podcast=options.podcast,
+            )
+            (outcome,) = store.save_episodes([episode])
+            setattr(report, outcome, 1)
+            report.titles = [episode.title]
+            episode_id = store.episode_id(episode) or 0
+        read = attach(store, episode_id, data, name, report.format)
+    except (SourceError, RefError) as error:
+        report.error = str(error)
+        return report
+    except sqlite3.Error as error:
+        report.error = f"cannot be stored: {error}"
+        return report
+    report.episodes = 1
+    report.transcripts = int(read)
+    if options.episode:
+        report.updated, report.unchanged = int(read), int(not read)
+    return report
+
+
+def find_spoken_since(store: Store, started: str) -> list[SpokenReport]:
+    """Find the works the transcripts read or episodes saved since ``started`` speak of."""
+    ids = [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT e.id FROM episodes e WHERE EXISTS (SELECT 1 FROM segments s WHERE "
+            "s.episode_id = e.id) AND (e.ingested_at >= ? OR EXISTS (SELECT 1 FROM transcripts "
+            "t WHERE t.episode_id = e.id AND t.read_at >= ?))",
+            (started, started),
+        )
+    ]
+    return find_spoken(store, ids) if ids else []
 
 
 def ingest(
@@ -233,10 +317,12 @@ def ingest(
     """Ingest every source; one failing source never stops the others.
 
     URLs are fetched through ``http``, or through a client configured for the store. The
-    boilerplate of the podcasts that changed is classified once, after the last source.
+    boilerplate of the podcasts that changed is classified once, after the last source, and
+    then the works the transcripts read speak of are found.
     """
     options = options or IngestOptions()
     reports = []
+    started = now_iso()
     expanded = expand_sources(sources)
     with client_for(store, expanded, http) as client:
         for source in expanded:
@@ -245,6 +331,7 @@ def ingest(
             if on_done:
                 on_done(report)
     store.classify_boilerplate()
+    find_spoken_since(store, started)
     return reports
 
 

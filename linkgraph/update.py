@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .attach import TranscriptFetch, fetch_listed
 from .config import Config, cache_path_for, load_config
 from .feeds import content_hash, record_poll, to_poll
-from .ingest import IngestOptions, ingest_source
+from .ingest import IngestOptions, find_spoken_since, ingest_source
 from .net import Http, HTTPStatusError
 from .resolve import Summary, resolve
 from .sources.base import MAX_SOURCE_BYTES
-from .store import Store
+from .store import Store, now_iso
 
 
 @dataclass
@@ -43,6 +44,7 @@ class UpdateSummary:
     """The outcome of ``update``: one report per feed, and the resolve run that followed."""
 
     feeds: list[PollReport] = field(default_factory=list)
+    transcripts: list[TranscriptFetch] = field(default_factory=list)  # listed ones fetched
     network: bool = True
     resolve: Summary | None = None  # None when resolve did not run
 
@@ -50,6 +52,7 @@ class UpdateSummary:
         """The documented JSON shape of ``update --json``."""
         return {
             "feeds": [asdict(r) for r in self.feeds],
+            "transcripts": [asdict(t) for t in self.transcripts],
             "network": self.network,
             "resolve": self.resolve.to_json() if self.resolve is not None else None,
         }
@@ -119,19 +122,25 @@ def update(
     """Poll every remembered feed, ingest what is new or changed, then resolve the new works.
 
     Feeds and the podcast:chapters documents they name are fetched through one client that
-    revalidates the HTTP cache on every request. ``progress`` is resolve's progress callback.
+    revalidates the HTTP cache on every request; so are the transcripts feeds list that
+    are not read yet (new ones, and failed ones whose time to try again has come), and the
+    works the transcripts read speak of are found. ``progress`` is resolve's progress
+    callback.
     """
     config = config or load_config(store.path)
     db_path = None if store.path == ":memory:" else Path(store.path)
     summary = UpdateSummary()
     feeds = to_poll(store)
+    started = now_iso()
     with Http(config, cache_path_for(config, db_path), refresh=True) as http:
         for feed in feeds:
             report = poll(store, http, feed)
             summary.feeds.append(report)
             if on_polled:
                 on_polled(report)
+        summary.transcripts = fetch_listed(store, http, config)
         summary.network = not http.network_down
+    find_spoken_since(store, started)
     if resolve_works and summary.network:
         summary.resolve = resolve(store, config, progress=progress)
     return summary

@@ -125,6 +125,11 @@ def test_resolve_json_summary_and_show_json(tmp_path, httpserver, base):
         "start_seconds",
         "section",
         "context",
+        "via",
+        "confidence",
+        "speaker",
+        "said_at",
+        "said_at_url",
     }
 
 

@@ -252,7 +252,7 @@ def test_a_name_said_in_many_transcripts_but_rarely_linked_needs_support():
     matcher = SpokenMatcher(works)
     sentence = "Then we turn to Inner Alignment as a problem."
     assert found(matcher, sentence) == [(20, "Inner Alignment")]
-    matcher.set_spoken(Counter({("inner", "alignment"): 40}))
+    matcher.set_spoken(Counter({("inner", "alignment"): 40}).__getitem__)
     assert found(matcher, sentence) == []
     assert found(matcher, "The Inner Alignment post says so.") == [(20, "Inner Alignment")]
 

@@ -40,3 +40,17 @@ BOILERPLATE = typer.Option(
     "--include-boilerplate",
     help="Count the show's own furniture too (sponsors, support and social links, its site).",
 )
+
+
+def _remember_links_only(ctx: typer.Context, value: bool) -> bool:
+    """Tell ``open_store`` to show links only (no spoken mentions) in this command."""
+    ctx.ensure_object(dict)["links_only"] = value
+    return value
+
+
+LINKS_ONLY = typer.Option(
+    False,
+    "--links-only",
+    callback=_remember_links_only,
+    help="Leave out the works transcripts were found to speak of (spoken mentions).",
+)

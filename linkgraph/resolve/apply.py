@@ -131,7 +131,7 @@ def refined_kind(current: str, new: str | None, source: str, kind_source: str | 
 
 
 def _later(config: Config, attempts: int) -> str:
-    delay = min(config.failure_backoff * 2 ** max(0, attempts - 1), config.max_failure_backoff)
+    delay = config.failure_delay(attempts)
     return (datetime.fromisoformat(now_iso()) + timedelta(seconds=delay)).isoformat()
 
 

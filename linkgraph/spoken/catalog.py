@@ -14,7 +14,8 @@ from .matcher import CITABLE_KINDS
 
 def known_works(store: Store, exclude_episode: int | None = None) -> list[KnownWork]:
     """Every citable work the store links, with its resolved title, and the texts of its
-    links as aliases (once for each episode linking it under them).
+    links as aliases (once for each episode linking it under them). Only links teach: what
+    a transcript was found to say teaches nothing, so finding again finds the same.
 
     With ``exclude_episode``, only what the other episodes teach: a work that episode alone
     links is left out, and its link texts are not aliases.
@@ -26,7 +27,8 @@ def known_works(store: Store, exclude_episode: int | None = None) -> list[KnownW
     for work_id, anchor, url, _ in store.conn.execute(
         f"SELECT DISTINCT l.work_id, m.anchor_text, l.url_canonical, m.episode_id "
         f"FROM mentions m JOIN links l ON l.id = m.link_id JOIN works w ON w.id = l.work_id "
-        f"WHERE w.kind IN ({marks}) AND m.episode_id IS NOT ? ORDER BY m.episode_id",
+        f"WHERE w.kind IN ({marks}) AND m.episode_id IS NOT ? AND m.via IS NOT 'spoken' "
+        f"ORDER BY m.episode_id",
         (*kinds, exclude_episode),
     ):
         anchors[work_id].append((anchor or "", url))
@@ -102,3 +104,32 @@ def entity_names(store: Store, exclude_episode: int | None = None) -> list[str]:
         )
     ]
     return names
+
+
+def speakers(store: Store) -> list[str]:
+    """Everyone a stored transcript names as a speaker."""
+    return [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT DISTINCT speaker FROM segments WHERE speaker IS NOT NULL"
+        )
+    ]
+
+
+class SpokenCounts:
+    """In how many episodes the store's transcripts say some words (full-text search, once
+    for each name asked about)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._known: dict[tuple[str, ...], int] = {}
+
+    def __call__(self, words: tuple[str, ...]) -> int:
+        if words not in self._known:
+            phrase = '"' + " ".join(words) + '"'  # folded words: letters and digits only
+            self._known[words] = self.store.scalar(
+                "SELECT count(DISTINCT s.episode_id) FROM segments_fts f "
+                "JOIN segments s ON s.id = f.rowid WHERE segments_fts MATCH ?",
+                (phrase,),
+            )
+        return self._known[words]

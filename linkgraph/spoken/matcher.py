@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import ahocorasick
@@ -85,7 +85,7 @@ class SpokenMatcher:
         for work in self.works.values():
             for name in names_of(work, entity_words):
                 self._remember(name)
-        self._spoken: Counter[tuple[str, ...]] = Counter()
+        self._spoken: Callable[[tuple[str, ...]], int] = lambda words: 0
         self._automaton = self._build()
         self._containing: dict[str, list[Name]] = defaultdict(list)
         for name in self.names.values():
@@ -134,8 +134,9 @@ class SpokenMatcher:
         """The names a transcript says word for word (for counting with ``set_spoken``)."""
         return {name.words for name, _, _ in self._exact(tokenize(_document(transcript)[0]))}
 
-    def set_spoken(self, counts: Counter[tuple[str, ...]]) -> None:
-        """Tell in how many of the store's transcripts each name is said, linked or not.
+    def set_spoken(self, counts: Callable[[tuple[str, ...]], int]) -> None:
+        """Tell in how many of the store's transcripts each name is said, linked or not:
+        ``counts(words)`` answers for a name's folded words.
 
         A name said in far more episodes than link its work under it is an ordinary phrase
         of the field ("debate", "mechanistic interpretability"): it needs support from its
@@ -263,7 +264,7 @@ class SpokenMatcher:
             quality,
             said_words,
             context,
-            spoken=self._spoken.get(name.words, 0),
+            spoken=self._spoken(name.words),
             surnames=self._surnames[work_id],
             year=work.year,
             site=work.site,
