@@ -35,7 +35,6 @@ from .output import (
     warn,
 )
 
-
 FORMATS = (*READER_FORMATS, *TRANSCRIPT_FORMATS)
 
 
