@@ -24,6 +24,7 @@ from .lookup import (
     episode_by_exact_ref,
     episodes_by_title,
     group_pairs,
+    time_url,
     topic_url,
     work_by_exact_ref,
     works_by_title,
@@ -95,6 +96,13 @@ def build_graph(store: Store, *, include_boilerplate: bool = False) -> nx.DiGrap
     return graph
 
 
+def _earlier(seconds: float | None, known: tuple[float | None, str | None] | None) -> bool:
+    """Whether a time comes before the one known (any time before none)."""
+    if known is None:
+        return True
+    return seconds is not None and (known[0] is None or seconds < known[0])
+
+
 class _Citations:
     """Mentions counted per (work, episode) and per (topic, work), in one pass over them."""
 
@@ -105,13 +113,19 @@ class _Citations:
         # (work, episode) -> [mentions, position of the first, its topic, whether linked]
         self.pairs: dict[tuple[int, int], list] = {}
         self.topics: Counter[tuple[int, int]] = Counter()
-        for episode_id, topic_id, link_id, position, via in store.conn.execute(
-            "SELECT episode_id, topic_id, link_id, position, via FROM mentions m "
+        # (work, episode) -> (seconds, speaker) where its transcript first says the work
+        self.said: dict[tuple[int, int], tuple[float | None, str | None]] = {}
+        for episode_id, topic_id, link_id, position, via, said_at, speaker in store.conn.execute(
+            "SELECT episode_id, topic_id, link_id, position, via, said_at, speaker FROM mentions m "
             f"WHERE {content_condition(include_boilerplate)}"
         ):
             work_id = work_of.get(link_id)
             if work_id is None:
                 continue
+            if (said_at is not None or speaker) and _earlier(
+                said_at, self.said.get((work_id, episode_id))
+            ):
+                self.said[work_id, episode_id] = (said_at, speaker)
             entry = self.pairs.get((work_id, episode_id))
             if entry is None:
                 self.pairs[work_id, episode_id] = [1, position, topic_id, via != "spoken"]
@@ -122,6 +136,20 @@ class _Citations:
                     entry[1:3] = position, topic_id
             if topic_id is not None:
                 self.topics[topic_id, work_id] += 1
+
+    def says(self, work_id: int, episode_id: int) -> dict:
+        """How an episode cites a work, where it says more than a link does: ``via``
+        "spoken" when it only speaks of it, and when and by whom its transcript first says
+        it (``said_at``, ``speaker``)."""
+        said_at, speaker = self.said.get((work_id, episode_id), (None, None))
+        fields: dict[str, str | float] = (
+            {"via": SPOKEN} if not self.pairs[work_id, episode_id][3] else {}
+        )
+        if said_at is not None:
+            fields["said_at"] = said_at
+        if speaker:
+            fields["speaker"] = speaker
+        return fields
 
     def works_cited(self) -> Counter[int]:
         """The number of works each episode cites."""
@@ -145,7 +173,7 @@ def _add_episodes(
     """Episode nodes; returns each episode's node id, title, url and date by row id."""
     works_cited = cited.works_cited()
     rows = store.query(
-        "SELECT e.id, e.podcast_id, e.title, e.url, e.published, "
+        "SELECT e.id, e.podcast_id, e.title, e.url, e.audio_url, e.published, "
         "p.title AS podcast FROM episodes e "
         "LEFT JOIN podcasts p ON p.id = e.podcast_id ORDER BY e.published, e.id"
     )
@@ -154,6 +182,7 @@ def _add_episodes(
             "node": f"episode:{row['id']}",
             "title": row["title"],
             "url": row["url"],
+            "audio_url": row["audio_url"],
             "published": row["published"],
         }
         for row in rows
@@ -227,12 +256,15 @@ def _add_works(
     for (work_id, episode_id), (_mentions, _first, topic_id, _linked) in cited.pairs.items():
         episode = episodes[episode_id]
         topic = topics.get(topic_id)
+        said = cited.says(work_id, episode_id)
+        at_time = time_url(episode["url"], episode["audio_url"], said.get("said_at"))
         citing.setdefault(work_id, []).append(
             {
                 "episode": episode["node"],
                 "title": episode["title"],
-                "url": topic[2] if topic else episode["url"],
+                "url": at_time or (topic[2] if topic else episode["url"]),
                 "topic": topic[1] if topic else None,
+                **said,
             }
         )
     published = {e["node"]: e["published"] or "" for e in episodes.values()}

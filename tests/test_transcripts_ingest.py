@@ -288,3 +288,15 @@ def test_transcripts_a_feed_lists_are_fetched_and_a_failed_one_is_tried_again(tm
     ]
     again = json.loads(run_web(db, web, "update", "--json", "--no-resolve").stdout)
     assert again["transcripts"] == []  # nothing left to fetch
+
+
+def test_the_map_shows_spoken_citations_dashed_with_their_times_and_speakers(cli, tmp_path):
+    attach(cli)
+    out = tmp_path / "map.html"
+    assert cli("export", "html", "-o", str(out), "-q").exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert '"said": "spoken at 20:00 by Lee Okafor"' in page  # said only: a spoken citation
+    assert '"said": "at 12:34 by Ada Park"' in page  # a link, and when it is discussed
+    assert '"dashes": true' in page
+    assert cli("export", "html", "-o", str(out), "-q", "--links-only").exit_code == 0
+    assert '"dashes": true' not in out.read_text(encoding="utf-8")
