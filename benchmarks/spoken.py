@@ -70,7 +70,7 @@ def truth(store: Store, episode_id: int, segments: list[Segment]) -> set[tuple[i
     cursor = 0
     for context, work_id in store.conn.execute(
         "SELECT m.context, l.work_id FROM mentions m JOIN links l ON l.id = m.link_id "
-        "WHERE m.episode_id = ? AND l.work_id IS NOT NULL ORDER BY m.position",
+        "WHERE m.episode_id = ? AND l.work_id IS NOT NULL AND m.via = 'link' ORDER BY m.position",
         (episode_id,),
     ):
         piece = max((" ".join((context or "").split())).split("…"), key=len).strip()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..identify import identify
 from ..model import Segment
 from ..store import Store
+from ..transcripts.speakers import parse_lead
 from .catalog import SpokenCounts, entity_names, known_works, speakers
 from .matcher import DISCOVERY_THRESHOLD, LINKED_THRESHOLD, SpokenMatcher, SpokenReference
 
@@ -80,14 +81,19 @@ def _find_in(
     ).fetchall()
     segment_ids = [row[0] for row in rows]
     segments = [Segment(row[1], row[2], row[3], row[4], row[5]) for row in rows]
-    linked = {
-        row[0]
-        for row in store.conn.execute(
-            "SELECT DISTINCT l.work_id FROM mentions m JOIN links l ON l.id = m.link_id "
-            "WHERE m.episode_id = ? AND m.via IS NOT 'spoken' AND l.work_id IS NOT NULL",
-            (episode_id,),
-        )
-    }
+    contexts: dict[int, list[str]] = {}  # each linked work -> the sentences linking it
+    for work_id, context in store.conn.execute(
+        "SELECT l.work_id, m.context FROM mentions m JOIN links l ON l.id = m.link_id "
+        "WHERE m.episode_id = ? AND m.via IS NOT 'spoken' AND l.work_id IS NOT NULL",
+        (episode_id,),
+    ):
+        contexts.setdefault(work_id, []).append(_sentence(context or ""))
+    linked = set(contexts)
+    page = store.scalar(  # the transcript is the page the links stand in
+        "SELECT 1 FROM transcripts t JOIN episodes e ON e.id = t.episode_id WHERE e.id = ? "
+        "AND t.status = 'read' AND t.source = e.source",
+        (episode_id,),
+    )
     found = matcher.find(segments, linked, linked_threshold, discovery_threshold)
     report = SpokenReport(episode_id, title, len(segments))
     with store.transaction():
@@ -98,9 +104,21 @@ def _find_in(
             or 0
         )
         timed: set[int] = set()
-        for offset, reference in enumerate(found):
-            link_id = _link_of(store, reference)
+        stored = 0
+        for reference in found:
             segment_id = segment_ids[reference.segment]
+            work_id = reference.work_id
+            if work_id is not None and work_id in linked and work_id not in timed:
+                timed.add(work_id)
+                report.timed += store.conn.execute(
+                    "UPDATE mentions SET said_at = ?, speaker = ?, segment_id = ? "
+                    "WHERE episode_id = ? AND via IS NOT 'spoken' AND link_id IN "
+                    "(SELECT id FROM links WHERE work_id = ?)",
+                    (reference.start, reference.speaker, segment_id, episode_id, work_id),
+                ).rowcount
+            if page and _is_the_link(reference, contexts, segments):
+                continue  # a transcript page's own link: a mention already
+            link_id = _link_of(store, reference)
             store.conn.execute(
                 "INSERT INTO mentions (episode_id, topic_id, link_id, url, anchor_text, context,"
                 " position, boilerplate, via, confidence, matched, speaker, said_at, segment_id)"
@@ -113,7 +131,7 @@ def _find_in(
                     link_id,
                     reference.matched,
                     reference.sentence,
-                    position + offset,
+                    position + stored,
                     reference.confidence,
                     reference.matched,
                     reference.speaker,
@@ -121,17 +139,26 @@ def _find_in(
                     segment_id,
                 ),
             )
-            work_id = reference.work_id
-            if work_id is not None and work_id in linked and work_id not in timed:
-                timed.add(work_id)
-                report.timed += store.conn.execute(
-                    "UPDATE mentions SET said_at = ?, speaker = ?, segment_id = ? "
-                    "WHERE episode_id = ? AND via IS NOT 'spoken' AND link_id IN "
-                    "(SELECT id FROM links WHERE work_id = ?)",
-                    (reference.start, reference.speaker, segment_id, episode_id, work_id),
-                ).rowcount
-        report.mentions = len(found)
+            stored += 1
+        report.mentions = stored
     return report
+
+
+def _sentence(context: str) -> str:
+    """A link's sentence as a transcript page's segment holds it: its longest part when it
+    was cut short, without a speaker's name before it."""
+    piece = max(" ".join(context.split()).split("…"), key=len).strip()
+    return parse_lead(piece).rest or piece
+
+
+def _is_the_link(
+    reference: SpokenReference, contexts: dict[int, list[str]], segments: list[Segment]
+) -> bool:
+    """Whether a reference is where the page links its work (in the linking sentence)."""
+    if reference.work_id is None:
+        return False
+    text = " ".join(segments[reference.segment].text.split())
+    return any(sentence and sentence in text for sentence in contexts.get(reference.work_id, ()))
 
 
 def _link_of(store: Store, reference: SpokenReference) -> int:
