@@ -3,7 +3,9 @@
 For every episode with a transcript: its spoken mentions are found again from what the
 store knows now and replace the ones it had, so running twice gives the same store. The
 works the episode's own links name are looked for first, at the lower threshold, and give
-those links the time and speaker of the first place the transcript discusses them.
+those links the time and speaker of the first place the transcript discusses them; the
+links of a transcript page take the speaker of the words they stand in, and are no spoken
+mention there themselves.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class SpokenReport:
     episode: str
     segments: int = 0
     mentions: int = 0  # spoken mentions stored
-    timed: int = 0  # of its links, those given the time their work is first discussed
+    timed: int = 0  # of its links, those given where their work is discussed (a page: their own)
 
 
 def find_spoken(
@@ -103,12 +105,14 @@ def _find_in(
             store.scalar("SELECT max(position) FROM mentions WHERE episode_id = ?", (episode_id,))
             or 0
         )
-        timed: set[int] = set()
+        if page:
+            report.timed = _place_links(store, episode_id, segments, segment_ids)
+        timed: set[int | None] = set()
         stored = 0
         for reference in found:
             segment_id = segment_ids[reference.segment]
             work_id = reference.work_id
-            if work_id is not None and work_id in linked and work_id not in timed:
+            if not page and work_id in linked and work_id not in timed:
                 timed.add(work_id)
                 report.timed += store.conn.execute(
                     "UPDATE mentions SET said_at = ?, speaker = ?, segment_id = ? "
@@ -142,6 +146,36 @@ def _find_in(
             stored += 1
         report.mentions = stored
     return report
+
+
+def _place_links(
+    store: Store, episode_id: int, segments: list[Segment], segment_ids: list[int]
+) -> int:
+    """Give each link of a transcript page the speaker (and time) of the segment it stands
+    in; returns how many were placed."""
+    texts = [" ".join(segment.text.split()) for segment in segments]
+    placed, cursor = 0, 0
+    for mention_id, context in store.conn.execute(
+        "SELECT id, context FROM mentions WHERE episode_id = ? AND via IS NOT 'spoken' "
+        "ORDER BY position",
+        (episode_id,),
+    ).fetchall():
+        sentence = _sentence(context or "")
+        for index in [*range(cursor, len(texts)), *range(cursor)]:
+            if sentence and sentence in texts[index]:
+                cursor = index
+                store.conn.execute(
+                    "UPDATE mentions SET said_at = ?, speaker = ?, segment_id = ? WHERE id = ?",
+                    (
+                        segments[index].start,
+                        segments[index].speaker,
+                        segment_ids[index],
+                        mention_id,
+                    ),
+                )
+                placed += 1
+                break
+    return placed
 
 
 def _sentence(context: str) -> str:
