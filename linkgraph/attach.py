@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from .config import Config
 from .model import Segment
 from .net import Http
-from .sources.base import SourceError
+from .sources.base import SourceError, decode_text
 from .store import Store, now_iso
 from .transcripts import format_of_media_type, read_transcript
 from .transcripts.page import read_html, read_markdown
@@ -51,8 +51,8 @@ def page_segments(data: bytes, fmt: str) -> list[Segment] | None:
     if fmt not in ("markdown", "html"):
         return None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        text = decode_text(data)
+    except SourceError:
         return None
     segments = (read_markdown if fmt == "markdown" else read_html)(text)
     turns = [segment for segment in segments if segment.speaker]

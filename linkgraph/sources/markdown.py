@@ -47,8 +47,10 @@ def _renderer() -> MarkdownIt:
     return renderer
 
 
+@lru_cache(maxsize=2)
 def render(text: str) -> str:
-    """Render markdown to HTML the way the reader does."""
+    """Render markdown to HTML the way the reader does (the page just rendered is kept: a
+    transcript page is read for its links, then for its speakers' turns)."""
     return _renderer().render(text)
 
 

@@ -48,6 +48,7 @@ _INTRODUCERS = folded_words("called titled entitled named on about")
 _POINTERS = folded_words("the a an this that")
 _INDEFINITE = folded_words("a an another some one")
 _SENTENCE_ENDS = ".?!\n:;"
+_LOOK = 40  # characters looked at around a match for quotes and sentence ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +82,16 @@ class Context:
 
     def quoted(self, first: int, end: int) -> bool:
         """Whether quotation marks stand right around the words."""
-        before = self.text[: self.tokens.starts[first]].rstrip(" ")[-1:]
-        after = self.text[self.tokens.ends[end - 1] :].lstrip(" ")[:1]
+        start, stop = self.tokens.starts[first], self.tokens.ends[end - 1]
+        before = self.text[max(0, start - _LOOK) : start].rstrip(" ")[-1:]
+        after = self.text[stop : stop + _LOOK].lstrip(" ")[:1]
         return bool(before) and before in _QUOTES and bool(after) and after in _QUOTES
 
     def starts_sentence(self, first: int) -> bool:
         """Whether the words open a sentence (so their capital says nothing)."""
-        before = self.text[: self.tokens.starts[first]].rstrip(" \"'“‘(")
-        return not before or before[-1] in _SENTENCE_ENDS
+        start = self.tokens.starts[first]
+        before = self.text[max(0, start - _LOOK) : start].rstrip(" \"'“‘(")
+        return (not before and start < _LOOK) or bool(before) and before[-1] in _SENTENCE_ENDS
 
     def document_noun_around(self, first: int, end: int) -> float:
         """1 for "the X paper", "the paper X", "a paper called X", "a post on X"; 0.5 for

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 TOKEN = re.compile(r"[^\W_]+")
 
@@ -55,13 +54,27 @@ DOCUMENT_NOUNS = CITING_NOUNS | HINTING_NOUNS
 # fmt: on
 
 
-@dataclass
 class Tokens:
-    """The words of a text, folded, with where each stands in it."""
+    """The words of a text, folded, with where each stands in it (found when first asked:
+    most texts need only their words)."""
 
-    words: list[str]
-    starts: list[int]
-    ends: list[int]
+    def __init__(self, text: str):
+        self.text = text
+        self.words = [fold(word) for word in TOKEN.findall(text)]
+
+    @cached_property
+    def _spans(self) -> list[tuple[int, int]]:
+        return [match.span() for match in TOKEN.finditer(self.text)]
+
+    @cached_property
+    def starts(self) -> list[int]:
+        """Where each word starts in the text."""
+        return [start for start, _ in self._spans]
+
+    @cached_property
+    def ends(self) -> list[int]:
+        """Where each word ends in the text."""
+        return [end for _, end in self._spans]
 
     @property
     def joined(self) -> str:
@@ -71,12 +84,7 @@ class Tokens:
 
 def tokenize(text: str) -> Tokens:
     """Split text into folded words with their character spans."""
-    words, starts, ends = [], [], []
-    for match in TOKEN.finditer(text):
-        words.append(fold(match.group()))
-        starts.append(match.start())
-        ends.append(match.end())
-    return Tokens(words, starts, ends)
+    return Tokens(text)
 
 
 def fold_phrase(text: str) -> tuple[str, ...]:
