@@ -35,8 +35,13 @@ def spoken(
                 ids = [find_episode(store, ref) for ref in episodes]
             except RefError as error:
                 fail(str(error))
+        total = (
+            len(ids)
+            if ids is not None
+            else store.scalar("SELECT count(DISTINCT episode_id) FROM segments")
+        )
         with progress(quiet or json) as bar:
-            task = bar.add_task("finding spoken citations", total=None)
+            task = bar.add_task("finding spoken citations", total=total)
             reports = find_spoken(store, ids, on_done=lambda _: bar.advance(task))
     if json:
         print_json([asdict(report) for report in reports])
