@@ -152,3 +152,18 @@ def test_media_types_of_podcast_transcript_tags(media_type, expected):
 def test_empty_transcript_is_refused():
     with pytest.raises(SourceError, match="is empty"):
         read_transcript(b"  \n", "x.vtt")
+
+
+def test_vtt_without_voice_spans_may_name_speakers_as_subrip_does():
+    captions = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nAnn Lee: We read Chinchilla.\n\n"
+        "00:00:03.000 --> 00:00:05.000\nIt is about compute.\n\n"
+        "00:00:05.000 --> 00:00:07.000\nBo: Yes.\n\n00:00:07.000 --> 00:00:09.000\nBo: Indeed.\n"
+    )
+    segments = read_transcript(captions.encode(), "x.vtt")
+    assert [(s.speaker, s.text) for s in segments] == [
+        ("Ann Lee", "We read Chinchilla."),
+        ("Ann Lee", "It is about compute."),
+        ("Bo", "Yes."),
+        ("Bo", "Indeed."),
+    ]

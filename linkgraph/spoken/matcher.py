@@ -1,7 +1,7 @@
 """Finding the works a transcript speaks of: identifiers, titles, aliases, author-year phrases.
 
 One Aho-Corasick automaton holds every name of every known work (its core words) and, for
-titles of four words or more, a few three-word seeds; one pass over a transcript's folded
+titles of four naming words or more, a few three-word seeds; one pass over a transcript's folded
 words finds every exact name and every place a title may be said approximately, which
 rapidfuzz then aligns word by word. Each match is scored (see ``confidence``) and kept
 when it reaches the threshold for its work: lower for works the episode's own notes link,

@@ -13,8 +13,6 @@ from ..model import Segment
 from ..sources.base import SourceError, decode_text
 from . import page, plain, podcast_json, subrip, vtt
 
-TRANSCRIPT_FORMATS = ("vtt", "srt", "json", "html", "markdown", "transcript")
-
 # The media types of <podcast:transcript type="...">, and those servers send.
 _MEDIA_TYPES = {
     "text/vtt": "vtt",
@@ -92,7 +90,6 @@ def read_transcript(data: bytes, name: str = "", fmt: str | None = None) -> list
 
 
 __all__ = [
-    "TRANSCRIPT_FORMATS",
     "detect_transcript_format",
     "format_of_media_type",
     "read_transcript",

@@ -36,7 +36,6 @@ class Lead:
     start: float | None
     rest: str
     unnamed: str = ""  # the line without its leading time, for a name that is no speaker
-    alone: bool = False  # a "Name  0:03" line with nothing said on it
 
     def words(self, speakers: set[str]) -> str:
         """What was said on the line, given the names that really are speakers."""
@@ -55,7 +54,7 @@ def parse_lead(line: str) -> Lead:
     if alone and _is_name(alone.group("name")):
         seconds = parse_timestamp(alone.group("time").replace(",", "."))
         if seconds is not None:
-            return Lead(alone.group("name"), seconds, "", line, alone=True)
+            return Lead(alone.group("name"), seconds, "", line)  # nothing said on the line
     said = _SPEAKER.match(line)
     if said:
         name = said.group("name") or said.group("name2")
@@ -92,3 +91,18 @@ def confirmed_speakers(leads: list[Lead], opening: list[bool] | None = None) -> 
             if opens and lead.speaker
         }
     return confirmed
+
+
+def named_turns(captions: list[str]) -> list[tuple[str | None, str]]:
+    """Each caption's speaker and words, where captions name their speaker as ``Name:``
+    (SubRip, and WebVTT without voice spans): a caption without a name goes on with the
+    last speaker."""
+    leads = [parse_lead(caption.strip()) for caption in captions]
+    speakers = confirmed_speakers(leads, [True] * len(leads))
+    turns: list[tuple[str | None, str]] = []
+    speaker = None
+    for caption, lead in zip(captions, leads, strict=True):
+        if lead.speaker in speakers:
+            speaker = lead.speaker
+        turns.append((speaker, lead.words(speakers) if lead.speaker else caption))
+    return turns

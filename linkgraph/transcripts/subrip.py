@@ -8,7 +8,7 @@ from ..model import Segment
 from ..sources.base import SourceError
 from .fragments import join_fragments
 from .markup import plain_text
-from .speakers import confirmed_speakers, parse_lead
+from .speakers import named_turns
 
 
 def read(text: str) -> list[Segment]:
@@ -23,15 +23,10 @@ def read(text: str) -> list[Segment]:
         raise SourceError(f"is not valid SubRip ({error})") from None
     if not subtitles:
         raise SourceError("is not valid SubRip (no subtitles in it)")
-    leads = [parse_lead(plain_text(subtitle.content).strip()) for subtitle in subtitles]
-    speakers = confirmed_speakers(leads, [True] * len(leads))
-    pieces: list[Segment] = []
-    speaker = None
-    for subtitle, lead in zip(subtitles, leads, strict=True):
-        if lead.speaker in speakers:
-            speaker = lead.speaker
-        words = lead.words(speakers) if lead.speaker else plain_text(subtitle.content)
-        pieces.append(
+    turns = named_turns([plain_text(subtitle.content) for subtitle in subtitles])
+    return join_fragments(
+        [
             Segment(words, subtitle.start.total_seconds(), subtitle.end.total_seconds(), speaker)
-        )
-    return join_fragments(pieces)
+            for subtitle, (speaker, words) in zip(subtitles, turns, strict=True)
+        ]
+    )

@@ -12,6 +12,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 from ..model import Segment
 from ..sources.base import SourceError
 from .fragments import join_fragments
+from .speakers import named_turns
 
 # The voice span that opens a line of cue text: "<v Roger>", "<v.loud Roger Bingham>".
 _VOICE = re.compile(r"^\s*<v(?:\.[\w.-]+)?[ \t]+([^>]+)>")
@@ -21,7 +22,8 @@ def read(text: str) -> list[Segment]:
     """The cues of a WebVTT document as sentences with their speakers and times.
 
     A cue without a voice span goes on with the last speaker; a cue with lines in several
-    voices is split between them.
+    voices is split between them. A file with no voice span at all may name speakers as
+    ``Name:`` opening a cue, as SubRip does.
     """
     try:
         captions = webvtt.from_buffer(io.StringIO(text), format="vtt")
@@ -36,6 +38,10 @@ def read(text: str) -> list[Segment]:
             if voice:
                 speaker = " ".join(voice.group(1).split())
             pieces.append(Segment(html.unescape(plain), start, end, speaker))
+    if not any(piece.speaker for piece in pieces):
+        turns = named_turns([piece.text for piece in pieces])
+        for piece, (speaker, words) in zip(pieces, turns, strict=True):
+            piece.speaker, piece.text = speaker, words
     return join_fragments(pieces)
 
 
