@@ -9,7 +9,8 @@ The Python API mirrors the command line, one function a command::
         print(query.cites(store, "arxiv:2303.12642"))              # linkgraph cites
         export(store, "html", "map.html", around="arxiv:2303.12642")  # linkgraph export
 
-``identify`` answers ``linkgraph identify``, ``update`` ``linkgraph update``; the questions
+``identify`` answers ``linkgraph identify``, ``update`` ``linkgraph update``,
+``find_spoken`` ``linkgraph spoken`` (``Store.show_spoken`` is ``--links-only``); the questions
 (``stats``, ``cites``, ``top``, ``show``, ``path`` ...) are the functions of ``query`` of the
 same names; ``build_graph`` and ``select`` give the graph and a selection of it as networkx.
 """
@@ -20,8 +21,9 @@ from .graph import build_graph, select
 from .identify import identify
 from .ingest import IngestOptions, ingest
 from .lookup import RefError
-from .model import Episode, Identified, Mention, Person, Topic
+from .model import Episode, Identified, Mention, Person, Segment, Topic
 from .resolve import resolve
+from .spoken.detect import find_spoken
 from .store import Store
 from .update import update
 from .version import __version__
@@ -33,10 +35,12 @@ __all__ = [
     "Mention",
     "Person",
     "RefError",
+    "Segment",
     "Store",
     "Topic",
     "build_graph",
     "export",
+    "find_spoken",
     "identify",
     "ingest",
     "query",

@@ -611,7 +611,11 @@ def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
 # ---- the store ------------------------------------------------------------------------
 
 
-_GROUP = "FROM episodes e JOIN mentions m ON m.episode_id = e.id WHERE e.podcast_id IS ?"
+# A podcast's links, as its notes and pages give them: what the transcripts say is no notes.
+_GROUP = (
+    "FROM episodes e JOIN mentions m ON m.episode_id = e.id "
+    "WHERE e.podcast_id IS ? AND m.via IS NOT 'spoken'"
+)
 _GROUP_MENTIONS = """
     SELECT m.id, m.episode_id, m.position, m.link_id, l.url_canonical, l.kind,
            coalesce(m.section, t.title), coalesce(m.anchor_text, ''), coalesce(m.context, ''),
@@ -620,7 +624,7 @@ _GROUP_MENTIONS = """
     JOIN mentions m ON m.episode_id = e.id
     JOIN links l ON l.id = m.link_id
     LEFT JOIN topics t ON t.id = m.topic_id
-    WHERE e.podcast_id IS ?
+    WHERE e.podcast_id IS ? AND m.via IS NOT 'spoken'
     ORDER BY m.episode_id, m.position, m.id"""
 
 

@@ -66,10 +66,16 @@ class Config:
     allow_private_network: bool = False
     max_redirects: int = 10
     max_links_per_episode: int = 100_000  # an episode citing more is refused, with a message
+    # Spoken citations: the confidence a work named in a transcript needs to be shown.
+    spoken_threshold: float = 0.8
     # Cache.
     cache: bool = True
     cache_path: str | None = None  # default: <database>.http-cache.sqlite
     cache_days: float = 30.0  # after this a cached response is revalidated (ETag / Last-Modified)
+
+    def failure_delay(self, attempts: int) -> float:
+        """Seconds to wait after the ``attempts``-th failure of a fetch before the next try."""
+        return min(self.failure_backoff * 2 ** max(0, attempts - 1), self.max_failure_backoff)
 
     def with_options(self, **changes: Any) -> Config:
         """A copy with the given keys changed (None values are ignored)."""
@@ -94,6 +100,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "read_timeout": (0.001, 86400),
     "body_timeout": (0.001, 86400),
     "source_timeout": (0.001, 86400),
+    "spoken_threshold": (0, 1),
 }
 
 

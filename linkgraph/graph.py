@@ -24,6 +24,7 @@ from .lookup import (
     episode_by_exact_ref,
     episodes_by_title,
     group_pairs,
+    time_url,
     topic_url,
     work_by_exact_ref,
     works_by_title,
@@ -37,6 +38,8 @@ from .neighbourhood import (
     HAS_EPISODE,
     HAS_TOPIC,
     IN_SUBJECT,
+    LINK,
+    SPOKEN,
     Neighbourhood,
     cheapest_path,
 )
@@ -98,6 +101,13 @@ def build_graph(store: Store, *, include_boilerplate: bool = False) -> nx.DiGrap
     return graph
 
 
+def _earlier(seconds: float | None, known: tuple[float | None, str | None] | None) -> bool:
+    """Whether a time comes before the one known (any time before none)."""
+    if known is None:
+        return True
+    return seconds is not None and (known[0] is None or seconds < known[0])
+
+
 class _Citations:
     """Mentions counted per (work, episode) and per (topic, work), in one pass over them."""
 
@@ -105,25 +115,46 @@ class _Citations:
         work_of = dict(
             store.conn.execute("SELECT id, work_id FROM links WHERE work_id IS NOT NULL")
         )
-        # (work, episode) -> [mentions, position of the first, its topic]
+        # (work, episode) -> [mentions, position of the first, its topic, whether linked]
         self.pairs: dict[tuple[int, int], list] = {}
         self.topics: Counter[tuple[int, int]] = Counter()
-        for episode_id, topic_id, link_id, position in store.conn.execute(
-            "SELECT episode_id, topic_id, link_id, position FROM mentions m "
+        # (work, episode) -> (seconds, speaker) where its transcript first says the work
+        self.said: dict[tuple[int, int], tuple[float | None, str | None]] = {}
+        for episode_id, topic_id, link_id, position, via, said_at, speaker in store.conn.execute(
+            "SELECT episode_id, topic_id, link_id, position, via, said_at, speaker FROM mentions m "
             f"WHERE {content_condition(include_boilerplate)}"
         ):
             work_id = work_of.get(link_id)
             if work_id is None:
                 continue
+            if (said_at is not None or speaker) and _earlier(
+                said_at, self.said.get((work_id, episode_id))
+            ):
+                self.said[work_id, episode_id] = (said_at, speaker)
             entry = self.pairs.get((work_id, episode_id))
             if entry is None:
-                self.pairs[work_id, episode_id] = [1, position, topic_id]
+                self.pairs[work_id, episode_id] = [1, position, topic_id, via != "spoken"]
             else:
                 entry[0] += 1
+                entry[3] = entry[3] or via != "spoken"
                 if position < entry[1]:
-                    entry[1:] = position, topic_id
+                    entry[1:3] = position, topic_id
             if topic_id is not None:
                 self.topics[topic_id, work_id] += 1
+
+    def says(self, work_id: int, episode_id: int) -> dict:
+        """How an episode cites a work, where it says more than a link does: ``via``
+        "spoken" when it only speaks of it, and when and by whom its transcript first says
+        it (``said_at``, ``speaker``)."""
+        said_at, speaker = self.said.get((work_id, episode_id), (None, None))
+        fields: dict[str, str | float] = (
+            {"via": SPOKEN} if not self.pairs[work_id, episode_id][3] else {}
+        )
+        if said_at is not None:
+            fields["said_at"] = said_at
+        if speaker:
+            fields["speaker"] = speaker
+        return fields
 
     def works_cited(self) -> Counter[int]:
         """The number of works each episode cites."""
@@ -147,7 +178,7 @@ def _add_episodes(
     """Episode nodes; returns each episode's node id, title, url and date by row id."""
     works_cited = cited.works_cited()
     rows = store.query(
-        "SELECT e.id, e.podcast_id, e.title, e.url, e.published, "
+        "SELECT e.id, e.podcast_id, e.title, e.url, e.audio_url, e.published, "
         "p.title AS podcast FROM episodes e "
         "LEFT JOIN podcasts p ON p.id = e.podcast_id ORDER BY e.published, e.id"
     )
@@ -156,6 +187,7 @@ def _add_episodes(
             "node": f"episode:{row['id']}",
             "title": row["title"],
             "url": row["url"],
+            "audio_url": row["audio_url"],
             "published": row["published"],
         }
         for row in rows
@@ -226,15 +258,18 @@ def _add_works(
 ) -> dict[int, str]:
     """Work nodes for cited works, with cites and discusses edges; returns node ids."""
     citing: dict[int, list[dict]] = {}
-    for (work_id, episode_id), (_mentions, _first, topic_id) in cited.pairs.items():
+    for (work_id, episode_id), (_mentions, _first, topic_id, _linked) in cited.pairs.items():
         episode = episodes[episode_id]
         topic = topics.get(topic_id)
+        said = cited.says(work_id, episode_id)
+        at_time = time_url(episode["url"], episode["audio_url"], said.get("said_at"))
         citing.setdefault(work_id, []).append(
             {
                 "episode": episode["node"],
                 "title": episode["title"],
-                "url": topic[2] if topic else episode["url"],
+                "url": at_time or (topic[2] if topic else episode["url"]),
                 "topic": topic[1] if topic else None,
+                **said,
             }
         )
     published = {e["node"]: e["published"] or "" for e in episodes.values()}
@@ -242,8 +277,12 @@ def _add_works(
         entries.sort(key=lambda entry: (published[entry["episode"]], entry["episode"]))
     nodes = _add_work_nodes(store, graph, citing, cited)
     graph.add_edges_from(
-        (episodes[e]["node"], nodes[w], {"relation": CITES, "weight": n})
-        for (w, e), (n, _first, _topic) in cited.pairs.items()
+        (
+            episodes[e]["node"],
+            nodes[w],
+            {"relation": CITES, "weight": n, "via": LINK if linked else SPOKEN},
+        )
+        for (w, e), (n, _first, _topic, linked) in cited.pairs.items()
     )
     cited.pairs.clear()  # done with: free the memory before the next million edges
     graph.add_edges_from(
@@ -265,7 +304,7 @@ def _add_work_nodes(
         )
     )
     mentions: Counter[int] = Counter()
-    for (work_id, _), (count, _first, _topic) in cited.pairs.items():
+    for (work_id, _), (count, _first, _topic, _linked) in cited.pairs.items():
         mentions[work_id] += count
     nodes = {}
     for row in store.query("SELECT id, kind, title, url, published, status FROM works"):

@@ -103,6 +103,15 @@ def topic_url(
     return episode_url
 
 
+def time_url(episode_url: str | None, audio_url: str | None, seconds: float | None) -> str | None:
+    """A link into an episode at a time: its audio at ``#t=SECONDS`` (a media fragment,
+    which players honour), else its page the way ``topic_url`` opens a chapter; None when
+    there is no time or nowhere to link."""
+    if seconds is None:
+        return None
+    return topic_url(audio_url or episode_url, None, seconds)
+
+
 def _node_number(ref: str, kind: str) -> int | None:
     match = _NODE_ID.fullmatch(ref)
     return int(match.group(2)) if match and match.group(1) == kind else None
@@ -110,8 +119,19 @@ def _node_number(ref: str, kind: str) -> int | None:
 
 def content_condition(include_boilerplate: bool, mention: str = "m") -> str:
     """SQL keeping only the mentions (alias ``mention``) that are content, unless boilerplate
-    is wanted too. A mention not classified yet counts as content."""
-    return "1" if include_boilerplate else f"{mention}.boilerplate IS NOT 1"
+    is wanted too, and the spoken mentions the store shows (``spoken_condition``). A
+    mention not classified yet counts as content."""
+    spoken = spoken_condition(mention)
+    return spoken if include_boilerplate else f"{mention}.boilerplate IS NOT 1 AND {spoken}"
+
+
+def spoken_condition(mention: str = "m") -> str:
+    """SQL keeping links, and the spoken mentions of the confidence ``Store.show_spoken``
+    asks for (none when it asks for links only)."""
+    return (
+        f"({mention}.via IS NOT 'spoken' OR "
+        f"{mention}.confidence >= (SELECT threshold FROM temp.spoken_scope))"
+    )
 
 
 # ---- finding things -----------------------------------------------------------------------

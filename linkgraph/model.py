@@ -28,6 +28,16 @@ class Mention:
 
 
 @dataclass
+class TranscriptLink:
+    """A transcript a feed lists for an episode (``<podcast:transcript>``)."""
+
+    url: str
+    type: str | None = None  # its media type: text/vtt, application/x-subrip ...
+    language: str | None = None
+    rel: str | None = None  # "captions" for closed captions
+
+
+@dataclass
 class Person:
     """Someone who takes part in an episode (host, guest ...)."""
 
@@ -59,6 +69,8 @@ class Episode:
     # other items): its enclosure URL, link, or title and date.
     item_key: str | None = None
     warnings: list[str] = field(default_factory=list)  # what the reader could not read cleanly
+    audio_url: str | None = None  # a feed item's enclosure: the episode's audio (or video)
+    transcripts: list[TranscriptLink] = field(default_factory=list)  # podcast:transcript tags
 
     @property
     def key(self) -> str:
@@ -107,3 +119,18 @@ LINK_KINDS = (
     "podcast",
     "site",
 )
+
+
+@dataclass
+class Segment:
+    """One stretch of a transcript: what was said, by whom, and when (seconds from the start).
+
+    Pages without times (a transcript written as a web page) give the topic heading the
+    words stand under instead.
+    """
+
+    text: str
+    start: float | None = None
+    end: float | None = None
+    speaker: str | None = None
+    topic: str | None = None

@@ -26,6 +26,7 @@ HAS_EPISODE = "has-episode"  # podcast -> episode
 HAS_TOPIC = "has-topic"  # episode -> topic
 CITES = "cites"  # episode -> work, weight = mentions
 DISCUSSES = "discusses"  # topic -> work, weight = mentions
+LINK, SPOKEN = "link", "spoken"  # a cites edge's via: linked in the notes, or only said
 AUTHORED = "authored"  # person -> work
 APPEARS_IN = "appears-in"  # person -> episode
 IN_SUBJECT = "in-subject"  # work -> subject

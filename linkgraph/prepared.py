@@ -16,7 +16,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .identify import identify
-from .model import Episode
+from .model import Episode, Identified
 from .titles import anchor_title, url_label
 
 
@@ -51,7 +51,12 @@ def prepare(episode: Episode) -> PreparedEpisode:
 
 def link_facts(url: str, anchor_text: str) -> LinkFacts | None:
     """The facts of one mention; None when its URL is no http(s) link."""
-    found = identify(url)
+    return facts_of(identify(url), anchor_text)
+
+
+def facts_of(found: Identified, anchor_text: str = "") -> LinkFacts | None:
+    """The facts of what ``found`` identifies, named by ``anchor_text``; None without a
+    canonical URL."""
     canonical = found.canonical_url
     if not canonical:
         return None
@@ -71,11 +76,20 @@ def link_facts(url: str, anchor_text: str) -> LinkFacts | None:
 def episode_hash(episode: Episode) -> str:
     """A digest of everything a reader found in an episode; equal digests mean no change.
 
-    The reader's warnings are left out: they follow from the rest.
+    The reader's warnings are left out: they follow from the rest. Fields added after stores
+    were first written count only when set, so that an older store's episodes read again
+    unchanged stay "unchanged".
     """
-    found = {name: value for name, value in vars(episode).items() if name != "warnings"}
+    found = {
+        name: value
+        for name, value in vars(episode).items()
+        if name != "warnings" and not (name in _LATER_FIELDS and not value)
+    }
     payload = json.dumps(found, sort_keys=True, ensure_ascii=False, default=_plain)
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_LATER_FIELDS = ("audio_url", "transcripts")
 
 
 def _plain(value: object) -> object:

@@ -30,7 +30,9 @@ from .lookup import (
     ids_param,
     people_matching,
     short_work,
+    spoken_condition,
     standard_id,
+    time_url,
     topic_url,
     work_authors,
     work_identifiers,
@@ -50,6 +52,20 @@ def _mention(row: dict) -> dict:
         "context": row["context"],
         "boilerplate": bool(row["boilerplate"]),
         "boilerplate_reason": row["boilerplate_reason"],
+        **_spoken_fields(row),
+    }
+
+
+def _spoken_fields(row: dict) -> dict:
+    """How a mention was made (``via``: link or spoken), a spoken one's confidence, and
+    when and by whom its work is said (for a link: first discussed) with a link there."""
+    said_at = row["said_at"]
+    return {
+        "via": "spoken" if row["via"] == "spoken" else "link",
+        "confidence": row["confidence"] if row["via"] == "spoken" else None,
+        "speaker": row["speaker"],
+        "said_at": said_at,
+        "said_at_url": time_url(row["episode_url"], row["audio_url"], said_at),
     }
 
 
@@ -135,9 +151,10 @@ def stats(store: Store) -> dict:
 
 _MENTION_DETAILS = """
     SELECT m.id AS mention_id, m.episode_id, e.title AS episode_title, e.url AS episode_url,
-           e.published, p.title AS podcast, t.title AS topic, t.anchor AS topic_anchor,
-           t.start_seconds, m.section, m.position, m.url, m.anchor_text, m.context,
-           m.boilerplate, m.boilerplate_reason, l.work_id
+           e.audio_url, e.published, p.title AS podcast, t.title AS topic,
+           t.anchor AS topic_anchor, t.start_seconds, m.section, m.position, m.url,
+           m.anchor_text, m.context, m.boilerplate, m.boilerplate_reason, m.via, m.confidence,
+           m.speaker, m.said_at, l.work_id
     FROM mentions m
     JOIN links l ON l.id = m.link_id
     JOIN episodes e ON e.id = m.episode_id
@@ -156,7 +173,7 @@ def citing_episodes(store: Store, work_id: int) -> list[dict]:
     """What ``cites`` answers, for a work already found."""
     rows = store.query(
         f"{_MENTION_DETAILS} WHERE m.link_id IN (SELECT id FROM links WHERE work_id = ?) "
-        "ORDER BY e.published, m.episode_id, m.position",
+        f"AND {spoken_condition()} ORDER BY e.published, m.episode_id, m.position",
         (work_id,),
     )
     episodes: dict[int, dict] = {}
@@ -181,7 +198,8 @@ def cited_by(store: Store, ref: str) -> list[dict]:
     Works it cites only as boilerplate are listed too, with ``boilerplate`` true."""
     episode_id = find_episode(store, ref)
     rows = store.query(
-        f"{_MENTION_DETAILS} WHERE m.episode_id = ? AND l.work_id IS NOT NULL ORDER BY m.position",
+        f"{_MENTION_DETAILS} WHERE m.episode_id = ? AND l.work_id IS NOT NULL "
+        f"AND {spoken_condition()} ORDER BY m.position",
         (episode_id,),
     )
     summaries = work_summaries(store, (r["work_id"] for r in rows))
@@ -196,7 +214,9 @@ def cited_by(store: Store, ref: str) -> list[dict]:
 
 _SHOW_MENTIONS_SQL = (
     "SELECT episode_title, episode_url, published, podcast, url, anchor_text, topic, "
-    "topic_anchor, start_seconds, section, context FROM mention_details WHERE work_id = ? "
+    "topic_anchor, start_seconds, section, context, via, confidence, speaker, said_at, "
+    "(SELECT audio_url FROM episodes WHERE id = m.episode_id) AS audio_url "
+    f"FROM mention_details m WHERE work_id = ? AND {spoken_condition()} "
     "ORDER BY published, episode_id, position"
 )
 
@@ -228,8 +248,17 @@ def show(store: Store, ref: str) -> dict:
         "status": work["status"],
         "error": work["error"],
         "sources": json.loads(work["sources"] or "{}"),
-        "mentions": store.query(_SHOW_MENTIONS_SQL, (work_id,)),
+        "mentions": [_shown_mention(row) for row in store.query(_SHOW_MENTIONS_SQL, (work_id,))],
     }
+
+
+def _shown_mention(row: dict) -> dict:
+    """A mention as ``show`` lists it: where it stands, and how and when its work is said."""
+    fields = {key: value for key, value in row.items() if key not in _SPOKEN_COLUMNS}
+    return {**fields, **_spoken_fields(row)}
+
+
+_SPOKEN_COLUMNS = ("via", "confidence", "speaker", "said_at", "audio_url")
 
 
 def top(
@@ -528,9 +557,12 @@ def search(
 ) -> list[dict]:
     """Full-text search over works (title, abstract, authors), episodes, topics, link texts.
 
-    Returns up to ``limit`` hits, best first: ``type`` (work, episode, topic, mention or
-    person), ``id`` (a reference other questions accept), ``title``, ``snippet``, ``score``
-    (full-text relevance, bm25; a match on a person's name scores ``NAME_MATCH_SCORE``).
+    Returns up to ``limit`` hits, best first: ``type`` (work, episode, topic, mention,
+    person, or spoken: words said in a transcript), ``id`` (a reference other questions
+    accept), ``title``, ``snippet``, ``score`` (full-text relevance, bm25; a match on a
+    person's name scores ``NAME_MATCH_SCORE``). A spoken hit also has the ``episode``, the
+    ``speaker``, the time (``start_seconds``), the ``segment`` and a ``url`` into the
+    episode at that time (or topic) where there is one.
     Works cited only as boilerplate, and the texts of boilerplate mentions, are left out
     unless ``include_boilerplate``.
     """
@@ -538,7 +570,7 @@ def search(
     phrase = fts_phrase(text)
     if not phrase:
         raise ValueError(f"search {text!r}: no words to search for")
-    hits: dict[tuple[str, str], dict] = {}
+    hits: dict[tuple[str, str, int | None], dict] = {}
     wanted = limit + SEARCH_SLACK
     for hit in (
         *_search_works(store, phrase, wanted, include_boilerplate),
@@ -546,9 +578,11 @@ def search(
         *_search_mentions(store, phrase, wanted, include_boilerplate),
         *_search_episodes(store, phrase, wanted),
         *_search_topics(store, phrase, wanted),
+        *_search_spoken(store, phrase, wanted),
     ):
-        # one hit per work, its best: by title or abstract, by an author, or by link texts
-        key = ("work" if hit["type"] == "mention" else hit["type"], hit["id"])
+        # one hit per work, its best: by title or abstract, by an author, or by link texts;
+        # words spoken are hits of their own, one per stretch of a transcript
+        key = ("work" if hit["type"] == "mention" else hit["type"], hit["id"], hit.get("segment"))
         if key not in hits or hits[key]["score"] < hit["score"]:
             hits[key] = hit
     ranked = sorted(hits.values(), key=lambda h: (-h["score"], h["type"], h["id"]))[:limit]
@@ -653,6 +687,36 @@ def _search_topics(store: Store, phrase: str, limit: int) -> list[dict]:
             r["score"],
             episode=r["episode"],
             url=topic_url(r["episode_url"], r["anchor"], r["start_seconds"]),
+        )
+        for r in rows
+    ]
+
+
+def _search_spoken(store: Store, phrase: str, limit: int) -> list[dict]:
+    """Words said in the transcripts: one hit per segment, with who said them and when."""
+    rows = _fts(
+        store,
+        "segments_fts",
+        "s.id, s.episode_id, s.speaker, s.start_seconds, e.title AS episode, e.url, e.audio_url, "
+        "(SELECT t.anchor FROM topics t WHERE t.episode_id = s.episode_id AND t.title = s.topic "
+        "ORDER BY t.position LIMIT 1) AS anchor",
+        "JOIN segments s ON s.id = segments_fts.rowid JOIN episodes e ON e.id = s.episode_id",
+        phrase,
+        limit,
+    )
+    return [
+        _hit(
+            "spoken",
+            f"episode:{r['episode_id']}",
+            r["episode"],
+            r["snippet"],
+            r["score"],
+            episode=r["episode"],
+            speaker=r["speaker"],
+            start_seconds=r["start_seconds"],
+            segment=r["id"],
+            url=time_url(r["url"], r["audio_url"], r["start_seconds"])
+            or topic_url(r["url"], r["anchor"], None),
         )
         for r in rows
     ]

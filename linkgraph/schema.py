@@ -23,6 +23,7 @@ _TABLES: list[tuple[str, dict, dict]] = [
             "categories": str,
             "image": str,
             "chapters_url": str,
+            "audio_url": str,  # a feed item's enclosure
             "source": str,
             "source_hash": str,
             "ingested_at": str,
@@ -76,6 +77,49 @@ _TABLES: list[tuple[str, dict, dict]] = [
         {"foreign_keys": [("work_id", "works", "id")]},
     ),
     (
+        "transcripts",  # an episode's transcripts: files attached, documents its feed lists
+        {
+            "id": int,
+            "episode_id": int,
+            "url": str,  # where it is fetched from (a feed's podcast:transcript)
+            "source": str,  # the file or URL it was read from
+            "media_type": str,
+            "language": str,
+            "rel": str,
+            "format": str,  # vtt, srt, json, html, markdown, transcript
+            "status": str,  # listed, read, failed
+            "error": str,
+            "attempts": int,
+            "read_at": str,
+            "next_attempt_at": str,
+            "content_hash": str,
+        },
+        {
+            "foreign_keys": [("episode_id", "episodes", "id")],
+            "defaults": {"status": "listed", "attempts": 0},
+        },
+    ),
+    (
+        "segments",  # what a transcript says, stretch by stretch
+        {
+            "id": int,
+            "transcript_id": int,
+            "episode_id": int,
+            "position": int,
+            "start_seconds": float,
+            "end_seconds": float,
+            "speaker": str,
+            "topic": str,  # the heading a transcript page gives the words
+            "text": str,
+        },
+        {
+            "foreign_keys": [
+                ("transcript_id", "transcripts", "id"),
+                ("episode_id", "episodes", "id"),
+            ]
+        },
+    ),
+    (
         "mentions",
         {
             "id": int,
@@ -90,13 +134,21 @@ _TABLES: list[tuple[str, dict, dict]] = [
             "position": int,
             "boilerplate": int,  # 1: the show's furniture, 0: content, NULL: not classified yet
             "boilerplate_reason": str,
+            "via": str,  # "link": a link in the notes or page; "spoken": named in the transcript
+            "confidence": float,  # a spoken mention's, 0 to 1 (a link's is 1)
+            "matched": str,  # the words of the transcript that name the work
+            "speaker": str,  # who said them (for a link: who first discusses its work)
+            "said_at": float,  # seconds into the episode (for a link: when first discussed)
+            "segment_id": int,  # the transcript segment they were said in
         },
         {
             "foreign_keys": [
                 ("episode_id", "episodes", "id"),
                 ("topic_id", "topics", "id"),
                 ("link_id", "links", "id"),
-            ]
+                ("segment_id", "segments", "id"),
+            ],
+            "defaults": {"via": "link", "confidence": 1.0},
         },
     ),
     ("people", {"id": int, "name": str, "normalized": str, "url": str}, {}),
@@ -154,6 +206,7 @@ _UNIQUE_INDEXES = [
     ("links", ["url_canonical"]),
     ("people", ["normalized"]),
     ("feeds", ["url"]),
+    ("transcripts", ["episode_id", "source"]),
 ]
 _INDEXES = [
     ("episodes", ["key"]),
@@ -166,6 +219,10 @@ _INDEXES = [
     ("mentions", ["link_id", "episode_id"]),
     ("mentions", ["topic_id"]),
     ("mentions", ["boilerplate"]),
+    ("mentions", ["via"]),
+    ("segments", ["episode_id", "position"]),
+    ("segments", ["transcript_id"]),
+    ("transcripts", ["status"]),
     ("works", ["status"]),
     ("authorships", ["person_id"]),
     ("appearances", ["person_id"]),
@@ -176,6 +233,7 @@ _FTS = [
     ("episodes", ["title", "description"]),
     ("topics", ["title"]),
     ("mentions", ["anchor_text", "context"]),
+    ("segments", ["text", "speaker"]),
 ]
 _VIEWS = {
     # One row per mention with everything a reader of the mention wants beside it.
@@ -184,6 +242,7 @@ _VIEWS = {
                e.url AS episode_url, e.published, p.title AS podcast, t.title AS topic,
                t.anchor AS topic_anchor, t.start_seconds, m.section, m.position, m.url,
                m.fragment, m.anchor_text, m.context, m.boilerplate, m.boilerplate_reason,
+               m.via, m.confidence, m.matched, m.speaker, m.said_at,
                l.url_canonical, l.kind AS link_kind, w.id AS work_id, w.kind AS work_kind,
                w.title AS work_title, w.status
         FROM mentions m
@@ -231,6 +290,15 @@ def create(db: sqlite_utils.Database) -> None:
     for name, sql in _VIEWS.items():
         db.create_view(name, sql, replace=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def incomplete(db: sqlite_utils.Database) -> bool:
+    """Whether a store lacks a table or column of this schema (written before it had them)."""
+    existing = set(db.table_names())
+    return any(
+        name not in existing or not set(columns) <= set(db.table(name).columns_dict)
+        for name, columns, _ in _TABLES
+    )
 
 
 def _update_trigger_on(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 import sqlite_utils
 
 from . import boilerplate, identities, schema
+from .config import Config
 from .identify import RULES_VERSION
-from .model import Episode
-from .prepared import LinkFacts, PreparedEpisode, prepare
+from .model import Episode, Identified, Segment
+from .prepared import LinkFacts, PreparedEpisode, facts_of, prepare
 from .safetext import storable
 from .titles import better_title, url_label
 
@@ -92,7 +93,7 @@ class Store:
                 f"was written by a newer linkgraph (schema version {version}); this linkgraph "
                 f"reads schema versions up to {schema.SCHEMA_VERSION}"
             )
-        if version < schema.SCHEMA_VERSION:
+        if version < schema.SCHEMA_VERSION or schema.incomplete(self.db):
             if self.read_only and version > 0:
                 conn.close()
                 raise ReadOnlyStore(
@@ -104,6 +105,14 @@ class Store:
                 boilerplate.classify_pending(conn)  # mentions an older store never classified
         if not self.read_only and identities.recorded_rules(conn) < RULES_VERSION:
             self._follow_identify_rules()
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS spoken_scope (threshold REAL)")
+        self.show_spoken(Config.spoken_threshold)
+
+    def show_spoken(self, threshold: float | None) -> None:
+        """Which spoken mentions this connection's questions and exports include: those of at
+        least ``threshold`` confidence; none (links only) when None."""
+        self.conn.execute("DELETE FROM temp.spoken_scope")
+        self.conn.execute("INSERT INTO temp.spoken_scope (threshold) VALUES (?)", (threshold,))
 
     def _follow_identify_rules(self) -> None:
         """Identify the links and works of a store written by older identify rules again."""
@@ -249,6 +258,7 @@ class Store:
         topic_ids = self._insert_topics(episode_id, episode)
         inserted = self._insert_mentions(episode_id, prepared, topic_ids)
         self._insert_people(episode_id, episode)
+        self._list_transcripts(episode_id, episode)
         if row:
             if not inserted:  # nothing new marks the podcast for classification: unmark
                 self._unclassify(podcast_id, old_links)  # the other mentions of its links
@@ -277,7 +287,8 @@ class Store:
         )
 
     def _clear_episode(self, episode_id: int) -> list[int]:
-        """Delete an episode's mentions, topics and appearances; return the links it used."""
+        """Delete an episode's mentions (spoken ones too: they are found again after the
+        episode is saved), topics and appearances; return the links it used."""
         conn = self.conn
         links = [
             r[0]
@@ -342,6 +353,17 @@ class Store:
                 mention.section,
                 position,
             )
+
+    def _list_transcripts(self, episode_id: int, episode: Episode) -> None:
+        """Remember the transcripts a feed lists for an episode (fetched later, by URL)."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO transcripts (episode_id, url, source, media_type, language,"
+            " rel, status, attempts) VALUES (?, ?, ?, ?, ?, ?, 'listed', 0)",
+            (
+                (episode_id, link.url, link.url, link.type, link.language, link.rel)
+                for link in episode.transcripts
+            ),
+        )
 
     def _unclassify(self, podcast_id: int | None, link_ids: list[int]) -> None:
         """Mark a podcast's mentions of these links for classification again."""
@@ -419,6 +441,93 @@ class Store:
             is_label = title is None or title == label
         if better_title(candidate, title, is_label):
             self.conn.execute("UPDATE works SET title = ? WHERE id = ?", (candidate, work_id))
+
+    def link_for(self, found: Identified, anchor_text: str = "") -> int:
+        """The link row for what ``found`` identifies, created with its work when new."""
+        facts = facts_of(found, anchor_text)
+        if facts is None:
+            raise ValueError(f"{found.input!r} has no canonical URL")
+        return self._link_id(facts)
+
+    # ---- transcripts --------------------------------------------------------------------
+
+    def episode_id(self, episode: Episode) -> int | None:
+        """The id of a stored episode, known by its podcast and key."""
+        key = episode.feed_url or episode.podcast
+        podcast_id = self.scalar("SELECT id FROM podcasts WHERE key = ?", (key,)) if key else None
+        return self.scalar(
+            "SELECT id FROM episodes WHERE podcast_id IS ? AND key = ?", (podcast_id, episode.key)
+        )
+
+    def save_transcript(
+        self, episode_id: int, segments: list[Segment], source: str, fmt: str, digest: str
+    ) -> bool:
+        """Store a transcript as the episode's segments, replacing those it had; call inside a
+        transaction. ``digest`` is the SHA-256 of its bytes. Returns False when the same
+        transcript was stored already.
+
+        The episode's spoken mentions go with its old segments: find them again afterwards.
+        """
+        conn = self.conn
+        row = conn.execute(
+            "SELECT id, content_hash, status FROM transcripts WHERE episode_id = ? AND source = ?",
+            (episode_id, source),
+        ).fetchone()
+        if row and row[1] == digest and row[2] == "read":
+            return False
+        if row:
+            transcript_id = row[0]
+            conn.execute(
+                "UPDATE transcripts SET format = ?, status = 'read', error = NULL, read_at = ?,"
+                " next_attempt_at = NULL, content_hash = ?, attempts = attempts + 1 WHERE id = ?",
+                (fmt, now_iso(), digest, transcript_id),
+            )
+        else:
+            transcript_id = new_row_id(
+                conn.execute(
+                    "INSERT INTO transcripts (episode_id, source, format, status, attempts,"
+                    " read_at, content_hash) VALUES (?, ?, ?, 'read', 1, ?, ?)",
+                    (episode_id, source, fmt, now_iso(), digest),
+                )
+            )
+        self.forget_spoken(episode_id)
+        conn.execute("DELETE FROM segments WHERE episode_id = ?", (episode_id,))
+        conn.executemany(
+            "INSERT INTO segments (transcript_id, episode_id, position, start_seconds,"
+            " end_seconds, speaker, topic, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (transcript_id, episode_id, position, s.start, s.end, s.speaker, s.topic, s.text)
+                for position, s in enumerate(segments)
+            ),
+        )
+        return True
+
+    def transcript_failed(self, transcript_id: int, error: str, retry_at: str) -> None:
+        """Record a failed fetch of a listed transcript; it is tried again after ``retry_at``."""
+        self.conn.execute(
+            "UPDATE transcripts SET status = 'failed', error = ?, attempts = attempts + 1,"
+            " next_attempt_at = ? WHERE id = ?",
+            (error, retry_at, transcript_id),
+        )
+
+    def forget_spoken(self, episode_id: int) -> None:
+        """Delete an episode's spoken mentions, and what they alone kept (a link made for an
+        identifier said), and the times its links had from them; inside a transaction."""
+        conn = self.conn
+        links = [
+            row[0]
+            for row in conn.execute(
+                "SELECT DISTINCT link_id FROM mentions WHERE episode_id = ? AND via = 'spoken'",
+                (episode_id,),
+            )
+        ]
+        conn.execute("DELETE FROM mentions WHERE episode_id = ? AND via = 'spoken'", (episode_id,))
+        conn.execute(
+            "UPDATE mentions SET said_at = NULL, speaker = NULL, segment_id = NULL "
+            "WHERE episode_id = ? AND segment_id IS NOT NULL",
+            (episode_id,),
+        )
+        self._drop_orphans(links)
 
     def _insert_people(self, episode_id: int, episode: Episode) -> None:
         for person in episode.people:
@@ -609,6 +718,7 @@ def _episode_values(episode: Episode, podcast_id: int | None, digest: str) -> di
         "categories": json.dumps(episode.categories) if episode.categories else None,
         "image": episode.image,
         "chapters_url": episode.chapters_url,
+        "audio_url": episode.audio_url,
         "source": episode.source,
         "source_hash": digest,
         "ingested_at": now_iso(),

@@ -19,15 +19,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .attach import TranscriptFetch, fetch_listed, settled
 from .config import Config, cache_path_for, load_config
 from .feeds import content_hash, record_poll, to_poll
-from .ingest import IngestOptions, SourceReport, ingest_source
+from .ingest import IngestOptions, SourceReport, find_spoken_since, ingest_source
 from .net import Http, HTTPStatusError
 from .parallel import BatchWriter, Executor, SourceJob, in_order, read_jobs
 from .parallel.work import worker_config
+from .readers.base import MAX_SOURCE_BYTES
 from .resolve import Summary, resolve
-from .sources.base import MAX_SOURCE_BYTES
-from .store import Store
+from .store import Store, now_iso
 
 
 @dataclass
@@ -49,6 +50,7 @@ class UpdateSummary:
     """The outcome of ``update``: one report per feed, and the resolve run that followed."""
 
     feeds: list[PollReport] = field(default_factory=list)
+    transcripts: list[TranscriptFetch] = field(default_factory=list)  # listed ones fetched
     network: bool = True
     resolve: Summary | None = None  # None when resolve did not run
 
@@ -56,6 +58,7 @@ class UpdateSummary:
         """The documented JSON shape of ``update --json``."""
         return {
             "feeds": [asdict(r) for r in self.feeds],
+            "transcripts": [asdict(t) for t in self.transcripts],
             "network": self.network,
             "resolve": self.resolve.to_json() if self.resolve is not None else None,
         }
@@ -102,7 +105,7 @@ def fetch_all(http: Http, feeds: list[dict], threads: int) -> Iterator[Fetch]:
                 pending.append(pool.submit(fetch, http, feed))
 
 
-def _settled(fetched: Fetch) -> PollReport:
+def _poll_report(fetched: Fetch) -> PollReport:
     """The report of a poll as far as the fetch goes: ``status`` "changed" when the feed's
     bytes are new and wait to be ingested."""
     feed = fetched.feed
@@ -157,7 +160,7 @@ def poll(store: Store, http: Http, feed: dict) -> PollReport:
 
 def _conclude(store: Store, http: Http, fetched: Fetch) -> PollReport:
     """Ingest a fetched feed here when it changed, and record the poll."""
-    report = _settled(fetched)
+    report = _poll_report(fetched)
     if report.status == "changed":
         feed = fetched.feed
         options = _options(feed, http.config)
@@ -168,29 +171,36 @@ def _conclude(store: Store, http: Http, fetched: Fetch) -> PollReport:
 
 
 def _in_parallel(
-    store: Store, fetches: Iterable[Fetch], executor: Executor, config: Config
+    store: Store, fetches: Iterable[Fetch], executor: Executor, http: Http, cache: str | None
 ) -> Iterator[PollReport]:
-    """Changed feeds read by ``executor``'s workers and stored here, in the feeds' order."""
+    """Changed feeds read by ``executor``'s workers (with the HTTP cache file ``cache``)
+    and stored here, in the feeds' order."""
     waiting: deque[tuple[Fetch, PollReport]] = deque()
+    config = http.config
     shared = worker_config(config, executor.workers)
 
     def batches() -> Iterator[list[SourceJob]]:
         for fetched in fetches:
-            report = _settled(fetched)
+            report = _poll_report(fetched)
             waiting.append((fetched, report))
             url = fetched.feed["url"]
             options = _options(fetched.feed, config)
             data = fetched.response.content if report.status == "changed" else None
-            yield [SourceJob(url, options, shared, data=data)] if data is not None else []
+            if data is None:
+                yield []
+            else:
+                known = settled(store, url)
+                yield [SourceJob(url, options, shared, cache, data=data, known=known)]
 
-    with BatchWriter(store) as writer:
+    with BatchWriter(store, http=http, config=config) as writer:
         for finished in in_order(executor, read_jobs, batches()):
             if finished is None:
                 writer.commit()
                 continue
             fetched, report = waiting.popleft()
             for result in finished[1]:
-                _ingested(report, writer.write(result, fetched.feed["podcast_override"]))
+                options = _options(fetched.feed, config)
+                _ingested(report, writer.write(result, options))
             _record(store, report, fetched)
             yield report
     store.classify_boilerplate()
@@ -209,25 +219,32 @@ def update(
 
     Feeds are asked again ``config.workers`` at a time, through one client that keeps each
     host's limits and revalidates the HTTP cache on every request. Changed feeds are read
-    here, or by ``executor``'s workers (fetching podcast:chapters documents with their share
-    of each host's rate); either way they are stored in the feeds' order. ``progress`` is
-    resolve's progress callback.
+    here, or by ``executor``'s workers (fetching the podcast:chapters documents and
+    transcripts they list with their share of each host's rate); either way they are stored
+    in the feeds' order. Then the listed transcripts still not read are fetched (failed ones
+    whose time to try again has come), and the works the transcripts read speak of are
+    found. ``progress`` is resolve's progress callback.
     """
     config = config or load_config(store.path)
     db_path = None if store.path == ":memory:" else Path(store.path)
     summary = UpdateSummary()
     feeds = to_poll(store)
-    with Http(config, cache_path_for(config, db_path), refresh=True) as http:
+    started = now_iso()
+    cache = cache_path_for(config, db_path)
+    with Http(config, cache, refresh=True) as http:
         fetches = fetch_all(http, feeds, config.workers)
         if executor is None:
             reports: Iterable[PollReport] = (_conclude(store, http, f) for f in fetches)
         else:
-            reports = _in_parallel(store, fetches, executor, config)
+            cache_path = str(cache) if cache else None
+            reports = _in_parallel(store, fetches, executor, http, cache_path)
         for report in reports:
             summary.feeds.append(report)
             if on_polled:
                 on_polled(report)
+        summary.transcripts = fetch_listed(store, http, config)
         summary.network = not http.network_down
+    find_spoken_since(store, started)
     if resolve_works and summary.network:
         summary.resolve = resolve(store, config, progress=progress)
     return summary

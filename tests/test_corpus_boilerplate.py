@@ -178,6 +178,7 @@ def test_top_ten_lists_no_furniture(tmp_path, name):
 
 def test_axrp_top_ten_holds_the_research(tmp_path):
     with _ingested(tmp_path, "axrp") as store:
+        store.show_spoken(None)  # the links: what the show's notes and pages cite
         top = query.top(store, limit=10)
         assert "arxiv:1902.09725" in [w["id"] for w in top]
         before = _urls(query.top(store, limit=3, include_boilerplate=True))

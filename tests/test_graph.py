@@ -152,7 +152,7 @@ def test_edges_carry_relation_and_weight(graph):
         "in-subject": 3,
     }
     assert all(w >= 1 for _, _, w in graph.edges(data="weight"))
-    assert graph.edges["episode:2", DEBATE] == {"relation": "cites", "weight": 2}
+    assert graph.edges["episode:2", DEBATE] == {"relation": "cites", "weight": 2, "via": "link"}
     assert graph.edges["topic:3", DEBATE] == {"relation": "discusses", "weight": 2}
     assert graph.edges["podcast:2", "episode:4"]["relation"] == "has-episode"
     assert graph.edges["episode:1", "topic:2"]["relation"] == "has-topic"

@@ -2,13 +2,16 @@
 
 The same sources go through ``ingest`` (one process) and through ``ingest_parallel`` with
 a local process pool and with a real Dask cluster; the stores must match row for row, ids
-included. Workers that die and sources that hang are retried once, then reported failed,
-and nothing else is lost.
+included: transcripts, their segments and the spoken citations found in them too. Workers
+that die and sources that hang are retried once, then reported failed, and nothing else is
+lost.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import sqlite3
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -16,6 +19,8 @@ from pathlib import Path
 import pytest
 from support.db import rows_with_ids
 from support.parallel import read_or_die
+from support.web import Web, list_transcripts, rss
+from werkzeug.wrappers import Request, Response
 
 from linkgraph.ingest import IngestOptions, ingest
 from linkgraph.parallel import Executor, LocalPool, in_order, ingest_parallel
@@ -341,3 +346,110 @@ def test_workers_share_each_hosts_rate_and_get_no_token():
         None,
         "me@example.org",
     )
+
+
+# ---- transcripts and spoken citations -----------------------------------------------------
+
+AXRP = FIXTURES / "axrp"  # transcript pages as AXRP writes them: speakers' turns under topics
+TRANSCRIPTS = FIXTURES / "transcripts"
+LISTED = {
+    "one.vtt": ("episode.vtt", "text/vtt"),
+    "two.srt": ("episode.srt", "application/x-subrip"),
+}
+
+
+@pytest.fixture
+def web(httpserver):
+    """A feed whose items list transcripts: one in two formats, one in one, one gone."""
+    web = Web(httpserver)
+
+    def transcript(request: Request) -> Response:
+        web.log(request)
+        name = request.path.rsplit("/", 1)[1]
+        if name not in LISTED:
+            return Response("gone", status=404, content_type="text/plain")
+        file, kind = LISTED[name]
+        return Response((TRANSCRIPTS / file).read_bytes(), content_type=kind)
+
+    def tag(name: str, kind: str) -> str:
+        return f'url="{web.base}/transcripts/{name}" type="{kind}"'
+
+    httpserver.expect_request(re.compile(r"/transcripts/.*")).respond_with_handler(transcript)
+    chinchilla = (
+        "https://arxiv.org/abs/2203.15556",
+        "Training Compute-Optimal Large Language Models",
+    )
+    feed = rss(
+        "Transcribed", [("ep-1", "One", [chinchilla]), ("ep-2", "Two", []), ("ep-3", "Three", [])]
+    )
+    web.feeds["show.xml"] = list_transcripts(
+        feed,
+        {
+            "ep-1": [tag("one.html", "text/html"), tag("one.vtt", "text/vtt")],
+            "ep-2": [tag("two.srt", "application/x-subrip")],
+            "ep-3": [tag("gone.vtt", "text/vtt")],
+        },
+    )
+    return web
+
+
+def transcribed(web: Web) -> list[str]:
+    """Transcript pages, transcript files, and a feed listing transcripts on ``web``."""
+    return [str(AXRP), str(TRANSCRIPTS), web.feed_url("show.xml")]
+
+
+def transcript_rows(db: Path) -> dict:
+    """How many transcripts of each status, segments and spoken mentions a store holds."""
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            "transcripts": conn.execute(
+                "SELECT status, count(*) FROM transcripts GROUP BY status ORDER BY status"
+            ).fetchall(),
+            "segments": conn.execute("SELECT count(*) FROM segments").fetchone()[0],
+            "spoken": conn.execute("SELECT count(*) FROM mentions WHERE via = 'spoken'").fetchone()[
+                0
+            ],
+        }
+    finally:
+        conn.close()
+
+
+def test_transcripts_and_spoken_citations_in_a_pool_make_the_one_process_store(tmp_path, web):
+    env = {**web.env(retries="0"), "LINKGRAPH_FAILURE_BACKOFF": "0"}
+    one = same_runs(tmp_path, transcribed(web), "--workers", "2", env=env)
+    assert one.exit_code == 0
+    # each listed transcript was fetched once in each run: the best format, and the gone one
+    assert (
+        sorted(web.paths("/transcripts/"))
+        == ["/transcripts/gone.vtt"] * 2
+        + ["/transcripts/one.vtt"] * 2
+        + ["/transcripts/two.srt"] * 2
+    )
+    found = transcript_rows(tmp_path / "other.db")
+    assert found["transcripts"] == [
+        ("failed", 1),
+        ("listed", 1),
+        ("read", 8),
+    ]
+    assert found["segments"] > 0 and found["spoken"] > 0
+
+
+def test_on_dask_the_workers_fetch_the_transcripts_feeds_list(
+    tmp_path, web, dask_client, monkeypatch
+):
+    for key, value in {**web.env(retries="0"), "LINKGRAPH_FAILURE_BACKOFF": "0"}.items():
+        monkeypatch.setenv(key, value)
+    want_db, want_reports = one_process(tmp_path, transcribed(web))
+
+    class Refusing:
+        """The writer's client: it must fetch nothing, the workers do."""
+
+        def fetch(self, url: str, **_):
+            raise AssertionError(f"the writer fetched {url}")
+
+    with dask_executor(dask_client) as executor:
+        got_db, got_reports = in_parallel(tmp_path, transcribed(web), executor, http=Refusing())
+    assert got_reports == want_reports
+    assert rows_with_ids(got_db) == rows_with_ids(want_db)
+    assert transcript_rows(got_db)["spoken"] > 0

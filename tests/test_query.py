@@ -173,6 +173,11 @@ def test_cites(sample_store):
         "context": "The debate paper.",
         "boilerplate": False,
         "boilerplate_reason": None,
+        "via": "link",
+        "confidence": None,
+        "speaker": None,
+        "said_at": None,
+        "said_at_url": None,
     }
     assert episodes[0]["podcast"] == "Paper Trails"
 

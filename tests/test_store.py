@@ -53,7 +53,7 @@ def test_schema_has_foreign_keys_wal_and_fts(store):
     assert store.scalar("PRAGMA foreign_keys") == 1
     assert store.scalar("PRAGMA journal_mode") == "wal"
     fks = {row["table"] for row in store.query("PRAGMA foreign_key_list(mentions)")}
-    assert fks == {"episodes", "topics", "links"}
+    assert fks == {"episodes", "topics", "links", "segments"}
     assert {"works_fts", "episodes_fts", "topics_fts", "mentions_fts"} <= set(
         store.db.table_names()
     )

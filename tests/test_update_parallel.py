@@ -1,27 +1,43 @@
-"""``update`` polls feeds concurrently and parses changed ones in parallel, storing them in
-the feeds' order: the store is the one a sequential update leaves, row for row."""
+"""``update`` polls feeds concurrently and parses changed ones in parallel (fetching the
+transcripts they list), storing them in the feeds' order: the store is the one a sequential
+update leaves, row for row."""
 
 from __future__ import annotations
 
+import re
 import threading
+from pathlib import Path
 
 import pytest
 from support.db import copy_db, rows_with_ids
-from support.web import Web, rss
+from support.web import Web, list_transcripts, rss
+from werkzeug.wrappers import Request, Response
 
 from linkgraph.ingest import ingest
 from linkgraph.parallel import LocalPool
 from linkgraph.store import Store
 from linkgraph.update import fetch_all, update
 
+VTT = (Path(__file__).parent / "fixtures" / "transcripts" / "episode.vtt").read_bytes()
+
 
 @pytest.fixture
 def web(httpserver):
-    return Web(httpserver)
+    web = Web(httpserver)
+
+    def transcript(request: Request) -> Response:
+        web.log(request)
+        if request.path.endswith("-gone.vtt"):
+            return Response("gone", status=404, content_type="text/plain")
+        return Response(VTT, content_type="text/vtt")
+
+    httpserver.expect_request(re.compile(r"/transcripts/.*")).respond_with_handler(transcript)
+    return web
 
 
 def feed(web: Web, name: str, episodes: int, shift: int = 0) -> bytes:
-    return rss(
+    """A show's feed; every other episode lists a transcript, every fifth a gone one."""
+    made = rss(
         f"Show {name}",
         [
             (
@@ -33,6 +49,15 @@ def feed(web: Web, name: str, episodes: int, shift: int = 0) -> bytes:
             for n in range(episodes)
         ],
     )
+    listed = {
+        f"{name}-{n}": [
+            f'url="{web.base}/transcripts/{name}-{n}{"-gone" if n % 5 == 4 else ""}.vtt" '
+            'type="text/vtt"'
+        ]
+        for n in range(episodes)
+        if n % 2 == 0
+    }
+    return list_transcripts(made, listed)
 
 
 def test_a_parallel_update_leaves_the_store_a_sequential_one_does(tmp_path, web, monkeypatch):
@@ -54,6 +79,10 @@ def test_a_parallel_update_leaves_the_store_a_sequential_one_does(tmp_path, web,
         got = update(store, resolve_works=False, executor=pool)
     assert got.to_json() == want.to_json()
     assert [r.status for r in got.feeds] == ["unchanged", "changed", "changed"] * 2
+    with Store(first) as store:  # the new episodes' transcripts were read, a gone one failed
+        statuses = dict(store.conn.execute("SELECT status, count(*) FROM transcripts GROUP BY 1"))
+        assert statuses["read"] > 0 and statuses["failed"] > 0
+        assert store.scalar("SELECT count(*) FROM segments") > 0
     assert rows_with_ids(tmp_path / "parallel.db") == rows_with_ids(first)
 
 

@@ -7,7 +7,15 @@ registers its commands on it when imported here.
 from __future__ import annotations
 
 # Importing a command module registers its commands.
-from . import export_cmd, identify_cmd, ingest_cmd, query_cmd, resolve_cmd, update_cmd  # noqa: F401
+from . import (  # noqa: F401
+    export_cmd,
+    identify_cmd,
+    ingest_cmd,
+    query_cmd,
+    resolve_cmd,
+    spoken_cmd,
+    update_cmd,
+)
 from .app import COMMANDS, app
 from .output import EXIT_USAGE, fail
 

@@ -17,6 +17,7 @@ COMMANDS = (
     "cites",
     "cited-by",
     "resolve",
+    "spoken",
     "show",
     "top",
     "related",

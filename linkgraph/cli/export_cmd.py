@@ -11,7 +11,7 @@ from ..export import FORMATS, check_export, export
 from ..graph import KINDS, MAX_DEPTH
 from ..lookup import MAX_LIMIT
 from .app import app
-from .options import BOILERPLATE, PODCAST, SINCE, UNTIL, quiet_flag
+from .options import BOILERPLATE, LINKS_ONLY, PODCAST, SINCE, UNTIL, quiet_flag
 from .output import fail, run_query, say
 
 FORMAT_HELP = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
@@ -43,6 +43,7 @@ def export_command(
         None, "--max-nodes", min=1, max=MAX_LIMIT, help="At most N nodes, the most cited."
     ),
     include_boilerplate: bool = BOILERPLATE,
+    links_only: bool = LINKS_ONLY,
     quiet: bool = quiet_flag(),
 ) -> None:
     """Export the graph or a selection of it: html, graphml, gexf, json, csv, bibtex, csl-json."""

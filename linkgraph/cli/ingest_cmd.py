@@ -9,16 +9,19 @@ import typer
 
 from ..ingest import (
     EXAMPLE_DIR,
+    TRANSCRIPT_FORMATS,
     IngestOptions,
     SourceReport,
     client_for,
     expand_sources,
+    find_spoken_since,
     ingest_source,
     is_url,
 )
 from ..lookup import check_date
 from ..parallel import default_workers, ingest_parallel
-from ..sources import FORMATS
+from ..readers import FORMATS as READER_FORMATS
+from ..store import now_iso
 from .app import app
 from .options import DASK, WORKERS, json_flag, quiet_flag
 from .output import (
@@ -33,6 +36,8 @@ from .output import (
     warn,
     workers_for,
 )
+
+FORMATS = (*READER_FORMATS, *TRANSCRIPT_FORMATS)
 
 
 def _display(source: str) -> str:
@@ -78,6 +83,12 @@ def ingest(
     title: str = typer.Option(None, help="Episode title, for a source with one episode."),
     url: str = typer.Option(None, help="Episode URL, for a source with one episode."),
     date: str = typer.Option(None, help="Publication date (YYYY-MM-DD), for one episode."),
+    episode: str = typer.Option(
+        None,
+        "--episode",
+        help="Attach the transcript given (a .vtt, .srt, .json or --format transcript file) "
+        "to this stored episode (URL, guid, episode:<id> or title words).",
+    ),
     site_url: str = typer.Option(
         None,
         "--site-url",
@@ -109,8 +120,10 @@ def ingest(
     if format and format not in FORMATS:
         fail(f"ingest: unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
     expanded = expand_sources(sources)
-    if (title or url) and len(expanded) > 1:
-        fail("ingest: --title and --url name one episode, but several sources were given")
+    if (title or url or episode) and len(expanded) > 1:
+        fail(
+            "ingest: --title, --url and --episode name one episode, but several sources were given"
+        )
     if not expanded:
         fail(f"ingest: no readable files under {', '.join(sources)}")
     config = settings(ctx)
@@ -122,12 +135,14 @@ def ingest(
         date=date,
         site_url=site_url,
         max_links=config.max_links_per_episode,
+        episode=episode,
     )
     reports: list[SourceReport] = []
+    started = now_iso()
     with (
         open_store(ctx, write=True) as store,
         workers_for("ingest", workers or default_workers(len(expanded)), dask, config) as executor,
-        client_for(store, expanded if executor is None else [], config=config) as http,
+        client_for(store, expanded, config=config) as http,
         progress(quiet or json) as bar,
     ):
         task = bar.add_task("ingesting", total=len(expanded))
@@ -144,11 +159,19 @@ def ingest(
             for source in expanded:
                 done(ingest_source(store, source, options, http=http))
         else:
-            ingest_parallel(store, expanded, options, executor, done, config)
+            ingest_parallel(
+                store, expanded, options, executor, done, config, http=http, spoken=False
+            )
+        spoken = find_spoken_since(store, started)
     if json:
         print_json([asdict(r) for r in reports])
     elif not quiet:
         _print_summary(reports)
+        if spoken:
+            found = sum(r.mentions for r in spoken)
+            mentions = "mention" if found == 1 else "mentions"
+            transcripts = "transcript" if len(spoken) == 1 else "transcripts"
+            say(f"{found} spoken {mentions} found in {len(spoken)} {transcripts}")
     if any(r.error for r in reports):
         raise typer.Exit(EXIT_PARTIAL)
 

@@ -56,3 +56,17 @@ DASK = typer.Option(
     help="Read sources on the workers of this Dask scheduler (tcp://HOST:8786) instead; "
     "they must reach the sources (URLs, or paths on a shared file system).",
 )
+
+
+def _remember_links_only(ctx: typer.Context, value: bool) -> bool:
+    """Tell ``open_store`` to show links only (no spoken mentions) in this command."""
+    ctx.ensure_object(dict)["links_only"] = value
+    return value
+
+
+LINKS_ONLY = typer.Option(
+    False,
+    "--links-only",
+    callback=_remember_links_only,
+    help="Leave out the works transcripts were found to speak of (spoken mentions).",
+)

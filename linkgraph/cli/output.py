@@ -85,7 +85,9 @@ def open_store(ctx: typer.Context, write: bool = False) -> Store:
     """The store named by --db / LINKGRAPH_DB; for a command that ``write``s, a writable one.
 
     A store that cannot be opened, or a read-only one for a command that writes, is one
-    line on stderr naming it, and exit status 2.
+    line on stderr naming it, and exit status 2. Questions and exports on it include the
+    spoken mentions of at least the ``spoken_threshold`` setting, or none with
+    ``--links-only``.
     """
     path: Path = ctx.obj["db"]
     if path.is_dir():
@@ -99,6 +101,7 @@ def open_store(ctx: typer.Context, write: bool = False) -> Store:
     if write and store.read_only:
         store.close()
         fail(f"{path}: is read-only: {ctx.command_path.split(' ', 1)[-1]} cannot write to it")
+    store.show_spoken(None if ctx.obj.get("links_only") else settings(ctx).spoken_threshold)
     return store
 
 

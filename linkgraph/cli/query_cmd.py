@@ -16,7 +16,18 @@ import typer
 
 from .. import lookup, query
 from .app import app
-from .options import BOILERPLATE, EPISODE, JSON, KIND, LIMIT, PODCAST, REF, SINCE, UNTIL
+from .options import (
+    BOILERPLATE,
+    EPISODE,
+    JSON,
+    KIND,
+    LIMIT,
+    LINKS_ONLY,
+    PODCAST,
+    REF,
+    SINCE,
+    UNTIL,
+)
 from .output import print_json, run_query, say, table
 
 
@@ -32,12 +43,27 @@ def stats(ctx: typer.Context, json: bool = JSON) -> None:
     table(["work status", "count"], counts["works_by_status"].items())
 
 
+def _clock(seconds: float) -> str:
+    return f"{int(seconds) // 3600}:{int(seconds) % 3600 // 60:02d}:{int(seconds) % 60:02d}"
+
+
 def _when(mention: dict) -> str:
     seconds = mention["start_seconds"]
     if seconds is None:
         return mention["topic"] or ""
-    stamp = f"{int(seconds) // 3600}:{int(seconds) % 3600 // 60:02d}:{int(seconds) % 60:02d}"
-    return f"{stamp} {mention['topic'] or ''}".strip()
+    return f"{_clock(seconds)} {mention['topic'] or ''}".strip()
+
+
+def _said(mention: dict) -> tuple[str, str] | str:
+    """A spoken mention's mark (its confidence, who said it and when); for a link, when the
+    transcript first discusses its work; nothing else."""
+    who = f" by {mention['speaker']}" if mention["speaker"] else ""
+    at = f" at {_clock(mention['said_at'])}" if mention["said_at"] is not None else ""
+    if mention["via"] == "spoken":
+        return (f"  [spoken{at}{who}, confidence {mention['confidence']:.2f}]", "dim")
+    if at or who:
+        return (f"  [discussed{at}{who}]", "dim")
+    return ""
 
 
 @app.command()
@@ -45,6 +71,7 @@ def cites(
     ctx: typer.Context,
     ref: str = REF,
     json: bool = JSON,
+    links_only: bool = LINKS_ONLY,
 ) -> None:
     """The episodes that cite a work, with where and how each mentions it."""
     work, episodes = run_query(ctx, _work_and_citing_episodes, ref)
@@ -65,6 +92,7 @@ def cites(
             say(
                 f'  - {_when(mention) or "(no topic)"}: "{mention["anchor_text"]}"',
                 _boilerplate(mention),
+                _said(mention),
             )
 
 
@@ -79,6 +107,7 @@ def cited_by(
     ctx: typer.Context,
     episode: str = EPISODE,
     json: bool = JSON,
+    links_only: bool = LINKS_ONLY,
 ) -> None:
     """The works an episode cites, grouped by the topic where they come up."""
     works = run_query(ctx, query.cited_by, episode)
@@ -100,6 +129,7 @@ def cited_by(
                 f"  {work['title'] or '(untitled)'}  ",
                 (f"{work['kind']} {work['id']}", "dim"),
                 _boilerplate(mention),
+                _said(mention),
             )
     say(f"{_count(len(works), 'work')} cited")
 
@@ -120,6 +150,7 @@ def show(
     ctx: typer.Context,
     ref: str = REF,
     json: bool = JSON,
+    links_only: bool = LINKS_ONLY,
 ) -> None:
     """Everything known about one work: metadata, where it came from, who mentions it."""
     work = run_query(ctx, query.show, ref)
@@ -162,7 +193,8 @@ def _print_work(work: dict) -> None:
         where = mention["topic"] or mention["section"] or ""
         say(
             f"  - {mention['episode_title'] or ''}{f'  [{where}]' if where else ''}: "
-            f"{mention['anchor_text'] or mention['url']}"
+            f"{mention['anchor_text'] or mention['url']}",
+            _said(mention),
         )
     say(f"{len(work['mentions'])} mentions")
 
@@ -191,6 +223,15 @@ def _some(works: list[dict], most: int = 5) -> str:
     return shown + (f" (+{len(works) - most} more)" if len(works) > most else "")
 
 
+def _hit_title(hit: dict) -> str:
+    """A search hit's title; for words spoken, who said them and when."""
+    if hit["type"] != "spoken":
+        return _title(hit)
+    said = [hit["speaker"] or "", _clock(hit["start_seconds"]) if hit["start_seconds"] else ""]
+    where = ", ".join(part for part in said if part)
+    return f"{_title(hit)} ({where})" if where else _title(hit)
+
+
 def _authors(names: list[str], most: int = 3) -> str:
     return ", ".join(names[:most]) + (" et al." if len(names) > most else "")
 
@@ -205,6 +246,7 @@ def top(
     limit: int = LIMIT,
     include_boilerplate: bool = BOILERPLATE,
     as_json: bool = JSON,
+    links_only: bool = LINKS_ONLY,
 ) -> None:
     """The most-cited works: by number of citing episodes, then mentions."""
     works = _ask(
@@ -247,6 +289,7 @@ def related(
     limit: int = LIMIT,
     include_boilerplate: bool = BOILERPLATE,
     as_json: bool = JSON,
+    links_only: bool = LINKS_ONLY,
 ) -> None:
     """Episodes that cite the same works as EPISODE (bibliographic coupling).
 
@@ -282,6 +325,7 @@ def cocited(
     limit: int = LIMIT,
     include_boilerplate: bool = BOILERPLATE,
     as_json: bool = JSON,
+    links_only: bool = LINKS_ONLY,
 ) -> None:
     """Works cited in the same episodes as REF, by number of those episodes."""
     works = _ask(
@@ -303,6 +347,7 @@ def author(
     ctx: typer.Context,
     name: str = typer.Argument(None, help="A person's name, or words of it; without it, everyone."),
     as_json: bool = JSON,
+    links_only: bool = LINKS_ONLY,
 ) -> None:
     """A person's works and the episodes citing them, and the episodes they appear in."""
     if name is None:
@@ -351,6 +396,7 @@ def search(
     limit: int = LIMIT,
     include_boilerplate: bool = BOILERPLATE,
     as_json: bool = JSON,
+    links_only: bool = LINKS_ONLY,
 ) -> None:
     """Full-text search over works (title, abstract, authors), episodes, topics, link texts."""
     hits = _ask(ctx, query.search, text, limit=limit, include_boilerplate=include_boilerplate)
@@ -359,7 +405,7 @@ def search(
         as_json,
         lambda rows: table(
             ["score", "type", "id", "title", "snippet"],
-            [[h["score"], h["type"], h["id"], _title(h), h["snippet"]] for h in rows],
+            [[h["score"], h["type"], h["id"], _hit_title(h), h["snippet"]] for h in rows],
         ),
         "Nothing found.",
     )
@@ -372,6 +418,7 @@ def path(
     b: str = typer.Argument(..., help="Another work or episode reference."),
     include_boilerplate: bool = BOILERPLATE,
     as_json: bool = JSON,
+    links_only: bool = LINKS_ONLY,
 ) -> None:
     """The shortest chain between two works or episodes, through episodes, works and people."""
     steps = _ask(ctx, query.path, a, b, include_boilerplate=include_boilerplate)
@@ -393,6 +440,7 @@ def episodes(
     since: str = SINCE,
     until: str = UNTIL,
     as_json: bool = JSON,
+    links_only: bool = LINKS_ONLY,
 ) -> None:
     """Every episode, oldest first, with counts of topics, mentions and works cited."""
     rows = _ask(ctx, query.episodes, podcast=podcast, since=since, until=until)
@@ -425,6 +473,7 @@ def works(
         None, "--status", help="Only works with this status (pending, resolved, failed ...)."
     ),
     as_json: bool = JSON,
+    links_only: bool = LINKS_ONLY,
 ) -> None:
     """Every work, by title, with its status and citation counts."""
     rows = _ask(ctx, query.works, kind=kind, status=status)

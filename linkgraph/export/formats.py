@@ -42,6 +42,10 @@ CSV_COLUMNS = [
     "status",
     "boilerplate",
     "boilerplate_reason",
+    "via",  # link, or spoken: a work the transcript names (with its confidence)
+    "confidence",
+    "speaker",
+    "said_at",
 ]
 
 
@@ -103,9 +107,12 @@ def mention_rows(graph: nx.DiGraph, store: Any) -> list[dict]:
             continue
         if not kinds & {"episode", "work"}:
             continue
+        spoken = row["via"] == "spoken"
         rows.append(
             {
                 **row,
+                "via": "spoken" if spoken else "link",
+                "confidence": row["confidence"] if spoken else None,
                 "episode": episode,
                 "work": work,
                 "topic_url": topic_url(

@@ -125,13 +125,17 @@ def node_size(attrs: dict) -> float:
 
 
 def edge_style(attrs: dict) -> dict:
-    """Colour, width and hover text of an edge from its relation and weight."""
+    """Colour, width, hover text and dashes of an edge from its relation, weight and how it
+    was made (an episode citing a work only in its transcript: dashed)."""
     relation = str(attrs.get("relation") or "")
     weight = attrs.get("weight") or 1
+    spoken = attrs.get("via") == "spoken"
+    label = f"{relation}, spoken" if spoken else relation
     return {
         "color": RELATION_COLOURS.get(relation, "#aaaaaa"),
         "width": round(1 + math.log(max(float(weight), 1.0)), 2),
-        "title": f"{relation} ({weight})" if weight != 1 else relation,
+        "title": f"{label} ({weight})" if weight != 1 else label,
+        "dashes": spoken,  # a work the episode only speaks of: a dashed line
     }
 
 
@@ -183,12 +187,28 @@ def tooltip_info(attrs: dict, selected: Any = ()) -> dict:
         "status": attrs.get("status"),
         "citing": [
             _present(
-                {"title": c.get("title"), "url": safe_url(c.get("url")), "topic": c.get("topic")}
+                {
+                    "title": c.get("title"),
+                    "url": safe_url(c.get("url")),
+                    "topic": c.get("topic"),
+                    "said": _said(c),
+                }
             )
             for c in citing
         ],
     }
     return _present(info)
+
+
+def _said(citing: dict) -> str | None:
+    """How an episode says a work, for its tooltip: "spoken at 0:12:34 by Ada Park" for a
+    work only said, "at 0:12:34 by Ada Park" where the transcript first discusses a link's."""
+    parts = ["spoken"] if citing.get("via") == "spoken" else []
+    if citing.get("said_at") is not None:
+        parts.append(f"at {_clock(citing['said_at'])}")
+    if citing.get("speaker"):
+        parts.append(f"by {citing['speaker']}")
+    return " ".join(parts) or None
 
 
 def _present(values: dict) -> dict:

@@ -1,10 +1,12 @@
 """The work done for sources in a worker: everything up to the store's write.
 
 ``read_jobs`` runs ``ingest.read`` on each source of a batch: it fetches (URLs, through an
-``Http`` client the worker makes), reads, extracts, identifies and classifies, and returns
-one ``SourceResult`` per source: the prepared episodes the writer stores, or the error that
-stops that source. A worker needs nothing from the process that submitted the work but the
-``SourceJob`` (picklable, so it travels to a worker process or to another machine).
+``Http`` client the worker makes), reads, extracts, identifies and classifies, reads the
+transcripts among the sources and the pages that are transcripts, fetches and reads the
+transcripts a feed lists, and returns one ``SourceResult`` per source: the prepared
+episodes and transcripts the writer stores, or the error that stops that source. A worker
+needs nothing from the process that submitted the work but the ``SourceJob`` (picklable,
+so it travels to a worker process or to another machine).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from ..attach import Settled
 from ..config import Config
 from ..ingest import IngestOptions, SourceResult, is_url, read
 from ..net import Http
@@ -27,6 +30,7 @@ class SourceJob:
     cache_path: str | None = None  # the HTTP cache file, when the worker can reach it
     data: bytes | None = None  # the bytes, when the submitting process read them already
     error: str | None = None  # why the submitting process could not read them
+    known: Settled = Settled()  # what the store says of a feed's transcripts
 
 
 def worker_config(config: Config, workers: int) -> Config:
@@ -45,7 +49,7 @@ def read_job(job: SourceJob) -> SourceResult:
     if job.error:
         return SourceResult(source=job.source, error=job.error)
     http = _client(job.config, job.cache_path) if job.config and is_url(job.source) else None
-    return read(job.source, job.options, job.data, http)
+    return read(job.source, job.options, job.data, http, job.known)
 
 
 @lru_cache(maxsize=4)

@@ -16,18 +16,22 @@ from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
 
+from ..attach import Settled, settled
 from ..config import Config, cache_path_for, load_config
 from ..ingest import (
     IngestOptions,
     SourceReport,
     SourceResult,
+    client_for,
     expand_sources,
+    find_spoken_since,
     is_url,
     load,
     store_result,
 )
-from ..sources import SourceError
-from ..store import Store
+from ..net import Http
+from ..readers import SourceError
+from ..store import Store, now_iso
 from .executor import Executor, Failed, in_order
 from .work import SourceJob, read_jobs, worker_config
 
@@ -43,20 +47,27 @@ class BatchWriter:
         store: Store,
         on_done: Callable[[SourceReport], None] | None = None,
         size: int = BATCH_SOURCES,
+        *,
+        http: Http | None = None,
+        config: Config | None = None,
     ):
         self.store = store
         self.on_done = on_done
         self.size = size
+        self.http = http  # fetches a listed transcript the workers did not (see store_result)
+        self.config = config
         self._transaction: ExitStack | None = None
         self._written: list[SourceReport] = []
 
-    def write(self, result: SourceResult, podcast: str | None = None) -> SourceReport:
+    def write(self, result: SourceResult, options: IngestOptions) -> SourceReport:
         """Store one source in the open batch (opening one when needed); its podcast's
         boilerplate waits for ``Store.classify_boilerplate``."""
         if self._transaction is None:
             self._transaction = ExitStack()
             self._transaction.enter_context(self.store.transaction())
-        report = store_result(self.store, result, podcast, classify=False)
+        report = store_result(
+            self.store, result, options, http=self.http, config=self.config, classify=False
+        )
         self._written.append(report)
         if len(self._written) >= self.size:
             self.commit()
@@ -100,17 +111,24 @@ def ingest_parallel(
     config: Config | None = None,
     share_cache: bool = True,
     work: Callable[[list[SourceJob]], list[SourceResult]] = read_jobs,
+    *,
+    http: Http | None = None,
+    spoken: bool = True,
 ) -> list[SourceReport]:
     """Ingest every source with ``executor``'s workers reading and this process writing.
 
     The store ends up as ``ingest`` leaves it, id for id, and the reports are the same, in
     the same order; the boilerplate of the podcasts that changed is classified once, at the
-    end. URLs are fetched by the workers with ``config`` (by
-    default the store's settings), each worker keeping its share of every host's request
-    rate; ``share_cache`` gives them the store's HTTP cache file (workers on this machine).
+    end, and then (with ``spoken``) the works the transcripts read speak of are found. URLs
+    are fetched by the workers with ``config`` (by default the store's settings), each
+    worker keeping its share of every host's request rate; ``share_cache`` gives them the
+    store's HTTP cache file (workers on this machine). This process fetches only a listed
+    transcript no worker fetched, through ``http`` (by default a client of its own).
     ``work`` is what workers run on each batch of jobs.
     """
+    started = now_iso()
     expanded = expand_sources(sources)
+    config = config or load_config(None if store.path == ":memory:" else Path(store.path))
     jobs = source_jobs(store, expanded, options, executor.workers, config, share_cache)
     reports: list[SourceReport] = []
 
@@ -119,7 +137,10 @@ def ingest_parallel(
         if on_done:
             on_done(report)
 
-    with BatchWriter(store, done) as writer:
+    with (
+        client_for(store, expanded, http, config) as client,
+        BatchWriter(store, done, http=client, config=config) as writer,
+    ):
         for finished in in_order(executor, work, batched(jobs)):
             if finished is None:  # the next sources are not back yet: commit what is written
                 writer.commit()
@@ -127,8 +148,10 @@ def ingest_parallel(
             for job, outcome in zip(*finished, strict=True):
                 if isinstance(outcome, Failed):
                     outcome = SourceResult(job.source, error=f"was not read: {outcome.reason}")
-                writer.write(outcome, options.podcast)
+                writer.write(outcome, options)
     store.classify_boilerplate()
+    if spoken:
+        find_spoken_since(store, started)
     return reports
 
 
@@ -164,22 +187,23 @@ def source_jobs(
     sources: list[str],
     options: IngestOptions,
     workers: int,
-    config: Config | None,
+    config: Config,
     share_cache: bool,
-) -> Iterable[SourceJob]:
-    """The job of each source; standard input is read here, where it is."""
+) -> Iterator[SourceJob]:
+    """The job of each source, made as it is sent (so what the store says of a feed's
+    transcripts is current); standard input is read here, where it is."""
     cache_path = None
     if any(is_url(source) for source in sources):
         db_path = None if store.path == ":memory:" else Path(store.path)
-        config = config or load_config(db_path)
         cache = cache_path_for(config, db_path) if share_cache else None
         cache_path = str(cache) if cache else None
-        config = worker_config(config, workers)
+    shared = worker_config(config, workers)
     for source in sources:
-        job = SourceJob(source, options, config, cache_path)
         if source == "-":
             try:
-                job = SourceJob(source, options, data=load(source)[0])
+                yield SourceJob(source, options, data=load(source)[0])
             except SourceError as error:
-                job = SourceJob(source, options, error=str(error))
-        yield job
+                yield SourceJob(source, options, error=str(error))
+        else:
+            known = settled(store, source) if is_url(source) else Settled()
+            yield SourceJob(source, options, shared, cache_path, known=known)

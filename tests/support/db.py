@@ -121,7 +121,11 @@ def differences(got: dict, want: dict) -> str:
 
 
 # Columns that hold the time a row was written, which two runs never share.
-_WRITE_TIMES = {"episodes": {"ingested_at"}, "feeds": {"added_at", "last_polled_at"}}
+_WRITE_TIMES = {
+    "episodes": {"ingested_at"},
+    "feeds": {"added_at", "last_polled_at"},
+    "transcripts": {"read_at", "next_attempt_at"},
+}
 
 
 def rows_with_ids(db: Path) -> dict[str, list[tuple]]:

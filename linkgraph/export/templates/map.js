@@ -63,6 +63,7 @@
         var item = el("li");
         item.appendChild(link(c.url, c.title || c.url || "episode"));
         if (c.topic) item.appendChild(el("span", " \u2014 " + c.topic, "lg-topic"));
+        if (c.said) item.appendChild(el("span", " (" + c.said + ")", "lg-topic"));
         list.appendChild(item);
       });
       var more = Math.max(info.citations || 0, citing.length) - Math.min(citing.length, citingLimit);

@@ -47,8 +47,10 @@ def _renderer() -> MarkdownIt:
     return renderer
 
 
+@lru_cache(maxsize=2)
 def render(text: str) -> str:
-    """Render markdown to HTML the way the reader does."""
+    """Render markdown to HTML the way the reader does (the page just rendered is kept: a
+    transcript page is read for its links, then for its speakers' turns)."""
     return _renderer().render(text)
 
 
@@ -76,6 +78,12 @@ def _split_front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
     if not isinstance(meta, dict):
         return {}, text, warnings
     return meta, text[match.end() :], warnings
+
+
+def page_body(text: str) -> str:
+    """The markdown of a page without its front matter."""
+    match = _FRONT_MATTER.match(text)
+    return text[match.end() :] if match else text
 
 
 def _fields_by_line(front: str) -> dict[str, object]:

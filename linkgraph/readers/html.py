@@ -176,7 +176,7 @@ class _Walker:
         return self.topics, self.mentions
 
     def _enter(self, node: LexborNode, tag: str) -> bool:
-        if tag in SKIP_TAGS or tag.startswith("-") or _is_navigation(node):
+        if tag in SKIP_TAGS or tag.startswith("-") or is_navigation(node):
             return False
         if tag == "br":
             self._end_line()
@@ -485,7 +485,8 @@ def _without_urls(title: str) -> str:
     return " ".join(title.split()).strip(" -–—:|")
 
 
-def _is_navigation(node: LexborNode) -> bool:
+def is_navigation(node: LexborNode) -> bool:
+    """Whether an element is the page's navigation (role=\"navigation\")."""
     role = node.attributes.get("role")
     return bool(role and role.strip().lower() == "navigation")
 

@@ -130,6 +130,8 @@ def _episode(
         published=published,
         description=_plain_text(entry.get("summary", "")) or None,
         chapters_url=raw.chapters_url if raw else None,
+        transcripts=raw.transcripts if raw else [],
+        audio_url=http_url(_enclosure(entry) or ""),
         image=http_url((entry.get("image") or channel.get("image") or {}).get("href")),
         categories=[tag["term"] for tag in entry.get("tags", []) if tag.get("term")],
         topics=topics,
@@ -152,15 +154,20 @@ def _parsed_fields(entry: feedparser.FeedParserDict) -> list[NotesField]:
     return fields
 
 
-def _identity(entry: feedparser.FeedParserDict, episode: Episode) -> ItemIdentity:
+def _enclosure(entry: feedparser.FeedParserDict) -> str | None:
+    """An item's first enclosure URL, as written."""
     enclosures = [
         link.get("href")
         for link in entry.get("links", [])
         if link.get("rel") == "enclosure" and link.get("href")
     ]
+    return enclosures[0].strip() if enclosures else None
+
+
+def _identity(entry: feedparser.FeedParserDict, episode: Episode) -> ItemIdentity:
     return ItemIdentity(
         guid=episode.guid,
-        enclosure=enclosures[0].strip() if enclosures else None,
+        enclosure=_enclosure(entry),
         link=episode.url,
         title=(entry.get("title") or "").strip(),
         published=episode.published,

@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 
-from ..model import Person
+from ..model import Person, TranscriptLink
 from .html import http_url
 
 PODCAST_NAMESPACES = frozenset(
@@ -47,6 +47,7 @@ class RawItem:
     notes: list[NotesField] = field(default_factory=list)
     chapters_url: str | None = None
     people: list[Person] = field(default_factory=list)
+    transcripts: list[TranscriptLink] = field(default_factory=list)
 
 
 def read_items(data: bytes, count: int) -> tuple[RawItem, list[RawItem]] | None:
@@ -75,6 +76,8 @@ def _raw(element: ElementTree.Element, notes: bool = True) -> RawItem:
                 raw.chapters_url = http_url(child.get("url"))
             elif name == "person" and (person := _person(child)):
                 raw.people.append(person)
+            elif name == "transcript" and (link := _transcript(child)):
+                raw.transcripts.append(link)
     if notes:
         raw.notes = [found for child in element.iter() if (found := _notes_field(child))]
     return raw
@@ -119,6 +122,16 @@ def _xhtml(element: ElementTree.Element) -> str:
         if isinstance(node.tag, str):
             node.tag = node.tag.rpartition("}")[2]
     return ElementTree.tostring(element, encoding="unicode", method="html")
+
+
+def _transcript(element: ElementTree.Element) -> TranscriptLink | None:
+    """A podcast:transcript: its URL, media type, language and rel ("captions")."""
+    url = http_url(element.get("url"))
+    if not url:
+        return None
+    attributes = (element.get(name) for name in ("type", "language", "rel"))
+    kind, language, rel = ((value or "").strip() or None for value in attributes)
+    return TranscriptLink(url, kind, language, rel)
 
 
 def _person(element: ElementTree.Element) -> Person | None:

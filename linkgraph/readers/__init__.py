@@ -36,6 +36,9 @@ SUFFIXES = {
     ".xhtml": "html",
     ".txt": "text",
     ".text": "text",
+    ".vtt": "vtt",  # transcripts: read by linkgraph.transcripts, an episode of their own
+    ".webvtt": "vtt",
+    ".srt": "srt",
 }
 _FEED_ROOT = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<(rss|feed|rdf:RDF)\b",
@@ -66,7 +69,10 @@ def read_source(data: bytes, source: str, fmt: str | None = None) -> list[Episod
     """Read one source into episodes, detecting its format unless ``fmt`` is given."""
     if not data.strip():
         raise SourceError("is empty")
-    return READERS[fmt or detect_format(data, source)](data, source)
+    chosen = fmt or detect_format(data, source)
+    if chosen not in READERS:
+        raise SourceError(f"is a {chosen} transcript, not show notes or a feed")
+    return READERS[chosen](data, source)
 
 
 __all__ = [
