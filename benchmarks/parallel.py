@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from synth import generate  # noqa: E402
 
+from linkgraph.config import Config  # noqa: E402
 from linkgraph.ingest import IngestOptions, expand_sources, ingest  # noqa: E402
 from linkgraph.parallel import (  # noqa: E402
     BatchWriter,
@@ -65,7 +66,7 @@ from distributed import LocalCluster
 if __name__ == "__main__":
     workers = int(sys.argv[1])
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=None, preload=["linkgraph.parallel.work"]) as cluster:
         print(cluster.scheduler_address, flush=True)
         sys.stdin.read()
 """
@@ -106,7 +107,7 @@ def run(kind: str, corpus: str, db: str, arg: str) -> dict:
                 reports = ingest_parallel(store, [corpus], options, cluster, work=measured_read)
         elif kind == "dump":  # not measured: the results the writer alone will store
             with LocalPool(cores()) as pool, open(arg, "wb") as out:
-                jobs = source_jobs(store, expand_sources([corpus]), options, 1, None, False)
+                jobs = source_jobs(store, expand_sources([corpus]), options, 1, Config(), False)
                 for finished in in_order(pool, read_jobs, batched(jobs)):
                     if finished:
                         for result in finished[1]:
@@ -118,7 +119,7 @@ def run(kind: str, corpus: str, db: str, arg: str) -> dict:
                 started = time.perf_counter()  # the store is open: time the writes alone
                 while True:
                     try:
-                        writer.write(pickle.load(results))
+                        writer.write(pickle.load(results), options)
                     except EOFError:
                         break
         seconds = time.perf_counter() - started
@@ -191,7 +192,11 @@ def _pythonpath() -> str:
 def same_store(db: Path, reference: Path) -> bool:
     """Every row of every table the same, ids included (times of writing and full-text
     index segments left out)."""
-    times = {"episodes": {"ingested_at"}, "feeds": {"added_at", "last_polled_at"}}
+    times = {
+        "episodes": {"ingested_at"},
+        "feeds": {"added_at", "last_polled_at"},
+        "transcripts": {"read_at", "next_attempt_at"},
+    }
     conn = sqlite3.connect(db)
     conn.execute("ATTACH DATABASE ? AS reference", (str(reference),))
     tables = [

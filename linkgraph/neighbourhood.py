@@ -1,11 +1,12 @@
 """The graph around a few nodes, read from SQL as it is needed, for stores too large to build.
 
 ``build_graph`` reads the whole store; a question about two nodes needs only what lies
-between them. ``Neighbourhood`` answers, for any node of the graph ``build_graph`` would
-build (same ids, same relations, same boilerplate rule), its neighbours and its degree,
-straight from the tables and their indexes, and keeps what it has read. ``cheapest_path``
-runs Dijkstra's search from both ends at once over it, at the costs ``graph.shortest_path``
-uses, so it finds the same chain while reading only the nodes nearer than the meeting point.
+between them, and a selection around a node only what lies near it (``ego``).
+``Neighbourhood`` answers, for any node of the graph ``build_graph`` would build (same ids,
+same relations, same boilerplate rule), its neighbours and its degree, straight from the
+tables and their indexes, and keeps what it has read. ``cheapest_path`` runs Dijkstra's
+search from both ends at once over it, at the costs ``graph.shortest_path`` uses, so it
+finds the same chain while reading only the nodes nearer than the meeting point.
 """
 
 from __future__ import annotations
@@ -135,6 +136,25 @@ class Neighbourhood:
             if not title:
                 attributes["title"] = (attributes["identifiers"] or [url])[0]
         return attributes
+
+
+def ego(around: Neighbourhood, centre: str, depth: int, budget: int) -> set[str] | None:
+    """The nodes at most ``depth`` steps from ``centre``, edges followed both ways; None as
+    soon as there are more than ``budget`` of them."""
+    found, frontier = {centre}, [centre]
+    for _ in range(depth):
+        reached = []
+        for node in frontier:
+            for other, _, _ in around.edges(node):
+                if other not in found:
+                    found.add(other)
+                    reached.append(other)
+            if len(found) > budget:
+                return None
+        if not reached:  # everything reachable is found
+            break
+        frontier = reached
+    return found
 
 
 def cheapest_path(
