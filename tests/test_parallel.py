@@ -128,6 +128,7 @@ def test_a_source_that_hangs_times_out_twice_and_fails_alone(tmp_path):
     assert rows_with_ids(got_db) == rows_with_ids(want_db)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SHARED.is_dir(), reason=f"no corpus at {SHARED}")
 def test_the_shared_corpora_make_the_same_store_in_parallel(tmp_path, pool):
     sources = [str(SHARED / "axrp"), str(SHARED / "feeds")]
@@ -299,6 +300,7 @@ def test_ingest_with_workers_prints_and_stores_what_one_worker_does(tmp_path):
     assert one.exit_code == 1 and "warning:" in one.stderr  # failures and warnings compared
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SHARED.is_dir(), reason=f"no corpus at {SHARED}")
 def test_ingest_of_the_shared_corpora_with_workers_matches_one_worker(tmp_path):
     same_runs(tmp_path, [str(SHARED / "axrp"), str(SHARED / "feeds")], "--workers", "2")
