@@ -85,11 +85,34 @@ def _looks_like_url(text: str) -> bool:
     return "://" in text or "/" in text[:20]
 
 
-def url_label(url: str) -> str:
-    """A work's label from its URL until it has a title: its site and a readable slug."""
-    host = (urlsplit(url).hostname or url).removeprefix("www.")
-    slug = readable_slug(url)
-    return f"{host}: {slug}" if slug else host
+def url_label(url: str, written: str | None = None) -> str:
+    """A work's label from its URL until it has a title: its site and a readable slug.
+
+    ``url`` is the canonical URL. The link as ``written`` gives the slug when it goes on
+    past the canonical URL's last segment: a forum post is ``/posts/<id>`` canonically,
+    and its link ``/posts/<id>/<slug>`` says what it is called.
+    """
+    slug = (_slug_past(url, written) if written else "") or readable_slug(url)
+    return f"{_site(url)}: {slug}" if slug else _site(url)
+
+
+def is_url_label(title: str, url: str) -> bool:
+    """Whether a work's title is a label ``url_label`` made for its canonical ``url``."""
+    site = _site(url)
+    return title == site or title.startswith(f"{site}: ")
+
+
+def _site(url: str) -> str:
+    return (urlsplit(url).hostname or url).removeprefix("www.")
+
+
+def _slug_past(url: str, written: str) -> str:
+    """The slug of ``written`` when its path goes on past the last segment of ``url``'s."""
+    last = urlsplit(url).path.rstrip("/").rpartition("/")[2]
+    segments = [s for s in urlsplit(written).path.split("/") if s]
+    if last and last in segments[:-1]:
+        return readable_slug(written)
+    return ""
 
 
 def readable_slug(url: str) -> str:

@@ -207,6 +207,35 @@ def test_work_title_takes_the_most_complete_anchor_until_resolved(store):
     assert store.scalar("SELECT title FROM works") == "Resolved"
 
 
+def test_a_forum_post_linked_on_several_hosts_is_one_work_labelled_by_its_slug(store):
+    post = "iCfdcxiyr2Kj8m8mT"
+    in_sequence = f"https://www.lesswrong.com/s/nyEFg3AuJpdAozmoX/p/{post}"
+    store.save_episodes([_episode(mentions=[Mention(in_sequence, "this post")])])
+    assert store.scalar("SELECT title FROM works") == f"lesswrong.com: {post}"  # no slug yet
+    slugged = f"https://www.alignmentforum.org/posts/{post}/the-shard-theory-of-human-values"
+    store.save_episodes([_episode(source="/notes/two.md", mentions=[Mention(slugged, "here")])])
+    assert store.scalar("SELECT title FROM works") == f"lesswrong.com: {post}"  # a label stays
+    named = f"https://www.greaterwrong.com/posts/{post}"
+    store.save_episodes(
+        [_episode(source="/notes/three.md", mentions=[Mention(named, "The Shard Theory")])]
+    )
+    assert store.query("SELECT url, title FROM works") == [
+        {"url": f"https://lesswrong.com/posts/{post}", "title": "The Shard Theory"}
+    ]
+    assert _count(store, "links") == 1
+    assert _count(store, "mentions") == 3
+
+
+def test_a_forum_post_first_linked_with_its_slug_is_labelled_by_it(store):
+    slugged = "https://www.alignmentforum.org/posts/iCfdcxiyr2Kj8m8mT/the-shard-theory"
+    store.save_episodes([_episode(mentions=[Mention(slugged, "this post")])])
+    assert store.scalar("SELECT title FROM works") == "lesswrong.com: the shard theory"
+    store.save_episodes(
+        [_episode(source="/notes/two.md", mentions=[Mention(slugged, "Shard theory")])]
+    )
+    assert store.scalar("SELECT title FROM works") == "Shard theory"  # a title beats the label
+
+
 def test_an_older_store_gains_new_columns_and_keeps_its_rows(tmp_path):
     path = tmp_path / "old.db"
     with Store(path) as store:
