@@ -34,6 +34,7 @@ _GENERIC_FILES = frozenset({"index", "default", "home", "main", "watch", "view",
 _SLUG_LIMIT = 80
 _EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")  # ".html", ".pdf"; not ".12642"
 _TITLE_WORDS = 30  # beyond this many words, longer is no better
+_SLUG_ID = re.compile(r"\s+(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{8,}$")
 
 
 def anchor_title(anchor_text: str, url: str | None = None) -> str | None:
@@ -132,6 +133,16 @@ def readable_slug(url: str) -> str:
         words = values[0] if values else ""
     words = " ".join(re.sub(r"[-_+]+", " ", words).split())
     return words if len(words) <= _SLUG_LIMIT else words[: _SLUG_LIMIT - 1].rstrip() + "…"
+
+
+def slug_title(url: str) -> str | None:
+    """The title a link's slug gives its page ("the-shard-theory-of-human-values"), when it
+    reads as words: two words of letters at least, not an id ("1906.01820", "iCfdcxiyr2K").
+    A hexadecimal id some sites end their slugs with ("...-knowledge-f977478608fc") is no
+    word of the title."""
+    slug = _SLUG_ID.sub("", readable_slug(url).rstrip("…").strip())
+    words = [word for word in _WORD.findall(slug) if any(c.isalpha() for c in word)]
+    return slug if len(words) >= 2 and not _looks_like_url(slug) else None
 
 
 def title_score(title: str | None) -> tuple[bool, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linkgraph.titles import anchor_title, better_title, is_url_label, url_label
+from linkgraph.titles import anchor_title, better_title, is_url_label, slug_title, url_label
 
 
 @pytest.mark.parametrize(
@@ -98,6 +98,33 @@ def test_url_label_is_the_site_and_a_readable_slug(url, label):
 )
 def test_url_label_takes_the_slug_a_link_adds_to_its_canonical_url(canonical, written, label):
     assert url_label(canonical, written) == label
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        (
+            "https://www.lesswrong.com/posts/iCfdcxiyr2Kj8m8mT/the-shard-theory-of-human-values",
+            "the shard theory of human values",
+        ),
+        ("https://blog.example.org/2021/03/ai-and-efficiency/", "ai and efficiency"),
+        # the hexadecimal id a site ends its slugs with is no word of the title
+        (
+            "https://medium.com/@arc/eliciting-latent-knowledge-f977478608fc",
+            "eliciting latent knowledge",
+        ),
+        # a number stays: it may be the title's own ("GPT-3", "Episode 5")
+        ("https://x.example.org/p/episode-5-infra-bayesianism", "episode 5 infra bayesianism"),
+        # ids, a single word, and pages named by no slug give no title
+        ("https://www.lesswrong.com/posts/iCfdcxiyr2Kj8m8mT", None),
+        ("https://arxiv.org/abs/1906.01820", None),
+        ("https://example.org/publications", None),
+        ("https://example.org/", None),
+        ("https://example.org/gpt-3-2020", None),
+    ],
+)
+def test_slug_title_reads_a_slug_of_words_as_a_title(url, title):
+    assert slug_title(url) == title
 
 
 def test_a_label_made_from_any_link_of_a_work_is_a_label():

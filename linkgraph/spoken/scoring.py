@@ -257,13 +257,17 @@ def confidence(
     surnames: set[str],
     year: int | None,
     site: bool = False,
+    cut: bool = False,
 ) -> tuple[float, bool]:
     """The confidence that these words, here, refer to the name's work (0 to 1), and
-    whether their context says in words that a work is cited."""
+    whether their context says in words that a work is cited. A title ``cut`` short needs
+    support: its opening alone ("progress on AI safety") is as often an ordinary phrase."""
     if name.acronym and not context.written(first).isupper():
         return 0.0, False
     distinct = distinctiveness(name, said_words, spoken)
     supported, explicit = support(name, first, end, context, surnames, year)
+    if cut and not supported:
+        return 0.0, False
     score = quality * (distinct + (1 - distinct) * 0.95 * supported)
     if name.content <= 2 and context.embedded(first, end) or context.attribute(first, end, site):
         score *= _EMBEDDED
