@@ -270,6 +270,18 @@ def test_a_work_counts_where_first_named_then_only_where_named_as_a_work(matcher
     ]
 
 
+def test_a_work_read_or_written_is_named_as_a_work_again():
+    """Said again later, a name counts where a verb of reading or writing points at it."""
+    lottery = KnownWork(18, kind="paper", aliases=("lottery ticket hypothesis",))
+    said = [
+        "I doubt this reading of the lottery ticket hypothesis.",
+        "The lottery ticket hypothesis came up again.",
+        "I had not read the lottery ticket hypothesis properly.",
+    ]
+    refs = SpokenMatcher([lottery]).find([Segment(text) for text in said])
+    assert [(ref.work_id, ref.segment) for ref in refs] == [(18, 0), (18, 2)]
+
+
 def test_a_name_said_in_many_transcripts_but_rarely_linked_needs_support():
     works = [KnownWork(20, kind="post", aliases=("Inner Alignment", "Inner Alignment"))]
     matcher = SpokenMatcher(works)

@@ -2,7 +2,8 @@
 
 confidence = quality x (distinctiveness + (1 - distinctiveness) x 0.95 x support)
 
-- quality: 1 for a name said word for word, less for a title said approximately or cut short;
+- quality: 1 for a name said word for word, less for a title said approximately or cut short
+  (a title cut short needs support, below);
 - distinctiveness: how surely the words name this work and nothing else. It starts from the
   words that name something (one word: 0.35, an acronym said in capitals: 0.8, a coined
   name such as "GPT-3" or "AlphaGo": 0.85 at least; two words:
@@ -14,8 +15,9 @@ confidence = quality x (distinctiveness + (1 - distinctiveness) x 0.95 x support
   ("debate", "induction heads"), and counts less the rarer its links;
 - support: the context says a work is cited: a citing noun after the name or before it
   ("the Chinchilla paper", "a paper called ..."), quotation marks around it, an author of the
-  work or its year nearby (each 1); a hinting noun ("the causal scrubbing work") or the
-  name in Title Case mid-sentence (0.5).
+  work or its year nearby, a verb of reading or writing right before it ("I read X") (each
+  1); a hinting noun ("the causal scrubbing work") or the name in Title Case mid-sentence
+  (0.5).
 
 A short name (two naming words or fewer) said inside a longer phrase ("recursive reward
 modeling", "Adam Gleave") is part of that phrase, not a title, and a name between an
@@ -47,6 +49,7 @@ _QUOTES = "\"'“”‘’«»"
 _INTRODUCERS = folded_words("called titled entitled named on about")
 _POINTERS = folded_words("the a an this that")
 _INDEFINITE = folded_words("a an another some one")
+_READING = folded_words("read reading reread wrote written writing publish published cite cited")
 _SENTENCE_ENDS = ".?!\n:;"
 _LOOK = 40  # characters looked at around a match for quotes and sentence ends
 
@@ -107,6 +110,15 @@ class Context:
         if index >= 0 and words[index] in DOCUMENT_NOUNS:
             return self._noun_weight(index)
         return 0.0
+
+    def read_or_written(self, first: int) -> bool:
+        """Whether a verb of reading or writing comes right before the words ("I had not
+        read the lottery ticket hypothesis", "we wrote Risks from Learned Optimization")."""
+        words = self.tokens.words
+        index = first - 1
+        while index >= 0 and words[index] in _POINTERS:
+            index -= 1
+        return index >= 0 and words[index] in _READING and index >= first - 2
 
     def _noun_weight(self, index: int) -> float:
         plural = self.written(index).lower().endswith("s")
@@ -242,6 +254,8 @@ def support(
     noun = context.document_noun_around(first, end)
     if noun:
         return noun, True
+    if context.read_or_written(first):
+        return 1.0, True
     return (0.5 if context.title_case(first, end, name) else 0.0), False
 
 
