@@ -470,6 +470,11 @@ class Store:
                 for position, s in enumerate(segments)
             ),
         )
+        conn.execute(  # indexed in one statement (see schema.BULK_INDEXED)
+            "INSERT INTO segments_fts (rowid, text, speaker) "
+            "SELECT id, text, speaker FROM segments WHERE episode_id = ?",
+            (episode_id,),
+        )
         return True
 
     def transcript_failed(self, transcript_id: int, error: str, retry_at: str) -> None:
