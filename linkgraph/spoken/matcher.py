@@ -14,6 +14,7 @@ import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 import ahocorasick
 from rapidfuzz.distance import Levenshtein
@@ -209,14 +210,10 @@ class SpokenMatcher:
     def _hits(self, tokens: Tokens) -> Iterable[tuple[int, int, _Entry]]:
         if not self.names or not tokens.words:
             return
-        joined = tokens.joined
-        positions: dict[int, int] = {}
-        position = 1
-        for index, word in enumerate(tokens.words):
-            positions[position] = index
-            position += len(word) + 1
-        for last_char, entry in self._automaton.iter(joined):
-            first = positions[last_char - entry.length + 2]
+        # where each word starts in the joined words: after a space, and one more per word
+        starts = list(accumulate(map((1).__add__, map(len, tokens.words)), initial=1))
+        for last_char, entry in self._automaton.iter(tokens.joined):
+            first = bisect.bisect_left(starts, last_char - entry.length + 2)
             yield first, first + entry.words, entry
 
     def _name_candidates(
