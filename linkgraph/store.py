@@ -57,7 +57,7 @@ class CheckedConnection(sqlite3.Connection):
 def _storable(parameters):
     if isinstance(parameters, dict):
         return {name: storable(value) for name, value in parameters.items()}
-    return tuple(storable(value) for value in parameters)
+    return tuple(map(storable, parameters))
 
 
 def now_iso() -> str:

@@ -55,8 +55,8 @@ def is_vague(text: str, url: str | None = None) -> bool:
     casual lowercase wording, one ordinary word ("a paper", "interesting", "YouTube link").
     "causal scrubbing" or "Polysemanticity" still name something.
     """
-    words = _WORD.findall(text)
-    naming = [word for word in words if word.lower() not in _link_words(url)]
+    link_words = _link_words(url)
+    naming = [word for word in _WORD.findall(text) if word.lower() not in link_words]
     if not naming:
         return True
     return _is_plain_word(text) and len(naming) == 1

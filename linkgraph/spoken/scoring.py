@@ -31,6 +31,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import compress
 
 from .known import Name
 from .words import CITING_NOUNS, DOCUMENT_NOUNS, STOPWORDS, Tokens, folded_words
@@ -190,8 +191,8 @@ def citing_phrases(context: Context) -> Iterator[tuple[tuple[str, ...], int, int
     """The words between a definite pointer and a citing noun in the singular: "the Future
     Task paper" -> (future, task), with where they stand (first word, word after the last)."""
     words = context.tokens.words
-    for index, word in enumerate(words):
-        if word not in CITING_NOUNS or index < 2 or context.written(index).lower().endswith("s"):
+    for index in compress(range(len(words)), map(CITING_NOUNS.__contains__, words)):
+        if index < 2 or context.written(index).lower().endswith("s"):
             continue
         first = index - 1
         while first > 0 and index - first < MAX_CITED_WORDS and words[first - 1] not in _DEFINITE:
@@ -209,10 +210,23 @@ _QUOTED = re.compile(
 )
 
 
+_OPENING = re.compile("['\"‘“]")
+
+
+def _quotations(text: str) -> Iterator[re.Match[str]]:
+    """``_QUOTED``'s matches, tried only where a quotation mark stands (a scan for the marks
+    is quick; one that tries the whole pattern at every character is not)."""
+    taken = 0
+    for mark in _OPENING.finditer(text):
+        if mark.start() >= taken and (match := _QUOTED.match(text, mark.start())):
+            taken = match.end()
+            yield match
+
+
 def quoted_phrases(context: Context) -> Iterator[tuple[tuple[str, ...], int, int]]:
     """The words said in quotation marks ("the 'sharp left turn'"), as ``citing_phrases``."""
     starts = context.tokens.starts
-    for match in _QUOTED.finditer(context.text):
+    for match in _quotations(context.text):
         name = next(group for group in ("a", "b", "c", "d") if match.group(group) is not None)
         first = bisect.bisect_left(starts, match.start(name))
         end = bisect.bisect_left(starts, match.end(name))
