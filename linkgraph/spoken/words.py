@@ -9,6 +9,7 @@ from itertools import accumulate
 
 TOKEN = re.compile(r"[^\W_]+")
 _WORDS_AND_GAPS = re.compile(r"([^\W_]+)")
+_ASCII_WORDS_AND_GAPS = re.compile(r"([A-Za-z0-9]+)")  # the same for ASCII text, and quicker
 
 
 @lru_cache(maxsize=200_000)
@@ -63,7 +64,7 @@ class Tokens:
         self.text = text
         # The text split into its gaps and words, alternately: summed lengths give where
         # each word starts and ends, with no match object made per word.
-        parts = _WORDS_AND_GAPS.split(text)
+        parts = (_ASCII_WORDS_AND_GAPS if text.isascii() else _WORDS_AND_GAPS).split(text)
         bounds = list(accumulate(map(len, parts)))
         self.words = list(map(fold, parts[1::2]))
         self.starts = bounds[0:-1:2]
