@@ -27,8 +27,8 @@ from pathlib import Path
 import feedparser
 
 from linkgraph.ingest import IngestOptions, expand_sources, ingest
-from linkgraph.sources import detect_format
-from linkgraph.sources.markdown import render
+from linkgraph.readers import detect_format
+from linkgraph.readers.markdown import render
 from linkgraph.spoken.detect import find_spoken
 from linkgraph.store import Store
 

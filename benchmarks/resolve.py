@@ -170,7 +170,7 @@ def clean_phase(args: argparse.Namespace, folder: Path) -> dict:
             "webpage": args.pages,
         }
         return {
-            "requests": {s: first.sources[s].requests for s in minimum},
+            "requests": {s: first.resolvers[s].requests for s in minimum},
             "minimum": minimum,
             "server_received": received,
             "second_run_same_cache_requests": second.requests,

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from .config import Config
 from .model import Segment
 from .net import Http
-from .sources.base import SourceError, decode_text
+from .readers.base import SourceError, decode_text
 from .store import Store, now_iso
 from .transcripts import format_of_media_type, read_transcript
 from .transcripts.page import read_html, read_markdown

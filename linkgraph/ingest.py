@@ -22,10 +22,10 @@ from .feeds import remember
 from .lookup import RefError, find_episode
 from .model import Episode
 from .net import Http
-from .sources import SUFFIXES, SourceError, detect_format, read_source
-from .sources.base import MAX_SOURCE_BYTES
-from .sources.chapters import read_chapters
-from .sources.markdown import jekyll_url
+from .readers import SUFFIXES, SourceError, detect_format, read_source
+from .readers.base import MAX_SOURCE_BYTES
+from .readers.chapters import read_chapters
+from .readers.markdown import jekyll_url
 from .spoken.detect import SpokenReport, find_spoken
 from .store import Store, now_iso
 from .transcripts import detect_transcript_format

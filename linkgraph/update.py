@@ -20,8 +20,8 @@ from .config import Config, cache_path_for, load_config
 from .feeds import content_hash, record_poll, to_poll
 from .ingest import IngestOptions, find_spoken_since, ingest_source
 from .net import Http, HTTPStatusError
+from .readers.base import MAX_SOURCE_BYTES
 from .resolve import Summary, resolve
-from .sources.base import MAX_SOURCE_BYTES
 from .store import Store, now_iso
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from linkgraph.ingest import IngestOptions, ingest
 from linkgraph.model import Episode
-from linkgraph.sources.feed import read
+from linkgraph.readers.feed import read
 from linkgraph.store import Store
 
 PLATFORMS = Path(__file__).parent / "fixtures" / "feeds" / "platforms"

@@ -39,8 +39,8 @@ from linkgraph.export import FORMATS
 from linkgraph.identify import identify
 from linkgraph.ingest import IngestOptions, ingest_source
 from linkgraph.model import LINK_KINDS, Episode
-from linkgraph.sources import SourceError, feed, html, markdown, text
-from linkgraph.sources.base import MAX_SOURCE_BYTES
+from linkgraph.readers import SourceError, feed, html, markdown, text
+from linkgraph.readers.base import MAX_SOURCE_BYTES
 from linkgraph.store import Store
 
 READERS: dict[str, Callable[[bytes, str], list[Episode]]] = {

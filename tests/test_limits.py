@@ -20,7 +20,7 @@ from linkgraph.cli import app
 from linkgraph.graph import build_graph, select
 from linkgraph.ingest import IngestOptions, ingest_source
 from linkgraph.net import Http, NetworkError
-from linkgraph.sources.base import MAX_SOURCE_BYTES
+from linkgraph.readers.base import MAX_SOURCE_BYTES
 from linkgraph.store import Store
 
 

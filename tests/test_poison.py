@@ -23,9 +23,9 @@ from linkgraph.cli import app
 from linkgraph.ingest import IngestOptions, ingest_source
 from linkgraph.model import Episode, Mention, Topic
 from linkgraph.net import Http
+from linkgraph.readers.chapters import read_chapters
 from linkgraph.resolve import resolve
 from linkgraph.resolve.base import iso_date
-from linkgraph.sources.chapters import read_chapters
 from linkgraph.store import Store
 
 REPLACEMENT = "\ufffd"

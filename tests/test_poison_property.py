@@ -30,13 +30,13 @@ from linkgraph.graph import build_graph
 from linkgraph.identify import identify
 from linkgraph.ingest import IngestOptions, ingest_source
 from linkgraph.model import Episode, Mention
-from linkgraph.resolve import arxiv as arxiv_source
+from linkgraph.readers import SourceError
+from linkgraph.readers.chapters import read_chapters
+from linkgraph.resolve import arxiv as arxiv_resolver
 from linkgraph.resolve import crossref, github, oembed, openreview, webpage
 from linkgraph.resolve.apply import apply_metadata
 from linkgraph.resolve.base import Metadata, ResolveError, Target
 from linkgraph.resolve.merge import TitleIndex
-from linkgraph.sources import SourceError
-from linkgraph.sources.chapters import read_chapters
 from linkgraph.store import Store
 
 # feedparser warns about its own date fields when a feed's item has no date it can read
@@ -221,7 +221,7 @@ def _arxiv(fields: dict) -> Metadata:
         arxiv_primary_category={"term": "cs.LG"},
         tags=[feedparser.FeedParserDict(term="cs.LG")],
     )
-    return arxiv_source.metadata(entry)
+    return arxiv_resolver.metadata(entry)
 
 
 def _page(fields: dict) -> Metadata:

@@ -221,7 +221,7 @@ def test_source_and_limit(tmp_path, httpserver, base):
     _serve_arxiv(httpserver)
     db = _two_papers(tmp_path)
     make_store(db, [(f"{base}/not-fetched", "page")], url="https://pod.example.org/2").close()
-    result = _run(db, "resolve", "--json", "--source", "arxiv", "--limit", "1", env=env_for(base))
+    result = _run(db, "resolve", "--json", "--resolver", "arxiv", "--limit", "1", env=env_for(base))
     summary = json.loads(result.stdout)
     assert summary["works"] == 1 and list(summary["sources"]) == ["arxiv"]
     assert _run(db, "resolve", "--source", "nope").exit_code == 2

@@ -343,7 +343,7 @@ def test_dois_crossref_does_not_know_settle_and_are_not_asked_again(tmp_path, ht
     ]
     assert sorted(cited["ids"][0].split(",")) == ["10.5281/zenodo.7955181", "10.7554/elife.00013"]
     assert cited["page[size]"] == ["2"]
-    assert first.sources["crossref"].passed_on == 3
+    assert first.resolvers["crossref"].passed_on == 3
     assert first.resolved == 3 and first.partial == 0
 
     sent = len(httpserver.log)
@@ -384,7 +384,7 @@ def test_schema_org_subtypes_are_read_through_the_type_hierarchy():
         "2026-09-26",
         "post",
     )
-    assert report.field_sources["title"] == "webpage:json-ld"
+    assert report.field_origins["title"] == "webpage:json-ld"
 
 
 @pytest.mark.parametrize(

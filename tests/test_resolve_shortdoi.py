@@ -46,7 +46,7 @@ def test_a_shortdoi_gains_its_doi_and_crossref_resolves_it(tmp_path, httpserver,
     )
     assert work_authors(store, work["id"]) == ["Gregory F. Cooper", "Constantin F. Aliferis"]
     assert (work["status"], work["error"]) == ("resolved", None)
-    assert summary.sources["shortdoi"].works == 1 and summary.sources["crossref"].resolved == 1
+    assert summary.resolvers["shortdoi"].works == 1 and summary.resolvers["crossref"].resolved == 1
 
 
 def test_a_shortdoi_and_its_doi_cited_apart_become_one_work(tmp_path, httpserver, base):
@@ -84,7 +84,7 @@ def test_an_unknown_shortdoi_is_passed_to_its_landing_page(
     summary = resolve(store, config_for(base))
     work = work_row(store, "doi:10/zzzzzz")
     assert work["status"] == "failed" and work["error"].startswith("webpage: ")
-    assert summary.sources["shortdoi"].passed_on == 1
+    assert summary.resolvers["shortdoi"].passed_on == 1
     assert [r.path for r, _ in httpserver.log] == ["/doi/api/handles/10/zzzzzz", "/doi/10/zzzzzz"]
 
 

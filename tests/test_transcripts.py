@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from linkgraph.model import Segment
-from linkgraph.sources.base import SourceError
+from linkgraph.readers.base import SourceError
 from linkgraph.transcripts import (
     detect_transcript_format,
     format_of_media_type,

@@ -19,7 +19,7 @@ from ..ingest import (
     is_url,
 )
 from ..lookup import check_date
-from ..sources import FORMATS as READER_FORMATS
+from ..readers import FORMATS as READER_FORMATS
 from ..store import now_iso
 from .app import app
 from .options import json_flag, quiet_flag

@@ -25,9 +25,9 @@ from .output import (
 )
 
 
-def _describe(source: str, counts: ResolverCounts) -> str:
+def _describe(resolver: str, counts: ResolverCounts) -> str:
     return (
-        f"{source:<10} resolved {counts.resolved}  partial {counts.partial}  "
+        f"{resolver:<10} resolved {counts.resolved}  partial {counts.partial}  "
         f"failed {counts.failed}  pending {counts.pending}"
     )
 
@@ -46,7 +46,7 @@ def _print_summary(summary: Summary) -> None:
             c.requests,
             c.cached,
         ]
-        for name, c in summary.sources.items()
+        for name, c in summary.resolvers.items()
     ]
     table(
         [
@@ -90,8 +90,8 @@ def resolve_command(
         "--allow-private-network",
         help="Fetch URLs on loopback, private and link-local addresses too.",
     ),
-    source: Optional[str] = typer.Option(  # noqa: UP045 (typer reads the annotation)
-        None, "--source", help=f"Only this source: {', '.join(RESOLVERS)}."
+    resolver: Optional[str] = typer.Option(  # noqa: UP045 (typer reads the annotation)
+        None, "--resolver", "--source", help=f"Only this resolver: {', '.join(RESOLVERS)}."
     ),
     limit: Optional[int] = typer.Option(  # noqa: UP045
         None, "--limit", min=1, max=MAX_LIMIT, help="Resolve at most this many works."
@@ -100,14 +100,18 @@ def resolve_command(
     json: bool = json_flag("Print the summary as JSON."),
 ) -> None:
     """Fetch titles, authors, dates, abstracts and identifiers for the works in the store."""
-    if source is not None and source not in RESOLVERS:
-        fail(f"--source {source}: unknown source; choose one of {', '.join(RESOLVERS)}")
+    if resolver is not None and resolver not in RESOLVERS:
+        fail(f"--resolver {resolver}: unknown resolver; choose one of {', '.join(RESOLVERS)}")
     config = settings(ctx)
     with open_store(ctx, write=True) as store:
         if allow_private_network:
             config = config.with_options(allow_private_network=True)
         options = Options(
-            refresh=refresh, retry_failed=retry_failed, offline=offline, source=source, limit=limit
+            refresh=refresh,
+            retry_failed=retry_failed,
+            offline=offline,
+            resolver=resolver,
+            limit=limit,
         )
         with progress(quiet or json or not sys.stderr.isatty()) as bar:
             tasks: dict[str, int] = {}

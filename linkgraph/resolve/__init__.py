@@ -1,10 +1,10 @@
-"""Resolve: fill the works in a store with metadata from the source that knows each best.
+"""Resolve: fill the works in a store with metadata from the resolver that knows each best.
 
 Works are chosen by status (pending, and failed or partial ones whose back-off has passed),
-routed to a source by their identifiers (arXiv, Crossref, OpenReview, oEmbed, GitHub,
+routed to a resolver by their identifiers (arXiv, Crossref, OpenReview, oEmbed, GitHub,
 Wikipedia, else the web page itself), fetched in batches where the API allows and on a
 worker pool otherwise, and written back one work per transaction by this thread alone.
-A source that does not know a work passes it to the next one (Crossref -> DataCite -> the
+A resolver that does not know a work passes it to the next one (Crossref -> DataCite -> the
 DOI's page); a scholarly API's "not found" is kept on the work, so that API is not asked
 again for that id. A page that reveals an arXiv id or a DOI is looked up in that API in a
 following round.
@@ -68,26 +68,26 @@ class Options:
     refresh: bool = False  # resolve resolved works again, revalidating the HTTP cache
     retry_failed: bool = False  # retry failed and partial works before their back-off ends
     offline: bool = False
-    source: str | None = None  # only this source
+    resolver: str | None = None  # only this resolver
     limit: int | None = None  # at most this many works
 
 
 @dataclass
 class ResolverCounts:
-    """What one source did in a run."""
+    """What one resolver did in a run."""
 
     works: int = 0
     resolved: int = 0
     partial: int = 0
     failed: int = 0
-    passed_on: int = 0  # handed to the next source
-    not_found: int = 0  # unknown to the source, with nothing left to ask: kept as they were
+    passed_on: int = 0  # handed to the next resolver
+    not_found: int = 0  # unknown to the resolver, with nothing left to ask: kept as they were
     requests: int = 0
     cached: int = 0
 
     @property
     def pending(self) -> int:
-        """Works given to the source and not answered (interrupted, or no network)."""
+        """Works given to the resolver and not answered (interrupted, or no network)."""
         answered = self.resolved + self.partial + self.failed + self.passed_on + self.not_found
         return max(0, self.works - answered)
 
@@ -107,17 +107,19 @@ class Summary:
     requests: int = 0
     cached: int = 0
     seconds: float = 0.0
-    sources: dict[str, ResolverCounts] = field(default_factory=dict)
+    resolvers: dict[str, ResolverCounts] = field(default_factory=dict)
     failures: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The documented JSON shape of ``resolve --json``."""
         data = asdict(self)
         data["seconds"] = round(self.seconds, 3)
-        data["sources"] = {
+        failures, _ = data.pop("failures"), data.pop("resolvers")
+        data["sources"] = {  # each resolver's counts, under the shape's stable name
             name: {**asdict(counts), "pending": counts.pending}
-            for name, counts in self.sources.items()
+            for name, counts in self.resolvers.items()
         }
+        data["failures"] = failures
         return data
 
 
@@ -192,7 +194,9 @@ def _works_to_resolve(store: Store, options: Options) -> list[Target]:
     targets = []
     for start in range(0, len(rows), _SELECT_CHUNK):
         for target in _targets(store, rows[start : start + _SELECT_CHUNK]):
-            if target and (options.source is None or options.source in resolvers_for(target)[:1]):
+            if target and (
+                options.resolver is None or options.resolver in resolvers_for(target)[:1]
+            ):
                 targets.append(target)
             if options.limit is not None and len(targets) >= options.limit:
                 return targets
@@ -220,35 +224,35 @@ class _Run:
         self, store: Store, config: Config, http: Http, options: Options, progress: Progress | None
     ):
         self.store, self.config, self.http, self.options = store, config, http, options
-        self.progress = progress or (lambda source, counts: None)
+        self.progress = progress or (lambda resolver, counts: None)
         self.summary = Summary()
         self.attempted: set[tuple[str, str]] = set()
         self.held: list[tuple[Target, str, str]] = []  # failures that may mean "no network"
         self.next_jobs: dict[str, list[Target]] = defaultdict(list)
         self.titles = TitleIndex(store)
 
-    def counts(self, source: str) -> ResolverCounts:
-        """The counters of one source, created on first use."""
-        return self.summary.sources.setdefault(source, ResolverCounts())
+    def counts(self, resolver: str) -> ResolverCounts:
+        """The counters of one resolver, created on first use."""
+        return self.summary.resolvers.setdefault(resolver, ResolverCounts())
 
-    def plan(self, jobs: dict[str, list[Target]], source: str, target: Target) -> None:
-        """Give a target to a source in the coming round."""
-        if (target.key, source) in self.attempted:
+    def plan(self, jobs: dict[str, list[Target]], resolver: str, target: Target) -> None:
+        """Give a target to a resolver in the coming round."""
+        if (target.key, resolver) in self.attempted:
             return
-        if self.options.source and source != self.options.source:
+        if self.options.resolver and resolver != self.options.resolver:
             return
-        self.attempted.add((target.key, source))
-        jobs[source].append(target)
-        self.counts(source).works += 1
-        self.progress(source, self.counts(source))
+        self.attempted.add((target.key, resolver))
+        jobs[resolver].append(target)
+        self.counts(resolver).works += 1
+        self.progress(resolver, self.counts(resolver))
 
     def run(self, targets: list[Target]) -> None:
         """Resolve the targets, round after round, until nothing is left to ask."""
         jobs: dict[str, list[Target]] = defaultdict(list)
         for target in targets:
-            sources = resolvers_for(target)
-            if sources:
-                self.plan(jobs, sources[0], target)
+            names = resolvers_for(target)
+            if names:
+                self.plan(jobs, names[0], target)
         for _ in range(_MAX_ROUNDS):
             if not jobs or self.http.network_down:
                 break
@@ -256,20 +260,20 @@ class _Run:
             jobs, self.next_jobs = self.without_answered(self.next_jobs), defaultdict(list)
         if self.held and self.http.responses == 0:
             self.http.network_down = True  # no server answered: nothing to hold against works
-        for target, source, why in self.held:
+        for target, resolver, why in self.held:
             if not self.http.network_down:
-                self.fail(source, target, why)
+                self.fail(resolver, target, why)
 
     def without_answered(self, jobs: dict[str, list[Target]]) -> dict[str, list[Target]]:
         """Follow-ups whose work an API has answered meanwhile (through a merge) are dropped."""
         kept: dict[str, list[Target]] = defaultdict(list)
-        for source, targets in jobs.items():
+        for resolver, targets in jobs.items():
             for target in targets:
                 work_id = work_of(self.store, target)
-                if source in SCHOLARLY_APIS and work_id and api_resolved(self.store, work_id):
-                    self.counts(source).works -= 1
+                if resolver in SCHOLARLY_APIS and work_id and api_resolved(self.store, work_id):
+                    self.counts(resolver).works -= 1
                 else:
-                    kept[source].append(target)
+                    kept[resolver].append(target)
         return kept
 
     def round(self, jobs: dict[str, list[Target]]) -> None:
@@ -316,7 +320,7 @@ class _Run:
         with tagged(resolver.name):
             try:
                 results = resolver.fetch(self.http, self.config, targets)
-            except BaseException as error:  # a bug in a source fails its targets, not the run
+            except BaseException as error:  # a bug in a resolver fails its targets, not the run
                 results = {t.key: error for t in targets}
         answers.put((resolver, targets, results))
 
@@ -351,11 +355,11 @@ class _Run:
         self.progress(resolver.name, counts)
 
     def _not_known(self, resolver: Resolver, target: Target, outcome: Any) -> bool:
-        """Hand on a target the source does not know; False when that leaves it failed.
+        """Hand on a target the resolver does not know; False when that leaves it failed.
 
         A scholarly API's "not found" is kept on the work. The work's own page is not read
         twice: a work whose page has given fields is resolved from them when no other
-        source is left.
+        resolver is left.
         """
         following = self._next_source(resolver, target)
         absent = isinstance(outcome, NotFound) or getattr(outcome, "status", None) in (404, 410)
@@ -373,13 +377,13 @@ class _Run:
         self.plan(self.next_jobs, following, target)
         return True
 
-    def fail(self, source: str, target: Target, why: str) -> None:
-        """Record a source's failed attempt at a target, count it and report progress."""
-        reason = f"{source}: {why}"
+    def fail(self, resolver: str, target: Target, why: str) -> None:
+        """Record a resolver's failed attempt at a target, count it and report progress."""
+        reason = f"{resolver}: {why}"
         record_failure(self.store, target, reason, self.config)
-        self.counts(source).failed += 1
+        self.counts(resolver).failed += 1
         self.summary.failures.append({"id": target.key, "url": target.url, "error": reason})
-        self.progress(source, self.counts(source))
+        self.progress(resolver, self.counts(resolver))
 
     @staticmethod
     def _passes_on(outcome: Any) -> bool:
@@ -388,8 +392,8 @@ class _Run:
         )
 
     def _next_source(self, resolver: Resolver, target: Target) -> str | None:
-        sources = resolvers_for(target)
-        later = sources[sources.index(resolver.name) + 1 :] if resolver.name in sources else []
+        names = resolvers_for(target)
+        later = names[names.index(resolver.name) + 1 :] if resolver.name in names else []
         return next((s for s in later if (target.key, s) not in self.attempted), None)
 
     def finish(self, targets: list[Target]) -> None:
@@ -400,7 +404,7 @@ class _Run:
         for status in ("resolved", "partial", "failed", "pending"):
             setattr(summary, status, statuses.count(status))
         summary.network = not self.http.network_down
-        for name, counts in summary.sources.items():
+        for name, counts in summary.resolvers.items():
             counts.requests = self.http.stats.sent[name]
             counts.cached = self.http.stats.cached[name]
         summary.requests = sum(self.http.stats.sent.values())

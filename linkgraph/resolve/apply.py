@@ -210,7 +210,7 @@ def apply_metadata(
         first_primary(store, work_id, preprints)
         row = store.query("SELECT * FROM works WHERE id = ?", (work_id,))[0]
         sources: dict = json.loads(row["sources"] or "{}")
-        if meta.source not in SCHOLARLY_APIS and not _from_api(sources):
+        if meta.origin not in SCHOLARLY_APIS and not _from_api(sources):
             unknown = _not_found(sources)
             applied.followups = [
                 i
@@ -279,12 +279,12 @@ def _write_fields(
         value = getattr(meta, name)
         if not value or (name == "url" and row["url"]):
             continue
-        if _wins(meta.source_of(name), sources.get(name)):
+        if _wins(meta.origin_of(name), sources.get(name)):
             updates[name] = value
-            sources[name] = {"source": meta.source_of(name), "at": now}
+            sources[name] = {"source": meta.origin_of(name), "at": now}
     if (
         meta.authors
-        and _wins(meta.source_of("authors"), sources.get("authors"))
+        and _wins(meta.origin_of("authors"), sources.get("authors"))
         and meta.authors != work_authors(store, work_id)
     ):
         store.forget_authors(work_id)
@@ -294,12 +294,12 @@ def _write_fields(
                 (work_id, store.person_id(name), position),
             )
         store.drop_orphan_people()
-    if meta.authors and _wins(meta.source_of("authors"), sources.get("authors")):
-        sources["authors"] = {"source": meta.source_of("authors"), "at": now}
+    if meta.authors and _wins(meta.origin_of("authors"), sources.get("authors")):
+        sources["authors"] = {"source": meta.origin_of("authors"), "at": now}
     for name, value in meta.extra.items():
         value = finite(value)  # kept as JSON: Infinity and NaN are not JSON
-        if value not in (None, "", [], {}) and _wins(meta.source_of(name), sources.get(name)):
-            sources[name] = {"source": meta.source_of(name), "at": now, "value": value}
+        if value not in (None, "", [], {}) and _wins(meta.origin_of(name), sources.get(name)):
+            sources[name] = {"source": meta.origin_of(name), "at": now, "value": value}
     for scheme, name in meta.subjects:
         conn.execute("INSERT OR IGNORE INTO subjects (scheme, name) VALUES (?, ?)", (scheme, name))
         conn.execute(
@@ -308,9 +308,9 @@ def _write_fields(
             (work_id, scheme, name),
         )
     kind_source = (sources.get("kind") or {}).get("source")
-    kind = refined_kind(row["kind"], meta.kind, meta.source_of("kind"), kind_source)
-    if meta.kind and kind == meta.kind and _wins(meta.source_of("kind"), sources.get("kind")):
-        sources["kind"] = {"source": meta.source_of("kind"), "at": now}
+    kind = refined_kind(row["kind"], meta.kind, meta.origin_of("kind"), kind_source)
+    if meta.kind and kind == meta.kind and _wins(meta.origin_of("kind"), sources.get("kind")):
+        sources["kind"] = {"source": meta.origin_of("kind"), "at": now}
     partial = meta.partial and row["status"] != _RESOLVED
     attempts = (row["attempts"] or 0) + 1
     updates.update(

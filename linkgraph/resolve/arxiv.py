@@ -62,7 +62,7 @@ def metadata(entry: Any) -> Metadata:
     journal_ref = clean(entry.get("arxiv_journal_ref"))
     doi = clean(entry.get("arxiv_doi"))
     meta = Metadata(
-        source="arxiv",
+        origin="arxiv",
         title=clean(entry.get("title")),
         authors=names(author.get("name") for author in entry.get("authors") or []),
         published=_date(entry),
@@ -75,7 +75,7 @@ def metadata(entry: Any) -> Metadata:
         extra={"arxiv_version": found.version, "comment": clean(entry.get("arxiv_comment"))},
     )
     if not journal_ref:
-        meta.field_sources["venue"] = "arxiv:preprint"
+        meta.field_origins["venue"] = "arxiv:preprint"
     if not meta.title:
         meta.partial = "arXiv's entry has no title"
     return meta

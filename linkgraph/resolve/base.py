@@ -52,9 +52,9 @@ class Target:
 
 @dataclass
 class Metadata:
-    """What a source says about one work. Empty fields say nothing; they never blank a field."""
+    """What a resolver says about one work. Empty fields say nothing; they never blank a field."""
 
-    source: str
+    origin: str  # the resolver (and for pages, the layer: webpage:json-ld ...) that answered
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published: str | None = None  # ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD
@@ -67,12 +67,14 @@ class Metadata:
     preprints: list[str] = field(default_factory=list)  # those identifiers that are preprints
     crossref_type: str | None = None  # Crossref's type of the work (journal-article ...)
     extra: dict[str, Any] = field(default_factory=dict)  # fields without a column (stars ...)
-    field_sources: dict[str, str] = field(default_factory=dict)  # per-field source names
+    field_origins: dict[str, str] = field(
+        default_factory=dict
+    )  # per-field origins, where they differ
     partial: str | None = None  # why the answer is incomplete, when it is
 
-    def source_of(self, name: str) -> str:
-        """The source that gave one field."""
-        return self.field_sources.get(name, self.source)
+    def origin_of(self, name: str) -> str:
+        """The origin of one field."""
+        return self.field_origins.get(name, self.origin)
 
 
 Results = dict[str, Any]  # target key -> Metadata or the Exception that explains the failure

@@ -139,7 +139,7 @@ def metadata(item: dict) -> Metadata:
     preprints = _related(item, "has-preprint")
     is_preprint = item.get("type") == "posted-content" or _related(item, "is-preprint-of")
     meta = Metadata(
-        source="crossref",
+        origin="crossref",
         title=next(iter(_titles(item.get("title"))), None),
         authors=names(_author(a) for a in item.get("author") or []),
         published=publication_date(item),

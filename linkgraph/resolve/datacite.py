@@ -97,7 +97,7 @@ def metadata(attributes: dict) -> Metadata:
     types = mapping(attributes.get("types"))
     general = types.get("resourceTypeGeneral")
     meta = Metadata(
-        source="datacite",
+        origin="datacite",
         title=plain_text(main.get("title")),
         authors=names(_creator(c) for c in attributes.get("creators") or []),
         published=_date(attributes),

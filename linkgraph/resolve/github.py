@@ -44,7 +44,7 @@ def metadata(data: dict) -> Metadata:
     owner = mapping(data.get("owner"))
     topics = array(data.get("topics"))
     return Metadata(
-        source="github",
+        origin="github",
         title=clean(data.get("full_name")) or clean(data.get("name")),
         published=iso_date(data.get("created_at")),
         abstract=clean(data.get("description")),

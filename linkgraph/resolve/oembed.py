@@ -21,7 +21,7 @@ def metadata(data: dict) -> Metadata:
     """Our metadata from an oEmbed response."""
     channel = clean(data.get("author_name"))
     meta = Metadata(
-        source="oembed",
+        origin="oembed",
         title=clean(data.get("title")),
         published=iso_date(data.get("upload_date")),
         abstract=clean(data.get("description")),

@@ -50,7 +50,7 @@ def metadata(note: dict, forum_id: str) -> Metadata:
     authors = _value(content.get("authors"))
     keywords = _value(content.get("keywords"))
     meta = Metadata(
-        source="openreview",
+        origin="openreview",
         title=clean(_value(content.get("title"))),
         authors=names(authors if isinstance(authors, list) else []),
         published=_date(note),

@@ -65,7 +65,7 @@ def metadata(data: bytes) -> Metadata:
     ids = [f"arxiv:{m}" for m in _ARXIV.findall(text)[:1]]
     ids += [f"doi:{m.rstrip('.,;)]')}" for m in _DOI.findall(f"{text} {info_text}")[:1]]
     meta = Metadata(
-        source="pdf",
+        origin="pdf",
         title=_title(info.title if info else None, text),
         authors=_authors(info.author if info else None),
         kind="paper" if ids else None,

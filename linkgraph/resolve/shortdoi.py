@@ -51,7 +51,7 @@ def fetch_one(http: Http, config: Config, target: Target) -> Metadata:
     found = identify(f"doi:{alias}") if alias else None
     if found is None or found.id is None:
         raise ResolveError(f"the handle record of {target.value} names no DOI: {alias!r}")
-    return Metadata(source="shortdoi", identifiers=[found.id])
+    return Metadata(origin="shortdoi", identifiers=[found.id])
 
 
 RESOLVER = Resolver(name="shortdoi", accepts=serves("shortdoi"), fetch=single(fetch_one))

@@ -121,7 +121,7 @@ def citation_layer(tags: dict[str, list[str]]) -> Metadata:
         if k.strip()
     ]
     return Metadata(
-        source="webpage:citation",
+        origin="webpage:citation",
         title=_first(tags, "citation_title"),
         authors=names(person(a) for a in tags.get("citation_author", [])),
         published=page_date(_first(tags, *_CITATION_DATES)),
@@ -221,17 +221,17 @@ def _keywords(item: dict) -> list[tuple[str, str]]:
     return [("keyword", k) for k in found if k][:20]
 
 
-def schema_layer(items: list[Any], source: str) -> Metadata:
+def schema_layer(items: list[Any], origin: str) -> Metadata:
     """The most telling schema.org work on a page (JSON-LD or microdata): items of any type
     under CreativeWork, ranked by the kind their nearest known ancestor type means."""
     graph = _Graph(items)
     ranked = [(schema_types.rank(_types(i)), n, i) for n, i in enumerate(graph.items)]
     candidates = sorted((r, n, i) for r, n, i in ranked if r is not None)
     if not candidates:
-        return Metadata(source=source)
+        return Metadata(origin=origin)
     item = candidates[0][2]
     return Metadata(
-        source=source,
+        origin=origin,
         title=graph.name(item.get("headline")) or graph.name(item.get("name")),
         authors=graph.people(item.get("author") or item.get("creator")),
         published=page_date(
@@ -269,7 +269,7 @@ def dublin_core_layer(found: list[dict]) -> Metadata:
     ids = [standard for standard in map(_standard_id, ids) if standard]
     dc_type = (_first(values, "type") or "").lower().replace(" ", "")
     return Metadata(
-        source="webpage:dublin-core",
+        origin="webpage:dublin-core",
         title=_first(values, "title"),
         authors=names(person(c) for c in values.get("creator") or values.get("contributor", [])),
         published=page_date(_first(values, "issued", "date", "created", "available")),
@@ -298,7 +298,7 @@ def open_graph_layer(found: list[dict]) -> Metadata:
     kind = "post" if og_type == "article" else "video" if og_type.startswith("video") else None
     authors = [a for a in _og(found, "article:author") if "://" not in a]
     return Metadata(
-        source="webpage:open-graph",
+        origin="webpage:open-graph",
         title=next(iter(_og(found, "og:title")), None),
         authors=names(authors),
         published=page_date(next(iter(_og(found, "article:published_time")), None)),
@@ -313,7 +313,7 @@ def html_layer(tree: HTMLParser, tags: dict[str, list[str]]) -> Metadata:
     """The plain HTML: ``<title>``, ``<meta name=description>``, ``<meta name=author>``."""
     node = tree.css_first("title")
     return Metadata(
-        source="webpage:html",
+        origin="webpage:html",
         title=clean(node.text()) if node else None,
         authors=names(tags.get("author", [])[:1]),
         abstract=_first(tags, "description"),
@@ -336,14 +336,14 @@ def link_ids(tree: HTMLParser) -> list[str]:
 def combine(layers: list[Metadata], extra_ids: list[str]) -> Metadata:
     """One answer from layers in order of trust: each field from the first layer that has it."""
     result = Metadata(
-        source=next((layer.source for layer in layers if layer.title), "webpage:html")
+        origin=next((layer.origin for layer in layers if layer.title), "webpage:html")
     )
     for name in _FIELDS:
         for layer in layers:
             value = getattr(layer, name)
             if value:
                 setattr(result, name, value)
-                result.field_sources[name] = layer.source
+                result.field_origins[name] = layer.origin
                 break
     result.identifiers = list(
         dict.fromkeys([i for layer in layers for i in layer.identifiers] + extra_ids)

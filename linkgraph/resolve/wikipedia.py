@@ -41,7 +41,7 @@ def metadata(data: dict) -> Metadata:
     titles = mapping(data.get("titles"))
     page = ((data.get("content_urls") or {}).get("desktop") or {}).get("page")
     meta = Metadata(
-        source="wikipedia",
+        origin="wikipedia",
         title=clean(titles.get("normalized")) or clean(data.get("title")),
         abstract=clean(data.get("extract")),
         venue="Wikipedia",

@@ -20,7 +20,7 @@ import ahocorasick
 from rapidfuzz.distance import Levenshtein
 
 from ..model import Segment
-from ..sources.textutil import find_urls, sentence_around
+from ..readers.textutil import find_urls, sentence_around
 from .authors import find_author_phrases, surname_key
 from .identifiers import find_identifiers
 from .known import KnownWork, Name, core_words, names_of

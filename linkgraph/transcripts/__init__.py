@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from ..model import Segment
-from ..sources.base import SourceError, decode_text
+from ..readers.base import SourceError, decode_text
 from . import page, plain, podcast_json, subrip, vtt
 
 # The media types of <podcast:transcript type="...">, and those servers send.

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from ..model import Segment
-from ..sources.html import BLOCK_TAGS, SKIP_TAGS, is_navigation, parse_html
-from ..sources.markdown import page_body, render
-from ..sources.textutil import parse_timestamp
+from ..readers.html import BLOCK_TAGS, SKIP_TAGS, is_navigation, parse_html
+from ..readers.markdown import page_body, render
+from ..readers.textutil import parse_timestamp
 from .speakers import Lead, confirmed_speakers, parse_lead
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})

@@ -10,7 +10,7 @@ import json
 import math
 
 from ..model import Segment
-from ..sources.base import SourceError
+from ..readers.base import SourceError
 from .fragments import join_fragments
 
 

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ..sources.textutil import parse_timestamp
+from ..readers.textutil import parse_timestamp
 
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 # A name: one to four words, each starting with a capital (or a digit, "Speaker 1"), with

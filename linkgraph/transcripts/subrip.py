@@ -5,7 +5,7 @@ from __future__ import annotations
 import srt
 
 from ..model import Segment
-from ..sources.base import SourceError
+from ..readers.base import SourceError
 from .fragments import join_fragments
 from .markup import plain_text
 from .speakers import named_turns

@@ -10,7 +10,7 @@ import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from ..model import Segment
-from ..sources.base import SourceError
+from ..readers.base import SourceError
 from .fragments import join_fragments
 from .speakers import named_turns
 

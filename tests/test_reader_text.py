@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from linkgraph.model import Episode, Mention
-from linkgraph.sources.base import SourceError
-from linkgraph.sources.text import read
+from linkgraph.readers.base import SourceError
+from linkgraph.readers.text import read
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

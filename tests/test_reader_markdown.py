@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from linkgraph.model import Topic
-from linkgraph.sources import detect_format, read_source
-from linkgraph.sources.markdown import read
+from linkgraph.readers import detect_format, read_source
+from linkgraph.readers.markdown import read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 POST = "2024-01-15-episode-12-reward-hacking-ada-park.markdown"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from linkgraph.model import Topic
-from linkgraph.sources import detect_format, read_source
-from linkgraph.sources.base import SourceError
-from linkgraph.sources.html import extract_links, iso_datetime, read
+from linkgraph.readers import detect_format, read_source
+from linkgraph.readers.base import SourceError
+from linkgraph.readers.html import extract_links, iso_datetime, read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 PAGE_URL = "https://papertrails.example/episode/2024/01/15/reward-hacking.html"

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from linkgraph.model import Person, Topic
-from linkgraph.sources import detect_format, read_source
-from linkgraph.sources.base import SourceError
-from linkgraph.sources.chapters import read_chapters
-from linkgraph.sources.feed import read
+from linkgraph.readers import detect_format, read_source
+from linkgraph.readers.base import SourceError
+from linkgraph.readers.chapters import read_chapters
+from linkgraph.readers.feed import read
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FEEDS = FIXTURES / "feeds"
