@@ -14,7 +14,6 @@ import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import accumulate
 
 import ahocorasick
 from rapidfuzz.distance import Levenshtein
@@ -210,11 +209,15 @@ class SpokenMatcher:
     def _hits(self, tokens: Tokens) -> Iterable[tuple[int, int, _Entry]]:
         if not self.names or not tokens.words:
             return
-        # where each word starts in the joined words: after a space, and one more per word
-        starts = list(accumulate(map((1).__add__, map(len, tokens.words)), initial=1))
-        for last_char, entry in self._automaton.iter(tokens.joined):
-            first = bisect.bisect_left(starts, last_char - entry.length + 2)
-            yield first, first + entry.words, entry
+        # Each hit ends on the space after its last word, and hits come in the order they
+        # end: the spaces counted so far say which word that is.
+        joined = tokens.joined
+        spaces, counted = 0, 0
+        for last_char, entry in self._automaton.iter(joined):
+            spaces += joined.count(" ", counted, last_char + 1)
+            counted = last_char + 1
+            end = spaces - 1  # the space before the first word is no word's end
+            yield end - entry.words, end, entry
 
     def _name_candidates(
         self, tokens: Tokens, context: Context, linked: set[int]
