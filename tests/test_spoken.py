@@ -105,6 +105,12 @@ def test_a_title_in_any_case_and_punctuation(matcher):
     ]
 
 
+def test_a_word_whose_compatibility_form_is_several_words_stays_one_word(matcher):
+    """U+FDFA is one letter whose compatibility form is four words."""
+    refs = found(matcher, "He said \ufdfa, then read Optimal Policies Tend To Seek Power.")
+    assert refs == [(5, "Optimal Policies Tend To Seek Power")]
+
+
 def test_a_title_with_a_word_changed(matcher):
     refs = found(
         matcher, "We wrote risks from learned optimisation in advanced machine learning system."

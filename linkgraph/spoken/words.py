@@ -18,7 +18,8 @@ def fold(word: str) -> str:
     word = word.lower()
     if not word.isascii():
         decomposed = unicodedata.normalize("NFKD", word)
-        word = "".join(c for c in decomposed if not unicodedata.combining(c))
+        # no space either: a ligature's compatibility form may be words ("\ufdfa")
+        word = "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
