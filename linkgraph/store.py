@@ -21,7 +21,7 @@ from .config import Config
 from .identify import RULES_VERSION, identify
 from .model import Episode, Identified, Segment
 from .safetext import storable
-from .titles import anchor_title, better_title, url_label
+from .titles import anchor_title, better_title, is_url_label, url_label
 
 BUSY_TIMEOUT_MS = 60_000
 CACHE_KIB = 64 * 1024  # SQLite's page cache; its default (2 MiB) is small for large stores
@@ -57,7 +57,7 @@ class CheckedConnection(sqlite3.Connection):
 def _storable(parameters):
     if isinstance(parameters, dict):
         return {name: storable(value) for name, value in parameters.items()}
-    return tuple(storable(value) for value in parameters)
+    return tuple(map(storable, parameters))
 
 
 def now_iso() -> str:
@@ -384,7 +384,7 @@ class Store:
         if row:
             self._improve_title(row[0], anchor_text, url)
             return row[0]
-        title = anchor_title(anchor_text, url) or url_label(url)
+        title = anchor_title(anchor_text, url) or url_label(url, found.input)
         work_id = new_row_id(
             conn.execute(
                 "INSERT INTO works (kind, title, url, status, attempts, sources, primary_id) "
@@ -409,7 +409,7 @@ class Store:
         if not current:
             return
         title, work_url = current
-        is_label = title is None or (work_url is not None and title == url_label(work_url))
+        is_label = title is None or (work_url is not None and is_url_label(title, work_url))
         if better_title(candidate, title, is_label):
             self.conn.execute("UPDATE works SET title = ? WHERE id = ?", (candidate, work_id))
 
@@ -469,6 +469,11 @@ class Store:
                 (transcript_id, episode_id, position, s.start, s.end, s.speaker, s.topic, s.text)
                 for position, s in enumerate(segments)
             ),
+        )
+        conn.execute(  # indexed in one statement (see schema.BULK_INDEXED)
+            "INSERT INTO segments_fts (rowid, text, speaker) "
+            "SELECT id, text, speaker FROM segments WHERE episode_id = ?",
+            (episode_id,),
         )
         return True
 
