@@ -69,7 +69,7 @@ def facts_of(found: Identified, anchor_text: str = "") -> LinkFacts | None:
         value or canonical,
         found.fragment,
         anchor_title(anchor_text, canonical),
-        url_label(canonical),
+        url_label(canonical, found.input),
     )
 
 

@@ -235,6 +235,10 @@ _FTS = [
     ("mentions", ["anchor_text", "context"]),
     ("segments", ["text", "speaker"]),
 ]
+# Tables whose new rows are indexed in one statement by the code that writes them
+# (``Store.save_transcript``), not by a trigger per row: a transcript's thousands of rows
+# index five times faster that way. Deletes and updates still follow by trigger.
+BULK_INDEXED = ("segments",)
 _VIEWS = {
     # One row per mention with everything a reader of the mention wants beside it.
     "mention_details": """
@@ -287,6 +291,8 @@ def create(db: sqlite_utils.Database) -> None:
         if not db.table(table).detect_fts():
             db.table(table).enable_fts(searched, create_triggers=True, tokenize="porter")
         _update_trigger_on(db, table, searched)
+        if table in BULK_INDEXED:
+            db.execute(f"DROP TRIGGER IF EXISTS [{table}_ai]")
     for name, sql in _VIEWS.items():
         db.create_view(name, sql, replace=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -19,7 +19,7 @@ from .identify import RULES_VERSION
 from .model import Episode, Identified, Segment
 from .prepared import LinkFacts, PreparedEpisode, facts_of, prepare
 from .safetext import storable
-from .titles import better_title, url_label
+from .titles import better_title, is_url_label
 
 BUSY_TIMEOUT_MS = 60_000
 CACHE_KIB = 64 * 1024  # SQLite's page cache; its default (2 MiB) is small for large stores
@@ -55,7 +55,7 @@ class CheckedConnection(sqlite3.Connection):
 def _storable(parameters):
     if isinstance(parameters, dict):
         return {name: storable(value) for name, value in parameters.items()}
-    return tuple(storable(value) for value in parameters)
+    return tuple(map(storable, parameters))
 
 
 def now_iso() -> str:
@@ -434,11 +434,7 @@ class Store:
         if not current:
             return
         title, work_url = current
-        if work_url is None:
-            is_label = title is None
-        else:  # the label of the URL the work was made from, most often this link's
-            label = facts.label if work_url == facts.canonical_url else url_label(work_url)
-            is_label = title is None or title == label
+        is_label = title is None or (work_url is not None and is_url_label(title, work_url))
         if better_title(candidate, title, is_label):
             self.conn.execute("UPDATE works SET title = ? WHERE id = ?", (candidate, work_id))
 
@@ -499,6 +495,11 @@ class Store:
                 (transcript_id, episode_id, position, s.start, s.end, s.speaker, s.topic, s.text)
                 for position, s in enumerate(segments)
             ),
+        )
+        conn.execute(  # indexed in one statement (see schema.BULK_INDEXED)
+            "INSERT INTO segments_fts (rowid, text, speaker) "
+            "SELECT id, text, speaker FROM segments WHERE episode_id = ?",
+            (episode_id,),
         )
         return True
 

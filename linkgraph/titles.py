@@ -35,6 +35,7 @@ _GENERIC_FILES = frozenset({"index", "default", "home", "main", "watch", "view",
 _SLUG_LIMIT = 80
 _EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")  # ".html", ".pdf"; not ".12642"
 _TITLE_WORDS = 30  # beyond this many words, longer is no better
+_SLUG_ID = re.compile(r"\s+(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{8,}$")
 
 
 def anchor_title(anchor_text: str, url: str | None = None) -> str | None:
@@ -55,9 +56,8 @@ def is_vague(text: str, url: str | None = None) -> bool:
     casual lowercase wording, one ordinary word ("a paper", "interesting", "YouTube link").
     "causal scrubbing" or "Polysemanticity" still name something.
     """
-    words = _WORD.findall(text)
     link_words = _link_words(url)
-    naming = [word for word in words if word.lower() not in link_words]
+    naming = [word for word in _WORD.findall(text) if word.lower() not in link_words]
     if not naming:
         return True
     return _is_plain_word(text) and len(naming) == 1
@@ -88,12 +88,34 @@ def _looks_like_url(text: str) -> bool:
     return "://" in text or "/" in text[:20]
 
 
-@lru_cache(maxsize=1 << 14)
-def url_label(url: str) -> str:
-    """A work's label from its URL until it has a title: its site and a readable slug."""
-    host = (urlsplit(url).hostname or url).removeprefix("www.")
-    slug = readable_slug(url)
-    return f"{host}: {slug}" if slug else host
+def url_label(url: str, written: str | None = None) -> str:
+    """A work's label from its URL until it has a title: its site and a readable slug.
+
+    ``url`` is the canonical URL. The link as ``written`` gives the slug when it goes on
+    past the canonical URL's last segment: a forum post is ``/posts/<id>`` canonically,
+    and its link ``/posts/<id>/<slug>`` says what it is called.
+    """
+    slug = (_slug_past(url, written) if written else "") or readable_slug(url)
+    return f"{_site(url)}: {slug}" if slug else _site(url)
+
+
+def is_url_label(title: str, url: str) -> bool:
+    """Whether a work's title is a label ``url_label`` made for its canonical ``url``."""
+    site = _site(url)
+    return title == site or title.startswith(f"{site}: ")
+
+
+def _site(url: str) -> str:
+    return (urlsplit(url).hostname or url).removeprefix("www.")
+
+
+def _slug_past(url: str, written: str) -> str:
+    """The slug of ``written`` when its path goes on past the last segment of ``url``'s."""
+    last = urlsplit(url).path.rstrip("/").rpartition("/")[2]
+    segments = [s for s in urlsplit(written).path.split("/") if s]
+    if last and last in segments[:-1]:
+        return readable_slug(written)
+    return ""
 
 
 @lru_cache(maxsize=1 << 14)
@@ -114,6 +136,16 @@ def readable_slug(url: str) -> str:
         words = values[0] if values else ""
     words = " ".join(re.sub(r"[-_+]+", " ", words).split())
     return words if len(words) <= _SLUG_LIMIT else words[: _SLUG_LIMIT - 1].rstrip() + "…"
+
+
+def slug_title(url: str) -> str | None:
+    """The title a link's slug gives its page ("the-shard-theory-of-human-values"), when it
+    reads as words: two words of letters at least, not an id ("1906.01820", "iCfdcxiyr2K").
+    A hexadecimal id some sites end their slugs with ("...-knowledge-f977478608fc") is no
+    word of the title."""
+    slug = _SLUG_ID.sub("", readable_slug(url).rstrip("…").strip())
+    words = [word for word in _WORD.findall(slug) if any(c.isalpha() for c in word)]
+    return slug if len(words) >= 2 and not _looks_like_url(slug) else None
 
 
 def title_score(title: str | None) -> tuple[bool, int]:

@@ -520,6 +520,82 @@ def test_canonical_urls_are_fixed_points(expected):
     assert canonical_url(expected) == (expected, None)
 
 
+# Every URL of one forum post, on every host of its post database, and its canonical URL.
+LW_POST = "https://lesswrong.com/posts/iCfdcxiyr2Kj8m8mT"
+EA_POST = "https://forum.effectivealtruism.org/posts/Dtr8aHqCQSDhyueFZ"
+SLUG = "the-shard-theory-of-human-values"
+FORUM_POSTS = [
+    (f"https://www.lesswrong.com/posts/iCfdcxiyr2Kj8m8mT/{SLUG}", LW_POST),
+    ("https://www.lesswrong.com/posts/iCfdcxiyr2Kj8m8mT", LW_POST),
+    ("https://www.lesswrong.com/posts/iCfdcxiyr2Kj8m8mT/", LW_POST),
+    ("https://www.lesswrong.com/s/nyEFg3AuJpdAozmoX/p/iCfdcxiyr2Kj8m8mT", LW_POST),
+    ("https://www.lesswrong.com/highlights/p/iCfdcxiyr2Kj8m8mT", LW_POST),
+    ("https://www.lesswrong.com/g/8W6kRDjSrXAWcGpeA/p/iCfdcxiyr2Kj8m8mT", LW_POST),
+    ("https://www.lesswrong.com/events/iCfdcxiyr2Kj8m8mT/a-meetup", LW_POST),
+    (f"https://www.alignmentforum.org/posts/iCfdcxiyr2Kj8m8mT/{SLUG}", LW_POST),
+    ("https://alignmentforum.org/s/nyEFg3AuJpdAozmoX/p/iCfdcxiyr2Kj8m8mT", LW_POST),
+    (f"http://www.greaterwrong.com/posts/iCfdcxiyr2Kj8m8mT/{SLUG}", LW_POST),
+    (f"https://www.lesserwrong.com/posts/iCfdcxiyr2Kj8m8mT/{SLUG}", LW_POST),
+    (f"lesswrong.com/posts/iCfdcxiyr2Kj8m8mT/{SLUG}", LW_POST),
+    (
+        "https://forum.effectivealtruism.org/posts/Dtr8aHqCQSDhyueFZ/the-case-for-strong-longtermism",
+        EA_POST,
+    ),
+    ("https://forum.effectivealtruism.org/s/B79ro5zkhndbBKRRX/p/Dtr8aHqCQSDhyueFZ", EA_POST),
+    ("https://ea.greaterwrong.com/posts/Dtr8aHqCQSDhyueFZ/the-case-for-longtermism", EA_POST),
+]
+
+
+@pytest.mark.parametrize(("url", "canonical"), FORUM_POSTS)
+def test_every_url_of_a_forum_post_is_the_post(url, canonical):
+    found = identify(url)
+    assert (found.canonical_url, found.kind, found.id) == (canonical, "post", None)
+
+
+def test_a_forum_post_keeps_its_section_fragment():
+    found = identify("https://www.alignmentforum.org/posts/iCfdcxiyr2Kj8m8mT/slug#II__Shards")
+    assert (found.canonical_url, found.fragment) == (LW_POST, "II__Shards")
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        # another database: the EA Forum's posts are not LessWrong's
+        (
+            "https://forum.effectivealtruism.org/posts/iCfdcxiyr2Kj8m8mT/slug",
+            "https://forum.effectivealtruism.org/posts/iCfdcxiyr2Kj8m8mT",
+        ),
+        # pages of a forum that are no post stay what they are
+        (
+            "https://www.alignmentforum.org/s/nyEFg3AuJpdAozmoX",
+            "https://alignmentforum.org/s/nyEFg3AuJpdAozmoX",
+        ),
+        ("https://www.lesswrong.com/users/turntrout", "https://lesswrong.com/users/turntrout"),
+        (
+            "https://www.lesswrong.com/tag/mesa-optimization",
+            "https://lesswrong.com/tag/mesa-optimization",
+        ),
+        # a comment is not its post
+        (
+            "https://www.greaterwrong.com/posts/iCfdcxiyr2Kj8m8mT/slug/comment/qAy66Wza8csAqWxiB",
+            "https://greaterwrong.com/posts/iCfdcxiyr2Kj8m8mT/slug/comment/qAy66Wza8csAqWxiB",
+        ),
+        (
+            "https://www.lesswrong.com/posts/iCfdcxiyr2Kj8m8mT/slug?commentId=qAy66Wza8csAqWxiB",
+            "https://lesswrong.com/posts/iCfdcxiyr2Kj8m8mT?commentId=qAy66Wza8csAqWxiB",
+        ),
+        # a path that is no post id, and the same paths on other hosts
+        ("https://www.lesswrong.com/posts/abc/title", "https://lesswrong.com/posts/abc/title"),
+        (
+            "https://example.org/posts/iCfdcxiyr2Kj8m8mT/slug",
+            "https://example.org/posts/iCfdcxiyr2Kj8m8mT/slug",
+        ),
+    ],
+)
+def test_forum_urls_that_name_no_post_or_another_stay_apart(url, canonical):
+    assert identify(url).canonical_url == canonical
+
+
 @pytest.mark.parametrize(
     "pair",
     [

@@ -6,7 +6,7 @@ import sqlite3
 
 from support.db import snapshot
 
-from linkgraph.identify import RULES_VERSION
+from linkgraph.identify import RULES_VERSION, canonical_url, identify, urls
 from linkgraph.model import Episode, Mention
 from linkgraph.store import Store
 
@@ -109,3 +109,32 @@ def test_a_read_only_old_store_is_read_as_it_is(tmp_path, monkeypatch):
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM meta").fetchone() == (0,)
     conn.close()
+
+
+def test_posts_of_one_forum_database_written_as_several_works_become_one(tmp_path, monkeypatch):
+    """Rules 2 kept each host and path of a forum post apart; rules 3 make them one post."""
+    post = "JvZhhzycHu2Yd57RN"
+    forms = [
+        f"https://www.alignmentforum.org/posts/{post}/causal-scrubbing",
+        f"https://www.alignmentforum.org/s/h95ayYYwMebGEYN5y/p/{post}",
+        f"https://www.lesswrong.com/posts/{post}",
+    ]
+    db = tmp_path / "old.db"
+    caches = (identify, canonical_url)
+    monkeypatch.setattr(urls, "_forum_post", lambda parts: parts)  # the rules before
+    for cache in caches:
+        cache.cache_clear()
+    with Store(db) as store:
+        store.save_episodes([episode(f"Ep {n}", url) for n, url in enumerate(forms)])
+        assert store.scalar("SELECT count(*) FROM works") == 3
+        with store.transaction() as conn:
+            conn.execute("UPDATE meta SET value = '2' WHERE key = 'identify_rules'")
+    monkeypatch.undo()
+    for cache in caches:
+        cache.cache_clear()
+    with Store(db) as store:
+        links = store.query("SELECT url_canonical, kind FROM links")
+        cited = store.scalar("SELECT count(DISTINCT episode_id) FROM mentions")
+        works = store.scalar("SELECT count(*) FROM works")
+    assert links == [{"url_canonical": f"https://lesswrong.com/posts/{post}", "kind": "post"}]
+    assert (works, cited) == (1, 3)

@@ -7,9 +7,11 @@ from collections import Counter
 
 import pytest
 
-from linkgraph.model import Segment
+from linkgraph.model import Episode, Mention, Segment
+from linkgraph.spoken.catalog import known_works
 from linkgraph.spoken.known import KnownWork
 from linkgraph.spoken.matcher import SpokenMatcher
+from linkgraph.store import Store
 
 CHINCHILLA = KnownWork(
     1,
@@ -103,6 +105,12 @@ def test_a_title_in_any_case_and_punctuation(matcher):
     ]
 
 
+def test_a_word_whose_compatibility_form_is_several_words_stays_one_word(matcher):
+    """U+FDFA is one letter whose compatibility form is four words."""
+    refs = found(matcher, "He said \ufdfa, then read Optimal Policies Tend To Seek Power.")
+    assert refs == [(5, "Optimal Policies Tend To Seek Power")]
+
+
 def test_a_title_with_a_word_changed(matcher):
     refs = found(
         matcher, "We wrote risks from learned optimisation in advanced machine learning system."
@@ -123,6 +131,27 @@ def test_a_title_said_across_two_captions(matcher):
         ]
     )
     assert [(r.work_id, r.segment, r.start) for r in refs] == [(5, 0, 5.0)]
+
+
+def test_a_title_cut_short_ends_on_a_word_that_names_something():
+    work = KnownWork(16, kind="post", titles=("mechanistic anomaly detection and elk",))
+    refs = found(SpokenMatcher([work]), "We wrote Mechanistic Anomaly Detection and then more.")
+    assert refs == [(16, "Mechanistic Anomaly Detection")]
+
+
+def test_a_title_cut_short_needs_support_from_its_context():
+    """Its opening alone, said in running words, is as often an ordinary phrase."""
+    work = KnownWork(17, kind="post", titles=("Progress on AI Safety via Debate",))
+    said = SpokenMatcher([work])
+    assert found(said, "A lot of progress on AI safety hinges on interpretability.") == []
+    assert found(said, "The Progress on AI Safety post hinges on it.") == [
+        (17, "Progress on AI Safety")
+    ]
+
+
+def test_words_of_a_url_written_in_a_transcript_are_no_name_said(matcher):
+    assert found(matcher, "It is at https://example.org/the-bitter-lesson-paper.html now.") == []
+    assert found(matcher, "It is the bitter lesson paper now.") == [(10, "bitter lesson")]
 
 
 def test_part_of_a_title_said_as_a_paper(matcher):
@@ -247,6 +276,18 @@ def test_a_work_counts_where_first_named_then_only_where_named_as_a_work(matcher
     ]
 
 
+def test_a_work_read_or_written_is_named_as_a_work_again():
+    """Said again later, a name counts where a verb of reading or writing points at it."""
+    lottery = KnownWork(18, kind="paper", aliases=("lottery ticket hypothesis",))
+    said = [
+        "I doubt this reading of the lottery ticket hypothesis.",
+        "The lottery ticket hypothesis came up again.",
+        "I had not read the lottery ticket hypothesis properly.",
+    ]
+    refs = SpokenMatcher([lottery]).find([Segment(text) for text in said])
+    assert [(ref.work_id, ref.segment) for ref in refs] == [(18, 0), (18, 2)]
+
+
 def test_a_name_said_in_many_transcripts_but_rarely_linked_needs_support():
     works = [KnownWork(20, kind="post", aliases=("Inner Alignment", "Inner Alignment"))]
     matcher = SpokenMatcher(works)
@@ -280,3 +321,30 @@ def test_a_store_that_knows_nothing_finds_only_identifiers():
     assert [r.identifier for r in matcher.find([Segment("arXiv 2203.15556 is it.")])] == [
         "arxiv:2203.15556"
     ]
+
+
+# ---- what the store teaches ----------------------------------------------------------------
+
+
+def test_a_work_without_a_resolved_title_is_known_by_the_slugs_of_its_links(tmp_path):
+    post = "https://www.alignmentforum.org/posts/iCfdcxiyr2Kj8m8mT/the-shard-theory-of-human-values"
+    medium = "https://medium.com/@arc/eliciting-latent-knowledge-f977478608fc"
+    with Store(tmp_path / "s.db") as store:
+        store.save_episodes(
+            [
+                Episode(
+                    title="One",
+                    source="/notes/one.md",
+                    mentions=[Mention(post, "this post"), Mention(medium, "the report")],
+                )
+            ]
+        )
+        slugged = {work.titles for work in known_works(store)}
+        assert slugged == {("the shard theory of human values",), ("eliciting latent knowledge",)}
+        store.conn.execute(
+            "UPDATE works SET title = 'The Shard Theory of Human Values', status = 'resolved' "
+            "WHERE url LIKE '%lesswrong%'"
+        )
+        resolved = {work.titles for work in known_works(store)}
+        assert ("The Shard Theory of Human Values",) in resolved
+        assert ("the shard theory of human values",) not in resolved

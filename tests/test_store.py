@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from linkgraph import schema
-from linkgraph.model import Episode, Mention, Person, Topic
+from linkgraph.model import Episode, Mention, Person, Segment, Topic
 from linkgraph.store import Store, normalize_name
 
 
@@ -207,6 +207,35 @@ def test_work_title_takes_the_most_complete_anchor_until_resolved(store):
     assert store.scalar("SELECT title FROM works") == "Resolved"
 
 
+def test_a_forum_post_linked_on_several_hosts_is_one_work_labelled_by_its_slug(store):
+    post = "iCfdcxiyr2Kj8m8mT"
+    in_sequence = f"https://www.lesswrong.com/s/nyEFg3AuJpdAozmoX/p/{post}"
+    store.save_episodes([_episode(mentions=[Mention(in_sequence, "this post")])])
+    assert store.scalar("SELECT title FROM works") == f"lesswrong.com: {post}"  # no slug yet
+    slugged = f"https://www.alignmentforum.org/posts/{post}/the-shard-theory-of-human-values"
+    store.save_episodes([_episode(source="/notes/two.md", mentions=[Mention(slugged, "here")])])
+    assert store.scalar("SELECT title FROM works") == f"lesswrong.com: {post}"  # a label stays
+    named = f"https://www.greaterwrong.com/posts/{post}"
+    store.save_episodes(
+        [_episode(source="/notes/three.md", mentions=[Mention(named, "The Shard Theory")])]
+    )
+    assert store.query("SELECT url, title FROM works") == [
+        {"url": f"https://lesswrong.com/posts/{post}", "title": "The Shard Theory"}
+    ]
+    assert _count(store, "links") == 1
+    assert _count(store, "mentions") == 3
+
+
+def test_a_forum_post_first_linked_with_its_slug_is_labelled_by_it(store):
+    slugged = "https://www.alignmentforum.org/posts/iCfdcxiyr2Kj8m8mT/the-shard-theory"
+    store.save_episodes([_episode(mentions=[Mention(slugged, "this post")])])
+    assert store.scalar("SELECT title FROM works") == "lesswrong.com: the shard theory"
+    store.save_episodes(
+        [_episode(source="/notes/two.md", mentions=[Mention(slugged, "Shard theory")])]
+    )
+    assert store.scalar("SELECT title FROM works") == "Shard theory"  # a title beats the label
+
+
 def test_an_older_store_gains_new_columns_and_keeps_its_rows(tmp_path):
     path = tmp_path / "old.db"
     with Store(path) as store:
@@ -217,3 +246,41 @@ def test_an_older_store_gains_new_columns_and_keeps_its_rows(tmp_path):
         assert "image" in store.db["episodes"].columns_dict
         assert [r["title"] for r in store.query("SELECT title FROM episodes")] == ["Old"]
         assert store.scalar("PRAGMA user_version") == schema.SCHEMA_VERSION
+
+
+def _spoken_in(store: Store, words: str) -> list[str]:
+    return [
+        row["text"]
+        for row in store.query(
+            "SELECT s.text FROM segments_fts f JOIN segments s ON s.id = f.rowid "
+            "WHERE segments_fts MATCH ? ORDER BY s.position",
+            (words,),
+        )
+    ]
+
+
+def test_a_transcript_is_searchable_once_however_often_stored_in_new_and_older_stores(tmp_path):
+    path = tmp_path / "t.db"
+    first = [Segment("We read the Chinchilla paper."), Segment("Chinchilla again.")]
+    with Store(path) as store:
+        store.save_episodes([_episode()])
+        episode_id = store.episode_id(_episode())
+        with store.transaction():
+            store.save_transcript(episode_id, first, "t.vtt", "vtt", b"one")
+        assert _spoken_in(store, "chinchilla") == [s.text for s in first]
+        with store.transaction():  # replaced by another version
+            store.save_transcript(
+                episode_id, [Segment("Gopher, not Chinchilla.")], "t.vtt", "vtt", b"two"
+            )
+        assert _spoken_in(store, "chinchilla") == ["Gopher, not Chinchilla."]
+        assert _spoken_in(store, "read") == []
+        # a store written before indexed each new row by a trigger
+        store.conn.execute(
+            "CREATE TRIGGER segments_ai AFTER INSERT ON segments BEGIN INSERT INTO segments_fts "
+            "(rowid, text, speaker) VALUES (new.rowid, new.text, new.speaker); END"
+        )
+    with Store(path) as store:
+        with store.transaction():
+            store.save_transcript(episode_id, first, "t.vtt", "vtt", b"three")
+        assert _spoken_in(store, "chinchilla") == [s.text for s in first]
+        store.conn.execute("INSERT INTO segments_fts (segments_fts) VALUES ('integrity-check')")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linkgraph.titles import anchor_title, better_title, url_label
+from linkgraph.titles import anchor_title, better_title, is_url_label, slug_title, url_label
 
 
 @pytest.mark.parametrize(
@@ -71,6 +71,66 @@ def test_anchor_title(text, url, title):
 )
 def test_url_label_is_the_site_and_a_readable_slug(url, label):
     assert url_label(url) == label
+
+
+@pytest.mark.parametrize(
+    ("canonical", "written", "label"),
+    [
+        # the slug of a forum post's link, past the id its canonical URL keeps
+        (
+            "https://lesswrong.com/posts/iCfdcxiyr2Kj8m8mT",
+            "https://www.alignmentforum.org/posts/iCfdcxiyr2Kj8m8mT/the-shard-theory-of-human-values",
+            "lesswrong.com: the shard theory of human values",
+        ),
+        (
+            "https://lesswrong.com/posts/iCfdcxiyr2Kj8m8mT",
+            "https://www.lesswrong.com/s/nyEFg3AuJpdAozmoX/p/iCfdcxiyr2Kj8m8mT",
+            "lesswrong.com: iCfdcxiyr2Kj8m8mT",
+        ),
+        # a link that says no more than its canonical URL is labelled by the canonical one
+        ("https://arxiv.org/abs/2303.12642", "arxiv.org/pdf/2303.12642v2", "arxiv.org: 2303.12642"),
+        (
+            "https://youtube.com/watch?v=ngTCf2cnGkY",
+            "https://www.youtube.com/watch?utm_source=feed&v=ngTCf2cnGkY",
+            "youtube.com: ngTCf2cnGkY",
+        ),
+    ],
+)
+def test_url_label_takes_the_slug_a_link_adds_to_its_canonical_url(canonical, written, label):
+    assert url_label(canonical, written) == label
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        (
+            "https://www.lesswrong.com/posts/iCfdcxiyr2Kj8m8mT/the-shard-theory-of-human-values",
+            "the shard theory of human values",
+        ),
+        ("https://blog.example.org/2021/03/ai-and-efficiency/", "ai and efficiency"),
+        # the hexadecimal id a site ends its slugs with is no word of the title
+        (
+            "https://medium.com/@arc/eliciting-latent-knowledge-f977478608fc",
+            "eliciting latent knowledge",
+        ),
+        # a number stays: it may be the title's own ("GPT-3", "Episode 5")
+        ("https://x.example.org/p/episode-5-infra-bayesianism", "episode 5 infra bayesianism"),
+        # ids, a single word, and pages named by no slug give no title
+        ("https://www.lesswrong.com/posts/iCfdcxiyr2Kj8m8mT", None),
+        ("https://arxiv.org/abs/1906.01820", None),
+        ("https://example.org/publications", None),
+        ("https://example.org/", None),
+        ("https://example.org/gpt-3-2020", None),
+    ],
+)
+def test_slug_title_reads_a_slug_of_words_as_a_title(url, title):
+    assert slug_title(url) == title
+
+
+def test_a_label_made_from_any_link_of_a_work_is_a_label():
+    assert is_url_label("lesswrong.com: the shard theory", "https://lesswrong.com/posts/iCfdcxiyr2")
+    assert is_url_label("lesswrong.com", "https://lesswrong.com/")
+    assert not is_url_label("The Shard Theory", "https://lesswrong.com/posts/iCfdcxiyr2")
 
 
 def test_the_most_complete_title_wins():

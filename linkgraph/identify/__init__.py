@@ -30,8 +30,10 @@ from .wayback import WAYBACK, archive_link, archived_url
 # The version of the rules below: raise it whenever a URL or id they already knew would be
 # identified otherwise, and stores written before are identified again when opened
 # (``linkgraph.identities``). 1: stores that recorded none; 2: canonical URLs normalise
-# percent-encoding, and junk (trailing punctuation, unbalanced brackets) is trimmed from ids.
-RULES_VERSION = 2
+# percent-encoding, and junk (trailing punctuation, unbalanced brackets) is trimmed from ids;
+# 3: every URL of a forum post (LessWrong, the Alignment Forum, GreaterWrong; the EA Forum)
+# is the one canonical URL of the post.
+RULES_VERSION = 3
 
 __all__ = [
     "KINDS",

@@ -7,7 +7,7 @@ Percent-encoding follows RFC 3986 section 6.2.2: escapes of characters that need
 and servers read the same either way) are decoded, every other escape is upper-cased, and
 characters that may not stand raw in a URL are escaped as UTF-8. So ``Bayes'_theorem`` and
 ``Bayes%27_theorem`` are one page. Platform links with many forms (YouTube, Spotify and
-Apple Podcasts players) become their page's URL.
+Apple Podcasts players) become their page's URL, and so do the many URLs of one forum post.
 """
 
 from __future__ import annotations
@@ -94,6 +94,23 @@ _YOUTUBE_HOSTS = ("youtube.com", "youtube-nocookie.com")
 _YOUTUBE_VIDEO = re.compile(r"[A-Za-z0-9_-]{11}(?![A-Za-z0-9_-])")
 _YOUTUBE_PATH = re.compile(r"^/(?:embed|shorts|live|v|e)/([^/]+)")
 _SPOTIFY_EMBED = re.compile(r"^/embed(?:-podcast)?/(episode|show|track|album|playlist)/")
+# Forums that serve one post database under several hosts: LessWrong, the Alignment Forum
+# and the GreaterWrong reader share one; the EA Forum (the same software) has its own. A
+# post is /posts/<id>/<slug> (the slug optional, changed with the title), /s/<sequence>/p/<id>
+# in a sequence, /<collection>/p/<id>, /g/<group>/p/<id> in a group, /events/<id>/<slug> for
+# an event; its canonical URL is /posts/<id> on the database's main host.
+_FORUM_HOSTS = {
+    "lesswrong.com": "lesswrong.com",
+    "lesserwrong.com": "lesswrong.com",
+    "alignmentforum.org": "lesswrong.com",
+    "greaterwrong.com": "lesswrong.com",
+    "forum.effectivealtruism.org": "forum.effectivealtruism.org",
+    "ea.greaterwrong.com": "forum.effectivealtruism.org",
+}
+_FORUM_POST = re.compile(
+    r"^/(?:(?:posts|events)/(?P<id>[A-Za-z0-9]{17})(?:/[^/]+)?"
+    r"|(?:[sg]/[^/]+/|[^/]+/)p/(?P<in_list>[A-Za-z0-9]{17}))$"
+)
 
 
 class Parts(NamedTuple):
@@ -202,6 +219,15 @@ def _player(parts: Parts) -> Parts:
     return parts
 
 
+def _forum_post(parts: Parts) -> Parts:
+    """The canonical URL of a forum post (see ``_FORUM_HOSTS``); other links unchanged."""
+    host = _FORUM_HOSTS.get(parts.host)
+    post = _FORUM_POST.match(parts.path) if host else None
+    if host is None or post is None:
+        return parts
+    return Parts(host, "", f"/posts/{post['id'] or post['in_list']}", parts.query)
+
+
 def parse(url: str) -> tuple[Parts, str | None] | None:
     """The canonical parts and the fragment of an absolute http(s) URL; None when invalid."""
     match = _URL.fullmatch(url)
@@ -215,7 +241,7 @@ def parse(url: str) -> tuple[Parts, str | None] | None:
     port = "" if port.lstrip("0") in {"", "80", "443"} else port.lstrip("0")
     path = _normalise_escapes(match["path"], _PATH_SAFE).rstrip("/") or "/"
     parts = Parts(host, port, path, _canonical_query(match["query"] or "", host))
-    return _player(_youtube(parts)), match["fragment"] or None
+    return _forum_post(_player(_youtube(parts))), match["fragment"] or None
 
 
 @lru_cache(maxsize=1 << 16)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urljoin
 
@@ -531,11 +532,14 @@ _FLAT = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
 def parse_html(html: str) -> LexborHTMLParser:
     """Parse HTML, refusing markup nested deeper than MAX_DEPTH.
 
     The parser's tree building slows down sharply with depth (100,000 nested <div>s take
-    about a minute), so such input is refused with a clear message instead.
+    about a minute), so such input is refused with a clear message instead. The page just
+    parsed is kept (a transcript page is read for its links, then for its speakers' turns);
+    nothing changes a parsed tree.
     """
     depth = 0
     for closing, name, self_closing in _TAG_TOKEN.findall(html):

@@ -16,41 +16,27 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-# Element names without a namespace prefix (``jats:p`` is ``p``).
-_BLOCKS = {
-    "p",
-    "div",
-    "br",
-    "sec",
-    "title",
-    "list",
-    "list-item",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "caption",
-    "disp-quote",
-    "blockquote",
-    "label",
-    "fig",
-    "def-list",
-    "def-item",
-    "term",
-    "def",
-}
+from ..readers.html import BLOCK_TAGS, CELL_TAGS
+
+# Element names without a namespace prefix (``jats:p`` is ``p``): HTML's blocks and JATS's.
+_BLOCKS = (
+    BLOCK_TAGS
+    | CELL_TAGS
+    | {
+        "br",
+        "sec",
+        "title",
+        "list",
+        "list-item",
+        "disp-quote",
+        "label",
+        "fig",
+        "def-list",
+        "def-item",
+        "term",
+        "def",
+    }
+)
 _SKIPPED = {"tex-math", "annotation", "permissions", "script", "style", "object-id"}
 _SMALL_CAPS = {"scp", "sc"}
 _HEADINGS_DROPPED = {"abstract"}

@@ -11,44 +11,44 @@ from .words import fold
 _SURNAME = r"[A-Z][\w'’-]*[\w]"
 _YEAR = r"(?:19|20)\d\d"
 _DOCUMENT = r"(?:paper|article|post|blog post|book|work|study|preprint|report|essay)"
-# Each phrase, with a word it cannot go without: the phrase is looked for only around
-# that word (a few words away at most), so a long transcript costs little.
+# Each phrase, with words it cannot go without: the phrase is looked for only around them
+# (a few words away at most), so a long transcript costs little. Those words are looked for
+# by patterns that open with fixed characters (no word boundary before them: the phrase
+# checks its own), which the regular expression engine skips to quickly.
 _PHRASES = [
     # "Hubinger et al.", "Hubinger et al. 2019", "Hubinger et al (2019)"
     (
-        r"\bet\s+al\b",
+        r"et\s+al\b",
         rf"\b(?P<first>{_SURNAME})\s+et\s+al\b\.?(?:\s*,?\s*\(?(?P<year>{_YEAR})\b\)?)?",
     ),
     # "Kingma and Ba 2014", "Kingma & Ba (2014)"
     (
-        rf"\b{_YEAR}\b",
+        rf"{_YEAR}\b",
         rf"\b(?P<first>{_SURNAME})\s+(?:and|&)\s+(?P<second>{_SURNAME})\s*,?\s*\(?"
         rf"(?P<year>{_YEAR})\b\)?",
     ),
     # "the 2019 paper by Turner", "a 2021 post from Christiano et al."
     (
-        rf"\b{_YEAR}\b",
+        rf"{_YEAR}\b",
         rf"\b(?P<year>{_YEAR})\s+{_DOCUMENT}\s+(?:by|from)\s+(?P<any>{_SURNAME})",
     ),
     # "the paper by Turner", "a paper by Turner and Tadepalli in 2020"
     (
-        r"\bby\s+[A-Z]",
+        r"by\s+[A-Z]",
         rf"\b{_DOCUMENT}\s+by\s+(?P<any>{_SURNAME})(?:\s+(?:and|&)\s+(?P<second>{_SURNAME}))?"
         rf"(?:\s+(?:et\s+al\.?\s+)?(?:in|from)\s+(?P<year>{_YEAR})\b)?",
     ),
     # "Turner's 2019 paper", "Turner's paper"
     (
-        r"\w['’]s\s",
+        rf"['’]s\s+(?:{_YEAR}\s+)?{_DOCUMENT}\b",
         rf"\b(?P<any>{_SURNAME})['’]s\s+(?:(?P<year>{_YEAR})\s+)?{_DOCUMENT}\b",
     ),
     # "Kaplan 2020", "Kaplan (2020)"
-    (rf"\b{_YEAR}\b", rf"\b(?P<first>{_SURNAME})\s*\(?(?P<year>{_YEAR})\b\)?"),
+    (rf"{_YEAR}\b", rf"\b(?P<first>{_SURNAME})\s*\(?(?P<year>{_YEAR})\b\)?"),
 ]
-_ANCHORS = list(dict.fromkeys(anchor for anchor, _ in _PHRASES))
-_ANCHOR = re.compile("|".join(f"(?P<a{n}>{anchor})" for n, anchor in enumerate(_ANCHORS)))
-_AROUND = {  # anchor group -> the phrases looked for around it
-    f"a{n}": [re.compile(phrase) for word, phrase in _PHRASES if word == anchor]
-    for n, anchor in enumerate(_ANCHORS)
+_AROUND = {  # each anchor -> the phrases looked for around it
+    re.compile(anchor): [re.compile(phrase) for word, phrase in _PHRASES if word == anchor]
+    for anchor in dict.fromkeys(anchor for anchor, _ in _PHRASES)
 }
 _REACH = 90  # characters around the anchor word that a phrase may span
 _NOT_NAMES = frozenset({"the", "a", "an", "this", "that", "in", "and", "our", "their"})
@@ -75,17 +75,19 @@ def surname_key(name: str) -> str:
 
 
 def find_author_phrases(text: str) -> Iterator[AuthorPhrase]:
-    """Every author-year phrase in a text."""
-    seen: set[tuple[int, int]] = set()
-    for near in _ANCHOR.finditer(text):
-        low = max(0, near.start() - _REACH)
-        for pattern in _AROUND[near.lastgroup or ""]:
-            for match in pattern.finditer(text, low, near.end() + _REACH):
-                key = (id(pattern), match.start())
-                phrase = _phrase(match)
-                if phrase and key not in seen and match.start() <= near.start():
-                    seen.add(key)
-                    yield phrase
+    """Every author-year phrase in a text, in the order they start."""
+    found: dict[tuple[int, int], AuthorPhrase] = {}
+    for anchor, patterns in _AROUND.items():
+        for near in anchor.finditer(text):
+            low = max(0, near.start() - _REACH)
+            for pattern in patterns:
+                for match in pattern.finditer(text, low, near.end() + _REACH):
+                    key = (id(pattern), match.start())
+                    if key not in found and match.start() <= near.start():
+                        phrase = _phrase(match)
+                        if phrase:
+                            found[key] = phrase
+    yield from sorted(found.values(), key=lambda phrase: (phrase.start, phrase.end))
 
 
 def _phrase(match: re.Match[str]) -> AuthorPhrase | None:

@@ -7,14 +7,15 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from ..store import Store
-from ..titles import anchor_title
+from ..titles import anchor_title, slug_title
 from .known import KnownWork
 from .matcher import CITABLE_KINDS
 
 
 def known_works(store: Store, exclude_episode: int | None = None) -> list[KnownWork]:
-    """Every citable work the store links, with its resolved title, and the texts of its
-    links as aliases (once for each episode linking it under them). Only links teach: what
+    """Every citable work the store links, with its resolved title (until it has one, the
+    titles the slugs of its links give), and the texts of its links as aliases (once for
+    each episode linking it under them). Only links teach: what
     a transcript was found to say teaches nothing, so finding again finds the same.
 
     With ``exclude_episode``, only what the other episodes teach: a work that episode alone
@@ -24,8 +25,9 @@ def known_works(store: Store, exclude_episode: int | None = None) -> list[KnownW
     marks = ",".join("?" * len(kinds))
     anchors: dict[int, list[tuple[str, str]]] = defaultdict(list)
     paths: dict[int, set[str]] = defaultdict(set)
-    for work_id, anchor, url, _ in store.conn.execute(
-        f"SELECT DISTINCT l.work_id, m.anchor_text, l.url_canonical, m.episode_id "
+    slugs: dict[int, dict[str, None]] = defaultdict(dict)
+    for work_id, anchor, url, written, _ in store.conn.execute(
+        f"SELECT DISTINCT l.work_id, m.anchor_text, l.url_canonical, m.url, m.episode_id "
         f"FROM mentions m JOIN links l ON l.id = m.link_id JOIN works w ON w.id = l.work_id "
         f"WHERE w.kind IN ({marks}) AND m.episode_id IS NOT ? AND m.via IS NOT 'spoken' "
         f"ORDER BY m.episode_id",
@@ -33,6 +35,8 @@ def known_works(store: Store, exclude_episode: int | None = None) -> list[KnownW
     ):
         anchors[work_id].append((anchor or "", url))
         paths[work_id].add(urlsplit(url).path.strip("/"))
+        if slug := slug_title(written):
+            slugs[work_id][slug] = None
     if not anchors:
         return []
     works = {
@@ -59,7 +63,7 @@ def known_works(store: Store, exclude_episode: int | None = None) -> list[KnownW
         authors[work_id].append(name)
     known = []
     for work_id, (_, kind, title, status, published) in works.items():
-        titles = [title] if title and status in ("resolved", "partial") else []
+        titles = [title] if title and status in ("resolved", "partial") else [*slugs[work_id]]
         known.append(
             KnownWork(
                 work_id,

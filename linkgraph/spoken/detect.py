@@ -154,7 +154,7 @@ def _place_links(
     """Give each link of a transcript page the speaker (and time) of the segment it stands
     in; returns how many were placed."""
     texts = [" ".join(segment.text.split()) for segment in segments]
-    placed, cursor = 0, 0
+    placed, cursor = [], 0
     for mention_id, context in store.conn.execute(
         "SELECT id, context FROM mentions WHERE episode_id = ? AND via IS NOT 'spoken' "
         "ORDER BY position",
@@ -164,18 +164,13 @@ def _place_links(
         for index in [*range(cursor, len(texts)), *range(cursor)]:
             if sentence and sentence in texts[index]:
                 cursor = index
-                store.conn.execute(
-                    "UPDATE mentions SET said_at = ?, speaker = ?, segment_id = ? WHERE id = ?",
-                    (
-                        segments[index].start,
-                        segments[index].speaker,
-                        segment_ids[index],
-                        mention_id,
-                    ),
-                )
-                placed += 1
+                said = segments[index]
+                placed.append((said.start, said.speaker, segment_ids[index], mention_id))
                 break
-    return placed
+    store.conn.executemany(
+        "UPDATE mentions SET said_at = ?, speaker = ?, segment_id = ? WHERE id = ?", placed
+    )
+    return len(placed)
 
 
 def _sentence(context: str) -> str:

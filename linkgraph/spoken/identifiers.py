@@ -30,7 +30,10 @@ class FoundIdentifier:
 
 def find_identifiers(text: str) -> Iterator[FoundIdentifier]:
     """The arXiv ids and DOIs written in a text, as standard ids."""
-    for pattern, scheme in ((_ARXIV, "arXiv"), (_DOI, "doi")):
+    lowered = text.lower()
+    for pattern, scheme, needed in ((_ARXIV, "arXiv", "arxiv"), (_DOI, "doi", "10.")):
+        if needed not in lowered:  # most transcripts say neither: no slow scan for them
+            continue
         for match in pattern.finditer(text):
             value = match.group("id").rstrip(_TRAILING)
             found = identify(f"{scheme}:{value}")

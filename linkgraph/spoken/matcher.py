@@ -19,7 +19,7 @@ import ahocorasick
 from rapidfuzz.distance import Levenshtein
 
 from ..model import Segment
-from ..readers.textutil import sentence_around
+from ..readers.textutil import find_urls, sentence_around
 from .authors import find_author_phrases, surname_key
 from .identifiers import find_identifiers
 from .known import KnownWork, Name, core_words, names_of
@@ -163,13 +163,14 @@ class SpokenMatcher:
         """
         linked = set(linked)
         text, offsets = _document(transcript)
-        tokens = tokenize(text)
-        context = Context(text, tokens)
+        words = _without_urls(text)  # a URL written out is no name said
+        tokens = tokenize(words)
+        context = Context(words, tokens)
         candidates = [
             *self._name_candidates(tokens, context, linked),
             *self._cited_part_candidates(tokens, context, linked),
             *self._identifier_candidates(text),
-            *self._author_candidates(text, linked),
+            *self._author_candidates(words, linked),
         ]
         kept: dict[tuple[int | None, str | None, int], SpokenReference] = {}
         named: set[int | None] = set()
@@ -208,15 +209,15 @@ class SpokenMatcher:
     def _hits(self, tokens: Tokens) -> Iterable[tuple[int, int, _Entry]]:
         if not self.names or not tokens.words:
             return
+        # Each hit ends on the space after its last word, and hits come in the order they
+        # end: the spaces counted so far say which word that is.
         joined = tokens.joined
-        positions: dict[int, int] = {}
-        position = 1
-        for index, word in enumerate(tokens.words):
-            positions[position] = index
-            position += len(word) + 1
+        spaces, counted = 0, 0
         for last_char, entry in self._automaton.iter(joined):
-            first = positions[last_char - entry.length + 2]
-            yield first, first + entry.words, entry
+            spaces += joined.count(" ", counted, last_char + 1)
+            counted = last_char + 1
+            end = spaces - 1  # the space before the first word is no word's end
+            yield end - entry.words, end, entry
 
     def _name_candidates(
         self, tokens: Tokens, context: Context, linked: set[int]
@@ -237,8 +238,8 @@ class SpokenMatcher:
             tried.add(key)
             aligned = _align(name.words, tokens.words, start)
             if aligned:
-                first, end, quality, said = aligned
-                yield from self._scored(name, first, end, quality, said, context, linked)
+                first, end, quality, said, cut = aligned
+                yield from self._scored(name, first, end, quality, said, context, linked, cut)
 
     def _scored(
         self,
@@ -249,6 +250,7 @@ class SpokenMatcher:
         said_words: int,
         context: Context,
         linked: set[int],
+        cut: bool = False,
     ) -> Iterable[Candidate]:
         works = name.works & linked if len(name.works) > 1 else name.works
         if len(works) != 1:
@@ -268,6 +270,7 @@ class SpokenMatcher:
             surnames=self._surnames[work_id],
             year=work.year,
             site=work.site,
+            cut=cut,
         )
         if score > 0:
             yield Candidate(
@@ -357,12 +360,15 @@ def _seed_offsets(words: tuple[str, ...], frequency: Counter[str]) -> list[int]:
 
 def _align(
     title: tuple[str, ...], words: list[str], start: int
-) -> tuple[int, int, float, int] | None:
-    """A title said approximately where a seed puts it: (first, end, quality, words said).
+) -> tuple[int, int, float, int, bool] | None:
+    """A title said approximately where a seed puts it: (first, end, quality, words said,
+    whether it is cut short).
 
     The title's words are aligned with the words around the seed; quality is the share of
     the title's weight said, in order, less the words said in between. A title cut short
-    counts when its opening says three words that name something, with lower quality.
+    counts when its opening says three words that name something, with lower quality; it
+    ends on a word that names something ("mechanistic anomaly detection and" is cut at
+    "detection").
     """
     low = max(0, start - 2)
     window = words[low : max(low, start + len(title) + 2)]
@@ -372,6 +378,8 @@ def _align(
         if block.tag == "equal"
         for k in range(block.src_end - block.src_start)
     ]
+    while pairs and title[pairs[-1][0]] in STOPWORDS and pairs[-1][0] < len(title) - 1:
+        pairs.pop()
     if not pairs:
         return None
     weights = [1.0 if word not in STOPWORDS else 0.25 for word in title]
@@ -386,8 +394,25 @@ def _align(
         said_opening = said_weight / sum(weights[:opening])
         if len(content_words(title[:opening])) < 3 or said_opening * tightness < 0.9:
             return None
-        quality = 0.75 + 0.25 * said_weight / sum(weights)
-    return low + first, low + last + 1, quality, len(pairs)
+        return (
+            low + first,
+            low + last + 1,
+            0.75 + 0.25 * said_weight / sum(weights),
+            len(pairs),
+            True,
+        )
+    return low + first, low + last + 1, quality, len(pairs), False
+
+
+def _without_urls(text: str) -> str:
+    """The text with every URL written in it blanked out, so words keep their places."""
+    if "://" not in text:
+        return text
+    parts, last = [], 0
+    for url in find_urls(text):
+        parts += [text[last : url.start], " " * (url.end - url.start)]
+        last = url.end
+    return "".join([*parts, text[last:]])
 
 
 def _document(transcript: list[Segment]) -> tuple[str, list[int]]:

@@ -2,7 +2,8 @@
 
 confidence = quality x (distinctiveness + (1 - distinctiveness) x 0.95 x support)
 
-- quality: 1 for a name said word for word, less for a title said approximately or cut short;
+- quality: 1 for a name said word for word, less for a title said approximately or cut short
+  (a title cut short needs support, below);
 - distinctiveness: how surely the words name this work and nothing else. It starts from the
   words that name something (one word: 0.35, an acronym said in capitals: 0.8, a coined
   name such as "GPT-3" or "AlphaGo": 0.85 at least; two words:
@@ -14,8 +15,9 @@ confidence = quality x (distinctiveness + (1 - distinctiveness) x 0.95 x support
   ("debate", "induction heads"), and counts less the rarer its links;
 - support: the context says a work is cited: a citing noun after the name or before it
   ("the Chinchilla paper", "a paper called ..."), quotation marks around it, an author of the
-  work or its year nearby (each 1); a hinting noun ("the causal scrubbing work") or the
-  name in Title Case mid-sentence (0.5).
+  work or its year nearby, a verb of reading or writing right before it ("I read X") (each
+  1); a hinting noun ("the causal scrubbing work") or the name in Title Case mid-sentence
+  (0.5).
 
 A short name (two naming words or fewer) said inside a longer phrase ("recursive reward
 modeling", "Adam Gleave") is part of that phrase, not a title, and a name between an
@@ -29,6 +31,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import compress
 
 from .known import Name
 from .words import CITING_NOUNS, DOCUMENT_NOUNS, STOPWORDS, Tokens, folded_words
@@ -47,6 +50,7 @@ _QUOTES = "\"'“”‘’«»"
 _INTRODUCERS = folded_words("called titled entitled named on about")
 _POINTERS = folded_words("the a an this that")
 _INDEFINITE = folded_words("a an another some one")
+_READING = folded_words("read reading reread wrote written writing publish published cite cited")
 _SENTENCE_ENDS = ".?!\n:;"
 _LOOK = 40  # characters looked at around a match for quotes and sentence ends
 
@@ -107,6 +111,15 @@ class Context:
         if index >= 0 and words[index] in DOCUMENT_NOUNS:
             return self._noun_weight(index)
         return 0.0
+
+    def read_or_written(self, first: int) -> bool:
+        """Whether a verb of reading or writing comes right before the words ("I had not
+        read the lottery ticket hypothesis", "we wrote Risks from Learned Optimization")."""
+        words = self.tokens.words
+        index = first - 1
+        while index >= 0 and words[index] in _POINTERS:
+            index -= 1
+        return index >= 0 and words[index] in _READING and index >= first - 2
 
     def _noun_weight(self, index: int) -> float:
         plural = self.written(index).lower().endswith("s")
@@ -178,8 +191,8 @@ def citing_phrases(context: Context) -> Iterator[tuple[tuple[str, ...], int, int
     """The words between a definite pointer and a citing noun in the singular: "the Future
     Task paper" -> (future, task), with where they stand (first word, word after the last)."""
     words = context.tokens.words
-    for index, word in enumerate(words):
-        if word not in CITING_NOUNS or index < 2 or context.written(index).lower().endswith("s"):
+    for index in compress(range(len(words)), map(CITING_NOUNS.__contains__, words)):
+        if index < 2 or context.written(index).lower().endswith("s"):
             continue
         first = index - 1
         while first > 0 and index - first < MAX_CITED_WORDS and words[first - 1] not in _DEFINITE:
@@ -197,10 +210,23 @@ _QUOTED = re.compile(
 )
 
 
+_OPENING = re.compile("['\"‘“]")
+
+
+def _quotations(text: str) -> Iterator[re.Match[str]]:
+    """``_QUOTED``'s matches, tried only where a quotation mark stands (a scan for the marks
+    is quick; one that tries the whole pattern at every character is not)."""
+    taken = 0
+    for mark in _OPENING.finditer(text):
+        if mark.start() >= taken and (match := _QUOTED.match(text, mark.start())):
+            taken = match.end()
+            yield match
+
+
 def quoted_phrases(context: Context) -> Iterator[tuple[tuple[str, ...], int, int]]:
     """The words said in quotation marks ("the 'sharp left turn'"), as ``citing_phrases``."""
     starts = context.tokens.starts
-    for match in _QUOTED.finditer(context.text):
+    for match in _quotations(context.text):
         name = next(group for group in ("a", "b", "c", "d") if match.group(group) is not None)
         first = bisect.bisect_left(starts, match.start(name))
         end = bisect.bisect_left(starts, match.end(name))
@@ -242,6 +268,8 @@ def support(
     noun = context.document_noun_around(first, end)
     if noun:
         return noun, True
+    if context.read_or_written(first):
+        return 1.0, True
     return (0.5 if context.title_case(first, end, name) else 0.0), False
 
 
@@ -257,13 +285,17 @@ def confidence(
     surnames: set[str],
     year: int | None,
     site: bool = False,
+    cut: bool = False,
 ) -> tuple[float, bool]:
     """The confidence that these words, here, refer to the name's work (0 to 1), and
-    whether their context says in words that a work is cited."""
+    whether their context says in words that a work is cited. A title ``cut`` short needs
+    support: its opening alone ("progress on AI safety") is as often an ordinary phrase."""
     if name.acronym and not context.written(first).isupper():
         return 0.0, False
     distinct = distinctiveness(name, said_words, spoken)
     supported, explicit = support(name, first, end, context, surnames, year)
+    if cut and not supported:
+        return 0.0, False
     score = quality * (distinct + (1 - distinct) * 0.95 * supported)
     if name.content <= 2 and context.embedded(first, end) or context.attribute(first, end, site):
         score *= _EMBEDDED

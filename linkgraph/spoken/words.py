@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from itertools import accumulate
 
 TOKEN = re.compile(r"[^\W_]+")
+_WORDS_AND_GAPS = re.compile(r"([^\W_]+)")
+_ASCII_WORDS_AND_GAPS = re.compile(r"([A-Za-z0-9]+)")  # the same for ASCII text, and quicker
 
 
 @lru_cache(maxsize=200_000)
@@ -15,7 +18,8 @@ def fold(word: str) -> str:
     word = word.lower()
     if not word.isascii():
         decomposed = unicodedata.normalize("NFKD", word)
-        word = "".join(c for c in decomposed if not unicodedata.combining(c))
+        # no space either: a ligature's compatibility form may be words ("\ufdfa")
+        word = "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace())
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -55,26 +59,17 @@ DOCUMENT_NOUNS = CITING_NOUNS | HINTING_NOUNS
 
 
 class Tokens:
-    """The words of a text, folded, with where each stands in it (found when first asked:
-    most texts need only their words)."""
+    """The words of a text, folded, with where each starts and ends in it."""
 
     def __init__(self, text: str):
         self.text = text
-        self.words = [fold(word) for word in TOKEN.findall(text)]
-
-    @cached_property
-    def _spans(self) -> list[tuple[int, int]]:
-        return [match.span() for match in TOKEN.finditer(self.text)]
-
-    @cached_property
-    def starts(self) -> list[int]:
-        """Where each word starts in the text."""
-        return [start for start, _ in self._spans]
-
-    @cached_property
-    def ends(self) -> list[int]:
-        """Where each word ends in the text."""
-        return [end for _, end in self._spans]
+        # The text split into its gaps and words, alternately: summed lengths give where
+        # each word starts and ends, with no match object made per word.
+        parts = (_ASCII_WORDS_AND_GAPS if text.isascii() else _WORDS_AND_GAPS).split(text)
+        bounds = list(accumulate(map(len, parts)))
+        self.words = list(map(fold, parts[1::2]))
+        self.starts = bounds[0:-1:2]
+        self.ends = bounds[1::2]
 
     @property
     def joined(self) -> str:

@@ -26,6 +26,7 @@ _SPEAKER = re.compile(
 # Otter and similar exports: "Name  0:03" alone on a line, the words on the lines below.
 _NAME_THEN_TIME = re.compile(rf"^(?P<name>{_NAME})\s+(?P<time>{_TIME})\s*$")
 MAX_NAME_CHARS = 40
+_TIME_OPENINGS = frozenset("[(0123456789")
 
 
 @dataclass(frozen=True)
@@ -45,17 +46,19 @@ class Lead:
 def parse_lead(line: str) -> Lead:
     """Split a leading time and speaker off a line of a transcript."""
     start = None
-    timed = _LEADING_TIME.match(line)
+    # each pattern only where it can match (most lines are words said): a time first, a
+    # time last, a colon
+    timed = _LEADING_TIME.match(line) if line.lstrip()[:1] in _TIME_OPENINGS else None
     if timed:
         seconds = parse_timestamp(timed.group("time").replace(",", "."))
         if seconds is not None:
             start, line = seconds, line[timed.end() :]
-    alone = _NAME_THEN_TIME.match(line)
+    alone = _NAME_THEN_TIME.match(line) if line.rstrip()[-1:].isdigit() else None
     if alone and _is_name(alone.group("name")):
         seconds = parse_timestamp(alone.group("time").replace(",", "."))
         if seconds is not None:
             return Lead(alone.group("name"), seconds, "", line)  # nothing said on the line
-    said = _SPEAKER.match(line)
+    said = _SPEAKER.match(line) if ":" in line else None
     if said:
         name = said.group("name") or said.group("name2")
         if _is_name(name):
