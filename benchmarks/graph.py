@@ -6,9 +6,13 @@
 Creates the store with ``synth_store.py`` when it does not exist (in a child process, so
 this one's peak memory is the graph's), then measures, over random references:
 ``cites`` (works drawn uniformly from the cited works, and works drawn by popularity: the
-work of a random mention), ``cited-by`` and ``related`` (random episodes, by URL): median,
-95th percentile and maximum latency; then ``build_graph``: wall time, CPU time, and the
-growth of the process's peak resident memory.
+work of a random mention), ``cited-by`` and ``related`` (random episodes, by URL),
+``cocited`` (uniform works), ``path`` (between two random episodes, or a random episode
+and a random cited work; at most ``PATHS`` pairs, read from SQL around the two ends) and
+the selection ``export --around REF`` makes (depth 1, read from SQL around the node):
+median, 95th percentile and maximum latency; then ``build_graph``: wall time, CPU time,
+and the growth of the process's peak resident memory (what ``path`` cost when it built
+the whole graph on every call).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from linkgraph import query  # noqa: E402
-from linkgraph.graph import build_graph  # noqa: E402
+from linkgraph.graph import build_graph, graph_around  # noqa: E402
 from linkgraph.store import Store  # noqa: E402
 
 # Indexes that make cites / cited-by / related fast on large stores (see docs/graph.md);
@@ -63,7 +67,7 @@ def add_indexes(store: Store) -> None:
     store.conn.execute("ANALYZE")
 
 
-def latency(store: Store, question: Callable, refs: list[str]) -> dict[str, float]:
+def latency(store: Store, question: Callable, refs: list) -> dict[str, float]:
     """Milliseconds per call of ``question(store, ref)``: median, p95, max."""
     times = []
     for ref in refs:
@@ -78,7 +82,7 @@ def latency(store: Store, question: Callable, refs: list[str]) -> dict[str, floa
     }
 
 
-def random_refs(store: Store, rng: random.Random, n: int) -> dict[str, list[str]]:
+def random_refs(store: Store, rng: random.Random, n: int) -> dict[str, list]:
     """References for each measured question."""
     cited = [
         f"{r[0]}:{r[1]}"
@@ -98,19 +102,41 @@ def random_refs(store: Store, rng: random.Random, n: int) -> dict[str, list[str]
         for _ in range(n)
     ]
     episodes = [r[0] for r in store.conn.execute("SELECT url FROM episodes")]
+    paths = min(n, PATHS)
     return {
         "cites (uniform work)": rng.sample(cited, min(n, len(cited))),
         "cites (popular work)": popular,
         "cited-by": rng.sample(episodes, min(n, len(episodes))),
         "related": rng.sample(episodes, min(n, len(episodes))),
+        "cocited": rng.sample(cited, min(n, len(cited))),
+        "path (episode to episode)": [tuple(rng.sample(episodes, 2)) for _ in range(paths)],
+        "path (episode to work)": [(rng.choice(episodes), rng.choice(cited)) for _ in range(paths)],
+        "export --around (uniform work, depth 1)": rng.sample(cited, min(n, len(cited))),
+        "export --around (episode, depth 1)": rng.sample(episodes, min(n, len(episodes))),
     }
 
 
-QUESTIONS = {
+PATHS = 50  # path questions asked at most
+
+
+def _path(store: Store, ends: tuple[str, str]) -> list[dict]:
+    return query.path(store, *ends)
+
+
+def _around(store: Store, ref: str) -> object:
+    return graph_around(store, ref, 1)
+
+
+QUESTIONS: dict[str, Callable] = {
     "cites (uniform work)": query.cites,
     "cites (popular work)": query.cites,
     "cited-by": query.cited_by,
     "related": query.related,
+    "cocited": query.cocited,
+    "path (episode to episode)": _path,
+    "path (episode to work)": _path,
+    "export --around (uniform work, depth 1)": _around,
+    "export --around (episode, depth 1)": _around,
 }
 
 

@@ -1,11 +1,14 @@
 """How ingest and queries scale: 1,000, 10,000 and 100,000 synthetic episodes.
 
     python benchmarks/scale.py [--sizes 1000,10000,100000] [--queries 300] [--keep DIR]
+                               [--workers N]
 
 For each size a corpus is generated with benchmarks/synth.py (not timed), then ingested by
-``linkgraph ingest FOLDER --quiet`` in a new process: wall time and peak memory (the
-process's maximum resident set). Then the database size, and the latency of ``cites``
-(``linkgraph.query.cites``, what the command runs, in this process on a warm database) for
+``linkgraph ingest FOLDER --quiet --workers N`` in a new process (N is 1 unless given, so
+the series stays one process's; benchmarks/parallel.py measures workers): wall time and
+peak memory (the process's maximum resident set). Then the database size, and the latency
+of ``cites`` (``linkgraph.query.cites``, what the command runs, in this process on a warm
+database) for
 works drawn uniformly from the store by their standard id: median and 95th percentile.
 Last, the time to re-ingest one episode whose notes were edited (one link swapped for
 another), which should not depend on the size of the store. The table ends with the growth
@@ -36,9 +39,10 @@ from linkgraph.ingest import IngestOptions, ingest_source  # noqa: E402
 from linkgraph.store import Store  # noqa: E402
 
 
-def ingest(folder: Path, db: Path) -> tuple[float, int]:
+def ingest(folder: Path, db: Path, workers: int) -> tuple[float, int]:
     """Ingest a folder into a new database in a new process; wall seconds and peak MiB."""
-    run = run_linkgraph(["--db", str(db), "ingest", str(folder), "--quiet"])
+    command = ["--db", str(db), "ingest", str(folder), "--quiet", "--workers", str(workers)]
+    run = run_linkgraph(command)
     if run.status != 0:
         raise SystemExit(f"ingest failed:\n{run.stderr}")
     return run.seconds, round(run.peak_mib)
@@ -91,7 +95,7 @@ def edit_latency(folder: Path, db: Path, edits: int = 5) -> float:
     return statistics.median(times)
 
 
-def measure(size: int, workdir: Path, queries: int) -> dict:
+def measure(size: int, workdir: Path, queries: int, workers: int) -> dict:
     """Generate, ingest and query one size; returns its row of the table."""
     folder, db = workdir / f"corpus-{size}", workdir / f"scale-{size}.db"
     shutil.rmtree(folder, ignore_errors=True)
@@ -100,7 +104,7 @@ def measure(size: int, workdir: Path, queries: int) -> dict:
     started = time.perf_counter()
     counts = generate(folder, size)
     generated = time.perf_counter() - started
-    seconds, peak = ingest(folder, db)
+    seconds, peak = ingest(folder, db, workers)
     with Store(db) as store:
         mentions = store.scalar("SELECT count(*) FROM mentions")
     median, p95, works = cites_latency(db, queries)
@@ -168,12 +172,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--keep", type=Path, help="Work in this folder and keep what is made.")
+    parser.add_argument("--workers", type=int, default=1, help="--workers of the ingest")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="linkgraph-scale-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        rows = [measure(size, workdir, args.queries) for size in sizes]
+        rows = [measure(size, workdir, args.queries, args.workers) for size in sizes]
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -56,6 +56,7 @@ class Config:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     body_timeout: float = 120.0  # seconds a whole body may take to arrive, however it trickles
+    source_timeout: float = 600.0  # seconds a worker of a parallel ingest may take on one source
     retries: int = 3
     backoff: float = 1.0  # first retry waits about this long, then twice as long each time
     max_retry_after: float = 120.0  # longest Retry-After we wait for; longer ones fail the work
@@ -98,6 +99,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "connect_timeout": (0.001, 86400),
     "read_timeout": (0.001, 86400),
     "body_timeout": (0.001, 86400),
+    "source_timeout": (0.001, 86400),
     "spoken_threshold": (0, 1),
 }
 

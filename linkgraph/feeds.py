@@ -25,9 +25,10 @@ def content_hash(data: bytes) -> str:
 
 
 def remember(
-    store: Store, url: str, data: bytes, episodes: int, podcast: str | None = None
+    store: Store, url: str, digest: str, episodes: int, podcast: str | None = None
 ) -> None:
-    """Remember a feed just ingested from ``url``, with the podcast name it was given."""
+    """Remember a feed just ingested from ``url`` (``digest``: its ``content_hash``), with the
+    podcast name it was given."""
     now = now_iso()
     with store.transaction() as conn:
         conn.execute(
@@ -37,7 +38,7 @@ def remember(
             " podcast_id = excluded.podcast_id, podcast = excluded.podcast,"
             " content_hash = excluded.content_hash, last_polled_at = excluded.last_polled_at,"
             " last_status = 'ingested', last_error = NULL, episodes = excluded.episodes",
-            (url, url, podcast, content_hash(data), now, now, episodes),
+            (url, url, podcast, digest, now, now, episodes),
         )
 
 

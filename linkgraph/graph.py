@@ -10,6 +10,7 @@ boilerplate is wanted, only its content mentions count as citations (the graph a
 from __future__ import annotations
 
 import heapq
+import json
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -30,22 +31,29 @@ from .lookup import (
     works_by_title,
     year_of,
 )
+from .neighbourhood import (
+    APPEARS_IN,
+    AUTHORED,
+    CITES,
+    DISCUSSES,
+    HAS_EPISODE,
+    HAS_TOPIC,
+    IN_SUBJECT,
+    LINK,
+    SPOKEN,
+    Neighbourhood,
+    cheapest_path,
+    ego,
+)
 from .store import Store
 
 KINDS = ("podcast", "episode", "topic", "work", "person", "subject")
 
-# relation names, by (source kind, target kind)
-HAS_EPISODE = "has-episode"  # podcast -> episode
-HAS_TOPIC = "has-topic"  # episode -> topic
-CITES = "cites"  # episode -> work, weight = mentions
-DISCUSSES = "discusses"  # topic -> work, weight = mentions
-LINK, SPOKEN = "link", "spoken"  # a cites edge's via: linked in the notes, or only said
-AUTHORED = "authored"  # person -> work
-APPEARS_IN = "appears-in"  # person -> episode
-IN_SUBJECT = "in-subject"  # work -> subject
 
 LABEL_LENGTH = 40
 MAX_DEPTH = 1000  # steps from --around; a store's graph is never that deep
+PATH_BUDGET = 200_000  # nodes a path search settles before it builds the whole graph
+AROUND_BUDGET = 50_000  # nodes a selection around a node reads before the whole graph is built
 _KIND_ORDER = {
     kind: n for n, kind in enumerate(("podcast", "episode", "work", "person", "subject", "topic"))
 }
@@ -79,21 +87,64 @@ def _node(
 # ---- building -----------------------------------------------------------------------------
 
 
-def build_graph(store: Store, *, include_boilerplate: bool = False) -> nx.DiGraph:
+def build_graph(
+    store: Store, *, include_boilerplate: bool = False, within: Iterable[str] | None = None
+) -> nx.DiGraph:
     """The whole store, as one snapshot, as a directed graph (see the module docstring).
 
     Boilerplate mentions (the show's own site, sponsors, support and social links ...)
-    make no citations unless ``include_boilerplate``."""
+    make no citations unless ``include_boilerplate``. ``within`` (node ids) builds only
+    those nodes of the whole graph, with the attributes and the edges among them the whole
+    graph gives them, reading only the rows they need."""
     graph: nx.DiGraph = nx.DiGraph(include_boilerplate=include_boilerplate)
+    scope = _Scope(within)
     with store.snapshot():
-        cited = _Citations(store, include_boilerplate)
-        podcasts = _add_podcasts(store, graph)
-        episodes = _add_episodes(store, graph, podcasts, cited)
-        topics = _add_topics(store, graph, episodes)
-        works = _add_works(store, graph, episodes, topics, cited)
-        _add_people(store, graph, episodes, works)
-        _add_subjects(store, graph, works)
+        cited = _Citations(store, include_boilerplate, scope)
+        podcasts = _add_podcasts(store, graph, scope)
+        episodes = _add_episodes(store, graph, podcasts, cited, scope)
+        topics = _add_topics(store, graph, episodes, scope)
+        works = _add_works(store, graph, episodes, topics, cited, scope)
+        _add_people(store, graph, episodes, works, scope, content_condition(include_boilerplate))
+        _add_subjects(store, graph, works, scope)
+    if not scope.whole:  # rows read for the nodes' attributes made a few nodes more
+        graph.remove_nodes_from([n for n in list(graph) if not scope.holds(n)])
     return graph
+
+
+class _Scope:
+    """The rows a graph is built from: all of them, or those some of its nodes need."""
+
+    def __init__(self, nodes: Iterable[str] | None):
+        self.whole = nodes is None
+        self.ids: dict[str, set[int]] = {kind: set() for kind in KINDS}
+        for node in nodes or ():
+            kind, number = node.split(":", 1)
+            self.ids[kind].add(int(number))
+
+    def holds(self, node: str) -> bool:
+        kind, number = node.split(":", 1)
+        return int(number) in self.ids[kind]
+
+    def among(self, column: str, ids: Iterable[int]) -> str:
+        """SQL keeping the rows whose ``column`` is one of ``ids``; all rows in the whole."""
+        if self.whole:
+            return "1"
+        return f"{column} IN (SELECT value FROM json_each('{json.dumps(sorted(ids))}'))"
+
+
+def graph_around(
+    store: Store, ref: str, depth: int, *, include_boilerplate: bool = False
+) -> tuple[nx.DiGraph, str] | None:
+    """The nodes at most ``depth`` steps from the node ``ref`` names, as ``build_graph``
+    gives them, and that node: read from SQL around it (``neighbourhood.ego``), not from
+    the whole graph. None when that reaches more than ``AROUND_BUDGET`` nodes."""
+    with store.snapshot():
+        around = Neighbourhood(store, include_boilerplate)
+        centre = node_for_ref(store, around, ref)
+        nodes = ego(around, centre, depth, AROUND_BUDGET)
+        if nodes is None:
+            return None
+        return build_graph(store, include_boilerplate=include_boilerplate, within=nodes), centre
 
 
 def _earlier(seconds: float | None, known: tuple[float | None, str | None] | None) -> bool:
@@ -104,24 +155,18 @@ def _earlier(seconds: float | None, known: tuple[float | None, str | None] | Non
 
 
 class _Citations:
-    """Mentions counted per (work, episode) and per (topic, work), in one pass over them."""
+    """Mentions counted per (work, episode) and per (topic, work), in one pass over them:
+    every mention, or (in a scope) every mention of its episodes and of its works."""
 
-    def __init__(self, store: Store, include_boilerplate: bool):
-        work_of = dict(
-            store.conn.execute("SELECT id, work_id FROM links WHERE work_id IS NOT NULL")
-        )
+    def __init__(self, store: Store, include_boilerplate: bool, scope: _Scope):
         # (work, episode) -> [mentions, position of the first, its topic, whether linked]
         self.pairs: dict[tuple[int, int], list] = {}
         self.topics: Counter[tuple[int, int]] = Counter()
         # (work, episode) -> (seconds, speaker) where its transcript first says the work
         self.said: dict[tuple[int, int], tuple[float | None, str | None]] = {}
-        for episode_id, topic_id, link_id, position, via, said_at, speaker in store.conn.execute(
-            "SELECT episode_id, topic_id, link_id, position, via, said_at, speaker FROM mentions m "
-            f"WHERE {content_condition(include_boilerplate)}"
+        for episode_id, topic_id, work_id, position, via, said_at, speaker in _cited_rows(
+            store, content_condition(include_boilerplate), scope
         ):
-            work_id = work_of.get(link_id)
-            if work_id is None:
-                continue
             if (said_at is not None or speaker) and _earlier(
                 said_at, self.said.get((work_id, episode_id))
             ):
@@ -156,26 +201,65 @@ class _Citations:
         return Counter(episode_id for _, episode_id in self.pairs)
 
 
-def _add_podcasts(store: Store, graph: nx.DiGraph) -> dict[int, str]:
-    nodes = {row["id"]: f"podcast:{row['id']}" for row in store.query("SELECT id FROM podcasts")}
-    graph.add_nodes_from(
-        (nodes[row["id"]], _node("podcast", row["title"], row["url"]))
-        for row in store.query(
-            "SELECT id, title, coalesce(site_url, feed_url) AS url FROM podcasts"
+def _cited_rows(store: Store, content: str, scope: _Scope) -> Iterable[tuple]:
+    """(episode, topic, work, position, via, said_at, speaker) of each content mention of a
+    work, in the order of the mentions: all, or those of the scope's episodes and works."""
+    if scope.whole:
+        work_of = dict(
+            store.conn.execute("SELECT id, work_id FROM links WHERE work_id IS NOT NULL")
         )
+        for episode_id, topic_id, link_id, *rest in store.conn.execute(
+            "SELECT episode_id, topic_id, link_id, position, via, said_at, speaker FROM mentions m "
+            f"WHERE {content}"
+        ):
+            if link_id in work_of:
+                yield episode_id, topic_id, work_of[link_id], *rest
+        return
+    select = (
+        "SELECT m.id, m.episode_id, m.topic_id, l.work_id, m.position, m.via, m.said_at, "
+        f"m.speaker FROM mentions m JOIN links l ON l.id = m.link_id WHERE {content} AND "
+    )
+    episodes = scope.among("m.episode_id", scope.ids["episode"])
+    works = scope.among("l.work_id", scope.ids["work"])
+    for _, *row in store.conn.execute(
+        f"{select}{episodes} AND l.work_id IS NOT NULL "
+        f"UNION ALL {select}{works} AND NOT {episodes} ORDER BY 1"
+    ):
+        yield tuple(row)
+
+
+def _add_podcasts(store: Store, graph: nx.DiGraph, scope: _Scope) -> dict[int, str]:
+    rows = store.query(
+        "SELECT id, title, coalesce(site_url, feed_url) AS url FROM podcasts "
+        f"WHERE {scope.among('id', scope.ids['podcast'])} ORDER BY id"
+    )
+    nodes = {row["id"]: f"podcast:{row['id']}" for row in rows}
+    graph.add_nodes_from(
+        (nodes[row["id"]], _node("podcast", row["title"], row["url"])) for row in rows
     )
     return nodes
 
 
 def _add_episodes(
-    store: Store, graph: nx.DiGraph, podcasts: dict[int, str], cited: _Citations
+    store: Store, graph: nx.DiGraph, podcasts: dict[int, str], cited: _Citations, scope: _Scope
 ) -> dict[int, dict]:
-    """Episode nodes; returns each episode's node id, title, url and date by row id."""
+    """Episode nodes; returns each episode's node id, title, url and date by row id. In a
+    scope, the episodes the scope's works cite and whose topics it holds are read too."""
     works_cited = cited.works_cited()
+    needed: set[int] = set()
+    if not scope.whole:
+        needed = scope.ids["episode"] | {episode for _, episode in cited.pairs}
+        needed |= {
+            row[0]
+            for row in store.conn.execute(
+                f"SELECT episode_id FROM topics WHERE {scope.among('id', scope.ids['topic'])}"
+            )
+        }
     rows = store.query(
         "SELECT e.id, e.podcast_id, e.title, e.url, e.audio_url, e.published, "
         "p.title AS podcast FROM episodes e "
-        "LEFT JOIN podcasts p ON p.id = e.podcast_id ORDER BY e.published, e.id"
+        f"LEFT JOIN podcasts p ON p.id = e.podcast_id WHERE {scope.among('e.id', needed)} "
+        "ORDER BY e.published, e.id"
     )
     episodes = {
         row["id"]: {
@@ -215,13 +299,14 @@ def _add_episodes(
 
 
 def _add_topics(
-    store: Store, graph: nx.DiGraph, episodes: dict[int, dict]
+    store: Store, graph: nx.DiGraph, episodes: dict[int, dict], scope: _Scope
 ) -> dict[int, tuple[str, str, str | None]]:
-    """Topic nodes; returns each topic's (node id, title, url at the topic) by row id."""
+    """Topic nodes (of the episodes read); returns each topic's (node id, title, url at the
+    topic) by row id."""
     topics, edges = {}, []
     for row in store.query(
         "SELECT id, episode_id, title, anchor, start_seconds FROM topics "
-        "ORDER BY episode_id, position, id"
+        f"WHERE {scope.among('episode_id', episodes)} ORDER BY episode_id, position, id"
     ):
         episode = episodes[row["episode_id"]]
         node = f"topic:{row['id']}"
@@ -250,6 +335,7 @@ def _add_works(
     episodes: dict[int, dict],
     topics: dict[int, tuple],
     cited: _Citations,
+    scope: _Scope,
 ) -> dict[int, str]:
     """Work nodes for cited works, with cites and discusses edges; returns node ids."""
     citing: dict[int, list[dict]] = {}
@@ -270,7 +356,7 @@ def _add_works(
     published = {e["node"]: e["published"] or "" for e in episodes.values()}
     for entries in citing.values():
         entries.sort(key=lambda entry: (published[entry["episode"]], entry["episode"]))
-    nodes = _add_work_nodes(store, graph, citing, cited)
+    nodes = _add_work_nodes(store, graph, citing, cited, scope)
     graph.add_edges_from(
         (
             episodes[e]["node"],
@@ -289,20 +375,31 @@ def _add_works(
 
 
 def _add_work_nodes(
-    store: Store, graph: nx.DiGraph, citing: dict[int, list[dict]], cited: _Citations
+    store: Store,
+    graph: nx.DiGraph,
+    citing: dict[int, list[dict]],
+    cited: _Citations,
+    scope: _Scope,
 ) -> dict[int, str]:
-    identifiers = group_pairs(store.conn.execute(IDENTIFIERS_SQL.format(where="")))
+    identifiers = group_pairs(
+        store.conn.execute(
+            IDENTIFIERS_SQL.format(where=f"WHERE {scope.among('i.work_id', citing)}")
+        )
+    )
     authors = group_pairs(
         store.conn.execute(
             "SELECT a.work_id, p.name FROM authorships a JOIN people p ON p.id = a.person_id "
-            "ORDER BY a.work_id, a.position"
+            f"WHERE {scope.among('a.work_id', citing)} ORDER BY a.work_id, a.position"
         )
     )
     mentions: Counter[int] = Counter()
     for (work_id, _), (count, _first, _topic, _linked) in cited.pairs.items():
         mentions[work_id] += count
     nodes = {}
-    for row in store.query("SELECT id, kind, title, url, published, status FROM works"):
+    for row in store.query(
+        "SELECT id, kind, title, url, published, status FROM works "
+        f"WHERE {scope.among('id', citing)} ORDER BY id"
+    ):
         if row["id"] not in citing:
             continue
         nodes[row["id"]] = node = f"work:{row['id']}"
@@ -327,28 +424,46 @@ def _add_work_nodes(
 
 
 def _add_people(
-    store: Store, graph: nx.DiGraph, episodes: dict[int, dict], works: dict[int, str]
+    store: Store,
+    graph: nx.DiGraph,
+    episodes: dict[int, dict],
+    works: dict[int, str],
+    scope: _Scope,
+    content: str,
 ) -> None:
-    """Person nodes for authors of cited works and people appearing in episodes."""
+    """Person nodes for authors of cited works and people appearing in episodes (in a
+    scope, the scope's people, whose roles come from everything they did)."""
     edges: list[tuple[str, str, dict]] = []
     roles: dict[int, set[str]] = {}
-    for person_id, work_id in store.conn.execute("SELECT person_id, work_id FROM authorships"):
+    people = scope.among("person_id", scope.ids["person"])
+    for person_id, work_id in store.conn.execute(
+        f"SELECT person_id, work_id FROM authorships WHERE {people} ORDER BY rowid"
+    ):
         if work_id in works:
-            roles.setdefault(person_id, set()).add("author")
+            if scope.whole:  # every cited work is read: these are all the authors
+                roles.setdefault(person_id, set()).add("author")
             edges.append(
                 (f"person:{person_id}", works[work_id], {"relation": AUTHORED, "weight": 1})
             )
+    if not scope.whole:  # the scope's people who wrote a work something cites
+        for (person_id,) in store.conn.execute(
+            f"SELECT DISTINCT person_id FROM authorships a WHERE {people} AND EXISTS (SELECT 1"
+            f" FROM links l JOIN mentions m ON m.link_id = l.id WHERE l.work_id = a.work_id AND "
+            f"{content})"
+        ):
+            roles.setdefault(person_id, set()).add("author")
     appearing: dict[tuple[int, int], list[str]] = {}
     for person_id, episode_id, role in store.conn.execute(
-        "SELECT person_id, episode_id, role FROM appearances ORDER BY role"
+        f"SELECT person_id, episode_id, role FROM appearances WHERE {people} ORDER BY role"
     ):
         roles.setdefault(person_id, set()).add(role)
-        appearing.setdefault((person_id, episode_id), []).append(role)
+        if episode_id in episodes:
+            appearing.setdefault((person_id, episode_id), []).append(role)
     edges += [
         (f"person:{p}", episodes[e]["node"], {"relation": APPEARS_IN, "weight": 1, "roles": r})
         for (p, e), r in appearing.items()
     ]
-    for row in store.query("SELECT id, name, url FROM people"):
+    for row in store.query(f"SELECT id, name, url FROM people WHERE {scope.among('id', roles)}"):
         if row["id"] in roles:
             graph.add_node(
                 f"person:{row['id']}",
@@ -357,17 +472,22 @@ def _add_people(
     graph.add_edges_from(edges)
 
 
-def _add_subjects(store: Store, graph: nx.DiGraph, works: dict[int, str]) -> None:
+def _add_subjects(store: Store, graph: nx.DiGraph, works: dict[int, str], scope: _Scope) -> None:
     """Subject nodes for subjects of cited works."""
     edges = [
         (works[w], f"subject:{s}", {"relation": IN_SUBJECT, "weight": 1})
-        for w, s in store.conn.execute("SELECT work_id, subject_id FROM work_subjects")
+        for w, s in store.conn.execute(
+            f"SELECT work_id, subject_id FROM work_subjects WHERE {scope.among('work_id', works)}"
+        )
         if w in works
     ]
     used = {target for _, target, _ in edges}
-    for row in store.query("SELECT id, name, scheme, label FROM subjects"):
+    subjects = {int(target.split(":")[1]) for target in used} | scope.ids["subject"]
+    for row in store.query(
+        f"SELECT id, name, scheme, label FROM subjects WHERE {scope.among('id', subjects)}"
+    ):
         node = f"subject:{row['id']}"
-        if node in used:
+        if node in used or scope.holds(node):
             graph.add_node(
                 node,
                 **{
@@ -381,11 +501,12 @@ def _add_subjects(store: Store, graph: nx.DiGraph, works: dict[int, str]) -> Non
 # ---- references ---------------------------------------------------------------------------
 
 
-def node_for_ref(store: Store, graph: nx.DiGraph, ref: str) -> str:
+def node_for_ref(store: Store, graph: nx.DiGraph | Neighbourhood, ref: str) -> str:
     """The node a reference names: a node id, or a work REF or an EPISODE reference.
 
     Exact names (ids, URLs, guids) win over title words; title words that match works and
-    episodes alike are ambiguous. Raises ``RefError``.
+    episodes alike are ambiguous. ``graph`` is the whole graph or the neighbourhood read
+    around the nodes asked about. Raises ``RefError``.
     """
     ref = ref.strip()
     if ref in graph:
@@ -403,15 +524,18 @@ def node_for_ref(store: Store, graph: nx.DiGraph, ref: str) -> str:
     if len(exact) > 1:
         raise RefError(
             f"{ref!r} names both {exact[0]} and {exact[1]}; use one of those ids",
-            [
-                {"id": node, "title": graph.nodes[node]["title"] if node in graph else None}
-                for node in exact
-            ],
+            [{"id": node, "title": _title(graph, node)} for node in exact],
         )
     node = exact[0] if exact else _node_by_title(store, ref)
     if node not in graph:
         raise RefError(f"{ref!r} ({node}) is not in the graph")
     return node
+
+
+def _title(graph: nx.DiGraph | Neighbourhood, node: str) -> str | None:
+    if node not in graph:
+        return None
+    return graph.nodes[node]["title"] if isinstance(graph, nx.DiGraph) else graph.title(node)
 
 
 def _node_by_title(store: Store, ref: str) -> str:
@@ -635,9 +759,15 @@ def describe_path(graph: nx.DiGraph, nodes: Iterable[str]) -> list[dict]:
 def path(store: Store, a: str, b: str, *, include_boilerplate: bool = False) -> list[dict]:
     """The shortest chain from A to B (works or episodes) through the graph; [] if none.
 
+    The search reads the graph around A and B from the store as it goes, and meets in the
+    middle (``neighbourhood.cheapest_path``); only when that settles more than
+    ``PATH_BUDGET`` nodes without an answer is the whole graph built and searched.
     Boilerplate citations are no steps of it unless ``include_boilerplate``."""
+    with store.snapshot():
+        around = Neighbourhood(store, include_boilerplate)
+        source, target = node_for_ref(store, around, a), node_for_ref(store, around, b)
+        chain = cheapest_path(around, source, target, _PATH_COST, PATH_BUDGET)
+        if chain is not None:
+            return describe_path(around.subgraph(chain), chain)
     graph = build_graph(store, include_boilerplate=include_boilerplate)
-    return describe_path(
-        graph,
-        shortest_path(graph, node_for_ref(store, graph, a), node_for_ref(store, graph, b)),
-    )
+    return describe_path(graph, shortest_path(graph, source, target))

@@ -16,12 +16,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .attach import attach, fetch_listed, page_segments
+from .attach import (
+    Prefetched,
+    ReadTranscript,
+    Settled,
+    fetch_listed,
+    prefetch_listed,
+    read_for_store,
+    read_page,
+    settled,
+    store_transcript,
+)
 from .config import Config, cache_path_for, load_config
-from .feeds import remember
+from .feeds import content_hash, remember
 from .lookup import RefError, find_episode
 from .model import Episode
 from .net import Http
+from .prepared import PreparedEpisode, prepare
 from .readers import SUFFIXES, SourceError, detect_format, read_source
 from .readers.base import MAX_SOURCE_BYTES
 from .readers.chapters import read_chapters
@@ -48,6 +59,20 @@ class IngestOptions:
     site_url: str | None = None  # base URL of a Jekyll site, to give posts their page URL
     max_links: int = Config.max_links_per_episode  # more links in one episode: refused
     episode: str | None = None  # a transcript source belongs to this stored episode
+
+
+@dataclass
+class SourceResult:
+    """One source read and prepared for the store, or the error that stopped it."""
+
+    source: str
+    name: str | None = None  # the name recorded for it: absolute path, URL or "-"
+    format: str | None = None
+    episodes: list[PreparedEpisode] = field(default_factory=list)
+    error: str | None = None
+    feed_hash: str | None = None  # the digest of a feed read from a URL, to remember it by
+    transcript: ReadTranscript | None = None  # a transcript source's, or a transcript page's
+    listed: dict[str, Prefetched] = field(default_factory=dict)  # what its feed lists, by URL
 
 
 @dataclass
@@ -185,6 +210,145 @@ def _add_chapters(episodes: list[Episode], http: Http) -> None:
             episode.mentions.extend(chapter_links)
 
 
+def read(
+    source: str,
+    options: IngestOptions,
+    data: bytes | None = None,
+    http: Http | None = None,
+    known: Settled = Settled(),
+) -> SourceResult:
+    """Read one source and prepare its episodes for the store; errors are reported, not raised.
+
+    ``data`` is the source's bytes when the caller has fetched them already; ``http`` is
+    the client that fetches URLs, and the transcripts a feed read from a URL lists for its
+    episodes that have none read (``known``: what the store says of them). Needs nothing of
+    the store, so it runs anywhere (the workers of a parallel ingest).
+    """
+    result = SourceResult(source=source)
+    try:
+        data, name = (data, source) if data is not None else load(source, http)
+        result.name = name
+        result.format = options.format or source_format(data, name)
+        if result.format in TRANSCRIPT_FORMATS:
+            result.transcript = read_for_store(data, name, result.format)
+            if not options.episode:
+                result.episodes = [prepare(transcript_episode(name, options))]
+            return result
+        if options.episode:
+            raise SourceError(
+                f"is {result.format}, not a transcript: --episode attaches transcripts only"
+            )
+        episodes = read_episodes(data, name, result.format, options, http)
+        result.episodes = [prepare(episode) for episode in episodes]
+        if len(episodes) == 1:
+            result.transcript = read_page(data, name, result.format)
+        if is_url(name) and result.format == "rss":
+            result.feed_hash = content_hash(data)
+            if http is not None:
+                result.listed = prefetch_listed(episodes, http, known)
+    except SourceError as error:
+        result.error = str(error)
+    except OSError as error:
+        result.error = f"cannot be read: {error.strerror or error}"
+    except Exception as error:  # a parser's failure on strange input fails this source alone
+        result.error = f"cannot be read: {type(error).__name__}: {error}"
+    return result
+
+
+def transcript_episode(name: str, options: IngestOptions) -> Episode:
+    """The episode a transcript file makes of its own: titled by ``--title`` or its name."""
+    return Episode(
+        title=options.title or Path(name).stem or name,
+        source=name,
+        url=options.url,
+        published=options.date,
+        podcast=options.podcast,
+    )
+
+
+def store_result(
+    store: Store,
+    result: SourceResult,
+    options: IngestOptions,
+    *,
+    http: Http | None = None,
+    config: Config | None = None,
+    classify: bool = True,
+) -> SourceReport:
+    """Store one source's prepared episodes and transcripts; errors are reported, not raised.
+
+    A feed read from an http(s) URL is remembered (with the podcast name ``options`` gave
+    it), for ``linkgraph update`` to poll, and the transcripts it lists are stored: those
+    ``read`` fetched, and through ``http`` any other that is due (``config`` says when a
+    failed one is tried again). With ``classify`` its podcast's boilerplate is classified
+    again at once (see ``Store.save_episodes``).
+    """
+    report = SourceReport(source=result.source, format=result.format, error=result.error)
+    if result.error:
+        return report
+    if result.format in TRANSCRIPT_FORMATS:
+        return _store_transcript_source(store, result, options, report, classify)
+    try:
+        outcomes = store.save_episodes(result.episodes, classify=classify)
+    except sqlite3.Error as error:
+        report.error = f"cannot be stored: {error}"
+        return report
+    episodes = [prepared.episode for prepared in result.episodes]
+    report.episodes = len(episodes)
+    report.titles = [e.title for e in episodes]
+    report.warnings = [warning for e in episodes for warning in e.warnings]
+    report.mentions = sum(len(e.mentions) for e in episodes)
+    report.topics = sum(len(e.topics) for e in episodes)
+    for outcome in outcomes:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    if result.feed_hash and result.name:
+        remember(store, result.name, result.feed_hash, len(episodes), options.podcast)
+    ids = [store.episode_id(episode) for episode in episodes]
+    if result.transcript and ids[0] is not None:
+        report.transcripts += store_transcript(store, ids[0], result.transcript)
+    if result.feed_hash:
+        config = config or (http.config if http else Config())
+        listed = (i for i in ids if i is not None)
+        fetched = fetch_listed(store, http, config, listed, result.listed)
+        report.transcripts += sum(1 for f in fetched if not f.error)
+        report.warnings += [f"transcript {f.url}: {f.error}" for f in fetched if f.error]
+    return report
+
+
+def _store_transcript_source(
+    store: Store,
+    result: SourceResult,
+    options: IngestOptions,
+    report: SourceReport,
+    classify: bool,
+) -> SourceReport:
+    """A transcript file: attached to the episode ``--episode`` names, else stored with the
+    episode it makes of its own."""
+    assert result.transcript is not None  # read() gives every transcript source one
+    try:
+        if options.episode:
+            episode_id = find_episode(store, options.episode)
+            report.titles = [store.scalar("SELECT title FROM episodes WHERE id = ?", (episode_id,))]
+        else:
+            (outcome,) = store.save_episodes(result.episodes, classify=classify)
+            setattr(report, outcome, 1)
+            episode = result.episodes[0].episode
+            report.titles = [episode.title]
+            episode_id = store.episode_id(episode) or 0
+        read = store_transcript(store, episode_id, result.transcript)
+    except RefError as error:
+        report.error = str(error)
+        return report
+    except sqlite3.Error as error:
+        report.error = f"cannot be stored: {error}"
+        return report
+    report.episodes = 1
+    report.transcripts = int(read)
+    if options.episode:
+        report.updated, report.unchanged = int(read), int(not read)
+    return report
+
+
 def ingest_source(
     store: Store,
     source: str,
@@ -194,57 +358,10 @@ def ingest_source(
     *,
     classify: bool = True,
 ) -> SourceReport:
-    """Read one source and store its episodes; errors are reported, not raised.
-
-    ``data`` is the source's bytes when the caller has fetched them already; ``http`` is
-    the client that fetches URLs. A feed read from an http(s) URL is remembered, for
-    ``linkgraph update`` to poll. With ``classify`` its podcast's boilerplate is classified
-    again at once (see ``Store.save_episodes``).
-    """
-    report = SourceReport(source=source)
-    try:
-        data, name = (data, source) if data is not None else load(source, http)
-        report.format = options.format or source_format(data, name)
-        if report.format in TRANSCRIPT_FORMATS:
-            return _ingest_transcript(store, data, name, options, report)
-        if options.episode:
-            raise SourceError(
-                f"is {report.format}, not a transcript: --episode attaches transcripts only"
-            )
-        episodes = read_episodes(data, name, report.format, options, http)
-    except SourceError as error:
-        report.error = str(error)
-        return report
-    except OSError as error:
-        report.error = f"cannot be read: {error.strerror or error}"
-        return report
-    except Exception as error:  # a parser's failure on strange input fails this source alone
-        report.error = f"cannot be read: {type(error).__name__}: {error}"
-        return report
-    try:
-        outcomes = store.save_episodes(episodes, classify=classify)
-    except sqlite3.Error as error:
-        report.error = f"cannot be stored: {error}"
-        return report
-    report.episodes = len(episodes)
-    report.titles = [e.title for e in episodes]
-    report.warnings = [warning for e in episodes for warning in e.warnings]
-    report.mentions = sum(len(e.mentions) for e in episodes)
-    report.topics = sum(len(e.topics) for e in episodes)
-    for outcome in outcomes:
-        setattr(report, outcome, getattr(report, outcome) + 1)
-    if is_url(name) and report.format == "rss":
-        remember(store, name, data, len(episodes), options.podcast)
-    ids = [store.episode_id(episode) for episode in episodes]
-    segments = page_segments(data, report.format) if len(episodes) == 1 else None
-    if segments and ids[0] is not None:
-        with store.transaction():
-            report.transcripts += store.save_transcript(ids[0], segments, name, report.format, data)
-    if is_url(name) and report.format == "rss" and http is not None:
-        fetched = fetch_listed(store, http, http.config, (i for i in ids if i is not None))
-        report.transcripts += sum(1 for f in fetched if not f.error)
-        report.warnings += [f"transcript {f.url}: {f.error}" for f in fetched if f.error]
-    return report
+    """Read one source and store it (``read``, then ``store_result``)."""
+    known = settled(store, source) if is_url(source) else Settled()
+    result = read(source, options, data, http, known)
+    return store_result(store, result, options, http=http, classify=classify)
 
 
 def source_format(data: bytes, name: str) -> str:
@@ -256,41 +373,6 @@ def source_format(data: bytes, name: str) -> str:
         if found in ("vtt", "srt", "json"):
             return found
     return fmt
-
-
-def _ingest_transcript(
-    store: Store, data: bytes, name: str, options: IngestOptions, report: SourceReport
-) -> SourceReport:
-    """A transcript file: attached to the episode ``--episode`` names, else an episode of
-    its own (titled by ``--title`` or the file's name)."""
-    try:
-        if options.episode:
-            episode_id = find_episode(store, options.episode)
-            report.titles = [store.scalar("SELECT title FROM episodes WHERE id = ?", (episode_id,))]
-        else:
-            episode = Episode(
-                title=options.title or Path(name).stem or name,
-                source=name,
-                url=options.url,
-                published=options.date,
-                podcast=options.podcast,
-            )
-            (outcome,) = store.save_episodes([episode])
-            setattr(report, outcome, 1)
-            report.titles = [episode.title]
-            episode_id = store.episode_id(episode) or 0
-        read = attach(store, episode_id, data, name, report.format)
-    except (SourceError, RefError) as error:
-        report.error = str(error)
-        return report
-    except sqlite3.Error as error:
-        report.error = f"cannot be stored: {error}"
-        return report
-    report.episodes = 1
-    report.transcripts = int(read)
-    if options.episode:
-        report.updated, report.unchanged = int(read), int(not read)
-    return report
 
 
 def find_spoken_since(store: Store, started: str) -> list[SpokenReport]:

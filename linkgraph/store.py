@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import is_dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from . import boilerplate, identities, schema
 from .config import Config
-from .identify import RULES_VERSION, identify
+from .identify import RULES_VERSION
 from .model import Episode, Identified, Segment
+from .prepared import LinkFacts, PreparedEpisode, facts_of, prepare
 from .safetext import storable
-from .titles import anchor_title, better_title, is_url_label, url_label
+from .titles import better_title, is_url_label
 
 BUSY_TIMEOUT_MS = 60_000
 CACHE_KIB = 64 * 1024  # SQLite's page cache; its default (2 MiB) is small for large stores
@@ -142,9 +140,16 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue politely."""
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue politely.
+
+        Inside another transaction it is a savepoint: a failure undoes its own writes only,
+        and the outer transaction commits the rest (a batch of sources written at once).
+        """
         if self.read_only:
             raise ReadOnlyStore("is read-only: nothing can be written to it")
+        if self.conn.in_transaction:
+            yield from self._savepoint()
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         self._pending_people.clear()
         try:
@@ -153,6 +158,18 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        pending = set(self._pending_people)
+        self.conn.execute("SAVEPOINT nested")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK TO nested")
+            self.conn.execute("RELEASE nested")
+            self._pending_people = pending
+            raise
+        self.conn.execute("RELEASE nested")
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -184,7 +201,9 @@ class Store:
 
     # ---- ingest -------------------------------------------------------------------------
 
-    def save_episodes(self, episodes: list[Episode], *, classify: bool = True) -> list[str]:
+    def save_episodes(
+        self, episodes: Sequence[Episode | PreparedEpisode], *, classify: bool = True
+    ) -> list[str]:
         """Store episodes with their topics and mentions, all in one transaction.
 
         Returns "added", "updated" or "unchanged" for each. An episode is known again by its
@@ -193,9 +212,11 @@ class Store:
         With ``classify`` the podcasts whose episodes changed have their boilerplate
         classified again in the same transaction; without it, that waits for
         ``classify_boilerplate`` (one pass after many sources is cheaper than one per source).
+        Episodes may come prepared (``prepared.prepare``), for instance by a worker process.
         """
+        ready = [e if isinstance(e, PreparedEpisode) else prepare(e) for e in episodes]
         with self.transaction():
-            outcomes = [self._save_episode(episode) for episode in episodes]
+            outcomes = [self._save_episode(prepared) for prepared in ready]
             if classify:
                 boilerplate.classify_pending(self.conn)
             return outcomes
@@ -208,9 +229,9 @@ class Store:
         with self.transaction():
             return boilerplate.classify_pending(self.conn)
 
-    def _save_episode(self, episode: Episode) -> str:
+    def _save_episode(self, prepared: PreparedEpisode) -> str:
         conn = self.conn
-        digest = episode_hash(episode)
+        episode, digest = prepared.episode, prepared.digest
         podcast_id = self._podcast_id(episode)
         row = conn.execute(
             "SELECT id, source_hash FROM episodes WHERE podcast_id IS ? AND key = ?",
@@ -235,7 +256,7 @@ class Store:
                 )
             )
         topic_ids = self._insert_topics(episode_id, episode)
-        inserted = self._insert_mentions(episode_id, episode, topic_ids)
+        inserted = self._insert_mentions(episode_id, prepared, topic_ids)
         self._insert_people(episode_id, episode)
         self._list_transcripts(episode_id, episode)
         if row:
@@ -302,30 +323,31 @@ class Store:
             ids.append(new_row_id(inserted))
         return ids
 
-    def _insert_mentions(self, episode_id: int, episode: Episode, topic_ids: list[int]) -> int:
+    def _insert_mentions(
+        self, episode_id: int, prepared: PreparedEpisode, topic_ids: list[int]
+    ) -> int:
         """Insert an episode's mentions, not yet classified; returns how many."""
         return self.conn.executemany(
             "INSERT INTO mentions (episode_id, topic_id, link_id, url, fragment, anchor_text,"
             " context, section, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            self._mention_rows(episode_id, episode, topic_ids),
+            self._mention_rows(episode_id, prepared, topic_ids),
         ).rowcount
 
     def _mention_rows(
-        self, episode_id: int, episode: Episode, topic_ids: list[int]
+        self, episode_id: int, prepared: PreparedEpisode, topic_ids: list[int]
     ) -> Iterator[tuple]:
         """One row per mention with an http(s) URL, made as it is inserted (no list of all)."""
-        for position, mention in enumerate(episode.mentions):
-            found = identify(mention.url)
-            url = found.canonical_url
-            if not url:
+        mentions = prepared.episode.mentions
+        for position, (mention, facts) in enumerate(zip(mentions, prepared.links, strict=True)):
+            if facts is None:
                 continue
             topic_id = topic_ids[mention.topic] if mention.topic is not None else None
             yield (
                 episode_id,
                 topic_id,
-                self._link_id(found, url, mention.anchor_text),
+                self._link_id(facts),
                 mention.url,
-                found.fragment,
+                facts.fragment,
                 mention.anchor_text,
                 mention.context,
                 mention.section,
@@ -352,55 +374,58 @@ class Store:
             (json.dumps(link_ids), podcast_id),
         )
 
-    def _link_id(self, found: Identified, url: str, anchor_text: str) -> int:
-        """The link row for a canonical URL (``found``'s), created with its work when new."""
+    def _link_id(self, facts: LinkFacts) -> int:
+        """The link row for a canonical URL, created with its work when new."""
         conn = self.conn
         row = conn.execute(
-            "SELECT id, work_id FROM links WHERE url_canonical = ?", (url,)
+            "SELECT id, work_id FROM links WHERE url_canonical = ?", (facts.canonical_url,)
         ).fetchone()
         if row:
             if row[1] is None:
                 conn.execute(
-                    "UPDATE links SET work_id = ? WHERE id = ?",
-                    (self._work_id(found, url, anchor_text), row[0]),
+                    "UPDATE links SET work_id = ? WHERE id = ?", (self._work_id(facts), row[0])
                 )
             else:
-                self._improve_title(row[1], anchor_text, url)
+                self._improve_title(row[1], facts)
             return row[0]
         return new_row_id(
             conn.execute(
                 "INSERT INTO links (url_canonical, domain, kind, work_id) VALUES (?, ?, ?, ?)",
-                (url, urlsplit(url).hostname, found.kind, self._work_id(found, url, anchor_text)),
+                (facts.canonical_url, facts.domain, facts.kind, self._work_id(facts)),
             )
         )
 
-    def _work_id(self, found: Identified, url: str, anchor_text: str) -> int:
-        """The work a link names: by its standard id, else by its canonical URL ``url``."""
-        scheme, value = (found.scheme, found.value) if found.id else ("url", url)
+    def _work_id(self, facts: LinkFacts) -> int:
+        """The work a link names: by its standard id, else by its canonical URL."""
         conn = self.conn
         row = conn.execute(
-            "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme, value)
+            "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
+            (facts.scheme, facts.value),
         ).fetchone()
         if row:
-            self._improve_title(row[0], anchor_text, url)
+            self._improve_title(row[0], facts)
             return row[0]
-        title = anchor_title(anchor_text, url) or url_label(url, found.input)
         work_id = new_row_id(
             conn.execute(
                 "INSERT INTO works (kind, title, url, status, attempts, sources, primary_id) "
                 "VALUES (?, ?, ?, 'pending', 0, '{}', ?)",
-                (found.kind, title, url, f"{scheme}:{value}"),
+                (
+                    facts.kind,
+                    facts.title or facts.label,
+                    facts.canonical_url,
+                    f"{facts.scheme}:{facts.value}",
+                ),
             )
         )
         conn.execute(
             "INSERT INTO identifiers (work_id, scheme, value) VALUES (?, ?, ?)",
-            (work_id, scheme, value),
+            (work_id, facts.scheme, facts.value),
         )
         return work_id
 
-    def _improve_title(self, work_id: int, anchor_text: str, url: str) -> None:
+    def _improve_title(self, work_id: int, facts: LinkFacts) -> None:
         """Give a never-resolved work the most complete anchor title seen so far."""
-        candidate = anchor_title(anchor_text, url)
+        candidate = facts.title
         if not candidate:
             return
         current = self.conn.execute(
@@ -415,9 +440,10 @@ class Store:
 
     def link_for(self, found: Identified, anchor_text: str = "") -> int:
         """The link row for what ``found`` identifies, created with its work when new."""
-        if not found.canonical_url:
+        facts = facts_of(found, anchor_text)
+        if facts is None:
             raise ValueError(f"{found.input!r} has no canonical URL")
-        return self._link_id(found, found.canonical_url, anchor_text)
+        return self._link_id(facts)
 
     # ---- transcripts --------------------------------------------------------------------
 
@@ -430,15 +456,15 @@ class Store:
         )
 
     def save_transcript(
-        self, episode_id: int, segments: list[Segment], source: str, fmt: str, data: bytes
+        self, episode_id: int, segments: list[Segment], source: str, fmt: str, digest: str
     ) -> bool:
         """Store a transcript as the episode's segments, replacing those it had; call inside a
-        transaction. Returns False when the same transcript was stored already.
+        transaction. ``digest`` is the SHA-256 of its bytes. Returns False when the same
+        transcript was stored already.
 
         The episode's spoken mentions go with its old segments: find them again afterwards.
         """
         conn = self.conn
-        digest = hashlib.sha256(data).hexdigest()
         row = conn.execute(
             "SELECT id, content_hash, status FROM transcripts WHERE episode_id = ? AND source = ?",
             (episode_id, source),
@@ -679,30 +705,6 @@ def _connect(path: str, read_only: bool) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return conn
-
-
-def episode_hash(episode: Episode) -> str:
-    """A digest of everything a reader found in an episode; equal digests mean no change.
-
-    The reader's warnings are left out: they follow from the rest. Fields added after stores
-    were first written count only when set, so that an older store's episodes read again
-    unchanged stay "unchanged".
-    """
-    found = {
-        name: value
-        for name, value in vars(episode).items()
-        if name != "warnings" and not (name in _LATER_FIELDS and not value)
-    }
-    payload = json.dumps(found, sort_keys=True, ensure_ascii=False, default=_plain)
-    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-_LATER_FIELDS = ("audio_url", "transcripts")
-
-
-def _plain(value: object) -> object:
-    """JSON for a dataclass (its fields, as ``asdict`` gives them, without copying), else str."""
-    return vars(value) if is_dataclass(value) else str(value)
 
 
 def _episode_values(episode: Episode, podcast_id: int | None, digest: str) -> dict:

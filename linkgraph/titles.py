@@ -12,6 +12,7 @@ anchor stays on the mention.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
@@ -67,7 +68,8 @@ def _is_plain_word(word: str) -> bool:
     return word == word.lower() and not any(c.isdigit() for c in word)
 
 
-def _link_words(url: str | None) -> frozenset[str] | set[str]:
+@lru_cache(maxsize=1 << 14)
+def _link_words(url: str | None) -> frozenset[str]:
     """The link nouns, plus the words of ``url``'s host and its file extension.
 
     The host names the work only for a link to the site itself ("Jan Leike" for his home
@@ -116,6 +118,7 @@ def _slug_past(url: str, written: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=1 << 14)
 def readable_slug(url: str) -> str:
     """The last telling path segment of a URL (or its first query value) as words."""
     parts = urlsplit(url)

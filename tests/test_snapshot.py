@@ -32,10 +32,10 @@ def edit_midway(db, monkeypatch):
     """Once the mentions are read, another connection edits the episode (its old work goes)."""
     real = graph_module._add_podcasts
 
-    def add_podcasts_after_an_edit(store, graph):
+    def add_podcasts_after_an_edit(store, graph, scope):
         with Store(db) as other:
             other.save_episodes([episode("https://new.example/post")])
-        return real(store, graph)
+        return real(store, graph, scope)
 
     monkeypatch.setattr(graph_module, "_add_podcasts", add_podcasts_after_an_edit)
 

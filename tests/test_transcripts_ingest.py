@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support.web import Web, rss
+from support.web import Web, list_transcripts, rss
 from typer.testing import CliRunner
 from werkzeug.wrappers import Request, Response
 
@@ -203,31 +203,24 @@ def test_a_transcript_page_ingested_as_markdown_is_a_transcript(cli):
 
 # ---- transcripts listed in feeds ----------------------------------------------------------
 
-PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 VTT = (FIXTURES / "episode.vtt").read_bytes()
 SRT = (FIXTURES / "episode.srt").read_bytes()
 
 
 def feed_with_transcripts(web: Web) -> bytes:
     """A feed whose two items list transcripts, in the Podcasting 2.0 tag's syntax."""
-    feed = rss("Transcribed Show", [("ep-1", "One", []), ("ep-2", "Two", [])]).decode()
-    feed = feed.replace(
-        'xmlns:content="http://purl.org/rss/1.0/modules/content/"',
-        f'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:podcast="{PODCAST_NS}"',
+    feed = rss("Transcribed Show", [("ep-1", "One", []), ("ep-2", "Two", [])])
+    return list_transcripts(
+        feed,
+        {
+            "ep-1": [
+                f'url="{web.base}/transcripts/one.vtt" type="text/vtt" language="en" '
+                'rel="captions"',
+                f'url="{web.base}/transcripts/one.html" type="text/html"',
+            ],
+            "ep-2": [f'url="{web.base}/transcripts/two.srt" type="application/x-subrip"'],
+        },
     )
-    one = (
-        f'<podcast:transcript url="{web.base}/transcripts/one.vtt" type="text/vtt" '
-        'language="en" rel="captions" />'
-        f'<podcast:transcript url="{web.base}/transcripts/one.html" type="text/html" />'
-    )
-    two = f'<podcast:transcript url="{web.base}/transcripts/two.srt" type="application/x-subrip" />'
-    feed = feed.replace(
-        '<guid isPermaLink="false">ep-1</guid>', '<guid isPermaLink="false">ep-1</guid>' + one
-    )
-    feed = feed.replace(
-        '<guid isPermaLink="false">ep-2</guid>', '<guid isPermaLink="false">ep-2</guid>' + two
-    )
-    return feed.encode()
 
 
 @pytest.fixture

@@ -19,10 +19,11 @@ from ..ingest import (
     is_url,
 )
 from ..lookup import check_date
+from ..parallel import default_workers, ingest_parallel
 from ..readers import FORMATS as READER_FORMATS
 from ..store import now_iso
 from .app import app
-from .options import json_flag, quiet_flag
+from .options import DASK, WORKERS, json_flag, quiet_flag
 from .output import (
     EXIT_PARTIAL,
     fail,
@@ -33,6 +34,7 @@ from .output import (
     settings,
     table,
     warn,
+    workers_for,
 )
 
 FORMATS = (*READER_FORMATS, *TRANSCRIPT_FORMATS)
@@ -94,6 +96,8 @@ def ingest(
         "posts get the page URL its default permalinks give them.",
     ),
     example: bool = typer.Option(False, "--example", help="Ingest the bundled example podcast."),
+    workers: int = WORKERS,
+    dask: str = DASK,
     quiet: bool = quiet_flag("No progress and no summary."),
     json: bool = json_flag("Print one JSON report per source."),
 ) -> None:
@@ -137,18 +141,27 @@ def ingest(
     started = now_iso()
     with (
         open_store(ctx, write=True) as store,
+        workers_for("ingest", workers or default_workers(len(expanded)), dask, config) as executor,
         client_for(store, expanded, config=config) as http,
         progress(quiet or json) as bar,
     ):
         task = bar.add_task("ingesting", total=len(expanded))
-        for source in expanded:
-            report = ingest_source(store, source, options, http=http)
+
+        def done(report: SourceReport) -> None:
             reports.append(report)
             if report.error:
-                warn(f"{source}: {report.error}")
+                warn(f"{report.source}: {report.error}")
             for warning in report.warnings:
-                warn(f"{source}: warning: {warning}")
+                warn(f"{report.source}: warning: {warning}")
             bar.advance(task)
+
+        if executor is None:
+            for source in expanded:
+                done(ingest_source(store, source, options, http=http))
+        else:
+            ingest_parallel(
+                store, expanded, options, executor, done, config, http=http, spoken=False
+            )
         spoken = find_spoken_since(store, started)
     if json:
         print_json([asdict(r) for r in reports])

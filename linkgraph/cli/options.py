@@ -40,6 +40,22 @@ BOILERPLATE = typer.Option(
     "--include-boilerplate",
     help="Count the show's own furniture too (sponsors, support and social links, its site).",
 )
+WORKERS = typer.Option(
+    None,
+    "--workers",
+    "-w",
+    min=1,
+    max=1024,
+    help="Worker processes that read sources (default: every core when there are more "
+    "than a few sources; 1 reads them in this process).",
+)
+DASK = typer.Option(
+    None,
+    "--dask",
+    envvar="LINKGRAPH_DASK",
+    help="Read sources on the workers of this Dask scheduler (tcp://HOST:8786) instead; "
+    "they must reach the sources (URLs, or paths on a shared file system).",
+)
 
 
 def _remember_links_only(ctx: typer.Context, value: bool) -> bool:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,6 +25,8 @@ from rich.text import Text
 
 from ..config import Config, ConfigError, load_config
 from ..lookup import RefError
+from ..parallel import Executor, executor_for
+from ..parallel.cluster import DaskUnavailable
 from ..safetext import printable, valid_unicode
 from ..store import Store, StoreError
 
@@ -183,3 +185,17 @@ def progress(quiet: bool):
     )
     with bar:
         yield bar
+
+
+@contextmanager
+def workers_for(
+    command: str, workers: int, dask: str | None, config: Config
+) -> Iterator[Executor | None]:
+    """The workers ``--workers`` and ``--dask`` ask for (None: this process reads); a Dask
+    that is not installed or not reached is one line on stderr and exit status 2."""
+    with ExitStack() as stack:
+        try:
+            executor = stack.enter_context(executor_for(workers, dask, config.source_timeout))
+        except DaskUnavailable as error:
+            fail(f"{command}: {error}")
+        yield executor

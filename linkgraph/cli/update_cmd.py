@@ -7,11 +7,12 @@ import sys
 import typer
 
 from ..feeds import forget, remembered
+from ..parallel import default_workers
 from ..resolve import ResolverCounts
 from ..update import PollReport, UpdateSummary
 from ..update import update as update_feeds
 from .app import app
-from .options import json_flag, quiet_flag
+from .options import DASK, WORKERS, json_flag, quiet_flag
 from .output import (
     EXIT_OK,
     EXIT_PARTIAL,
@@ -24,6 +25,7 @@ from .output import (
     settings,
     table,
     warn,
+    workers_for,
 )
 
 feeds_app = typer.Typer(
@@ -38,6 +40,8 @@ app.add_typer(feeds_app, name="feeds")
 def update(
     ctx: typer.Context,
     no_resolve: bool = typer.Option(False, "--no-resolve", help="Only poll and ingest."),
+    workers: int = WORKERS,
+    dask: str = DASK,
     quiet: bool = quiet_flag("No progress and no summary."),
     json: bool = json_flag("Print the summary as JSON."),
 ) -> None:
@@ -49,6 +53,9 @@ def update(
     config = settings(ctx)
     with (
         open_store(ctx, write=True) as store,
+        workers_for(
+            "update", workers or default_workers(len(remembered(store))), dask, config
+        ) as executor,
         progress(quiet or json or not sys.stderr.isatty()) as bar,
     ):
         polling = bar.add_task("polling feeds", total=len(remembered(store)))
@@ -72,7 +79,12 @@ def update(
             )
 
         summary = update_feeds(
-            store, config, resolve_works=not no_resolve, on_polled=polled, progress=resolved
+            store,
+            config,
+            resolve_works=not no_resolve,
+            on_polled=polled,
+            progress=resolved,
+            executor=executor,
         )
     if json:
         print_json(summary.to_json())

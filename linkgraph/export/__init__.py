@@ -21,7 +21,7 @@ from typing import IO, Any
 
 import networkx as nx
 
-from ..graph import KINDS, build_graph, node_for_ref, select
+from ..graph import KINDS, build_graph, graph_around, node_for_ref, select
 from ..store import Store
 
 
@@ -123,19 +123,29 @@ def export(
     atomically, or an open text stream) in ``format`` (see ``FORMATS``).
 
     The selection is ``graph.select``'s: ``around`` names a work, an episode or a node id
-    (``depth`` steps around it, 1 by default), ``kinds`` keeps node kinds, ``podcast``,
+    (``depth`` steps around it, 1 by default; read from the store around it unless the
+    other filters need the whole graph), ``kinds`` keeps node kinds, ``podcast``,
     ``since`` and ``until`` choose episodes, ``min_citations`` and ``max_nodes`` thin the
     works. Boilerplate citations count only with ``include_boilerplate``. Raises ValueError
     (bad options), ``lookup.RefError`` (a reference naming nothing or several things) and
     OSError (the file cannot be written).
     """
     check_export(format, path, kinds=kinds, around=around, depth=depth)
-    graph = build_graph(store, include_boilerplate=include_boilerplate)
-    centre = node_for_ref(store, graph, around) if around is not None else None
+    depth = 1 if depth is None else depth
+    near = None
+    if around is not None and not (podcast or since or until or min_citations):
+        # a selection of what lies near one node: read just that
+        near = graph_around(store, around, depth, include_boilerplate=include_boilerplate)
+    centre: str | None
+    if near is not None:
+        graph, centre = near
+    else:
+        graph = build_graph(store, include_boilerplate=include_boilerplate)
+        centre = node_for_ref(store, graph, around) if around is not None else None
     selected, dropped = select(
         graph,
         around=centre,
-        depth=1 if depth is None else depth,
+        depth=depth,
         kinds=set(kinds) if kinds else None,
         podcast=podcast,
         since=since,

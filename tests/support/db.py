@@ -118,3 +118,39 @@ def differences(got: dict, want: dict) -> str:
                 f"missing {missing}; unexpected {extra}"
             )
     return "\n".join(lines)
+
+
+# Columns that hold the time a row was written, which two runs never share.
+_WRITE_TIMES = {
+    "episodes": {"ingested_at"},
+    "feeds": {"added_at", "last_polled_at"},
+    "transcripts": {"read_at", "next_attempt_at"},
+}
+
+
+def rows_with_ids(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, ids included, in id order (times of writing left out).
+
+    Full-text indexes are left out: they index these rows, but how their segments are laid
+    out depends on how the writes were grouped into transactions.
+    """
+    conn = sqlite3.connect(db)
+    tables = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE '%_fts' AND name NOT LIKE '%_fts_%'"
+        )
+    ]
+    rows = {}
+    for table in tables:
+        columns = [
+            f'"{c[1]}"'
+            for c in conn.execute(f'PRAGMA table_info("{table}")')
+            if c[1] not in _WRITE_TIMES.get(table, ())
+        ]
+        rows[table] = conn.execute(
+            f'SELECT {", ".join(columns)} FROM "{table}" ORDER BY rowid'
+        ).fetchall()
+    conn.close()
+    return rows

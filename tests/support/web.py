@@ -116,6 +116,22 @@ def rss(
 """.encode()
 
 
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+
+
+def list_transcripts(feed: bytes, listed: dict[str, list[str]]) -> bytes:
+    """A feed made by ``rss`` whose items (by guid) list transcripts in the Podcasting 2.0
+    ``<podcast:transcript>`` tag: the attributes of each tag."""
+    text = feed.decode().replace(
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"',
+        f'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:podcast="{PODCAST_NS}"',
+    )
+    for guid, tags in listed.items():
+        marker = f'<guid isPermaLink="false">{guid}</guid>'
+        text = text.replace(marker, marker + "".join(f"<podcast:transcript {t} />" for t in tags))
+    return text.encode()
+
+
 def markdown_notes(title: str, links: list[tuple[str, str]]) -> bytes:
     """Show notes in markdown with front matter, a heading and a list of links."""
     lines = "".join(f"- [{a}]({u}) comes up here.\n" for u, a in links)

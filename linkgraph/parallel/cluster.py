@@ -1,0 +1,149 @@
+"""Workers of a Dask cluster, through ``dask.distributed``.
+
+Jobs go to the scheduler with ``Client.submit`` and come back through ``as_completed`` as
+they finish. What travels: the job (the source's name or URL, the ingest options, the HTTP
+settings, and for standard input its bytes), pickled, and the function by reference, so
+every worker needs the same linkgraph installed. The result is the source's prepared
+episodes. Dask re-runs a task whose worker died on its own (its ``allowed-failures``
+setting); linkgraph runs it once more after that. A run past the time-out is cancelled and
+its worker process ended through its nanny (the only way to stop a thread that hangs),
+which starts a new one.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from .executor import Executor, Run
+
+try:
+    import distributed
+except ImportError:  # the optional extra is not installed
+    distributed = None  # type: ignore[assignment]
+
+MISSING = (
+    "--dask needs Dask's distributed scheduler, which is not installed: "
+    "pip install 'linkgraph[dask]'"
+)
+
+
+class DaskUnavailable(RuntimeError):
+    """Dask's distributed package is not installed, or the scheduler cannot be reached."""
+
+
+class DaskCluster(Executor):
+    """The workers of the Dask scheduler at ``address`` (or of a ``Client`` already made)."""
+
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        client: Any = None,
+        timeout: float | None = None,
+        connect_timeout: float = 30,
+    ):
+        super().__init__(timeout)
+        if distributed is None:
+            raise DaskUnavailable(MISSING)
+        self._own_client = client is None
+        try:
+            self.client = client or distributed.Client(address, timeout=connect_timeout)
+        except OSError as error:
+            raise DaskUnavailable(
+                f"cannot reach the Dask scheduler at {address}: {error}"
+            ) from None
+        self._run = uuid.uuid4().hex[:12]  # keys of this run, apart from any other client's
+        self._futures: dict[str, tuple[Run, Any]] = {}  # task key -> run, future
+        self._completed = distributed.as_completed()
+        self._timed_out: set[str] = set()
+        self._lock = threading.Lock()  # the watchdog reads what the writer's thread changes
+        self._stop = threading.Event()
+        self._watchdog: threading.Thread | None = None
+        if timeout is not None:
+            self._watchdog = threading.Thread(target=self._watch, args=(timeout,), daemon=True)
+            self._watchdog.start()
+
+    @property
+    def workers(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def _start(self, run: Run, function: Callable[[list], list], jobs: list) -> None:
+        task = f"linkgraph-{self._run}-{run[0]}-{uuid.uuid4().hex[:8]}"
+        future = self.client.submit(function, jobs, key=task, pure=False)
+        with self._lock:
+            self._futures[task] = (run, future)
+        self._completed.add(future)
+
+    def _wait(self) -> tuple[Run, Callable[[], list]]:
+        future = next(self._completed)
+        with self._lock:
+            run, _ = self._futures.pop(future.key)
+            timed_out = future.key in self._timed_out
+            self._timed_out.discard(future.key)
+        if timed_out:
+            return run, _raises(TimeoutError(f"took longer than {self.timeout:g} s"))
+        return run, lambda: _taken(future)
+
+    def _death(self, error: Exception) -> str | None:
+        return "its worker died" if type(error).__name__ == "KilledWorker" else None
+
+    def _watch(self, timeout: float) -> None:
+        """Cancel the runs a worker thread has been executing past the time-out (not the ones
+        waiting on a worker for a thread), and end that worker's process."""
+        started: dict[str, float] = {}
+        interval = min(1.0, timeout / 4)
+        while not self._stop.wait(interval):
+            now = time.monotonic()
+            with self._lock:
+                ours = [task for task in self._futures if task not in self._timed_out]
+            executing = self.client.call_stack(keys=ours) if ours else {}
+            with self._lock:
+                running = {
+                    task: (worker, self._futures[task][1])
+                    for worker, tasks in executing.items()
+                    for task in tasks
+                    if task in self._futures and task not in self._timed_out
+                }
+                started = {task: started.get(task, now) for task in running}
+                hung = [task for task, since in started.items() if now - since > timeout]
+                self._timed_out.update(hung)
+            for task in hung:
+                worker, future = running[task]
+                self.client.cancel([future])
+                self.client.run(_end_worker, workers=[worker], nanny=True, on_error="return")
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._watchdog is not None:
+            self._watchdog.join()
+        for _, future in list(self._futures.values()):
+            future.cancel()
+        if self._own_client:
+            self.client.close()
+
+
+def _end_worker(dask_worker: Any) -> None:
+    """On a worker's nanny: end the worker process at once (a thread that hangs can be
+    stopped no other way); the nanny starts a new one, as after any worker death."""
+    os.kill(dask_worker.pid, signal.SIGKILL)
+
+
+def _taken(future: Any) -> Any:
+    """A finished task's result; the cluster may forget it then."""
+    try:
+        return future.result()
+    finally:
+        future.release()
+
+
+def _raises(error: Exception) -> Callable[[], Any]:
+    def outcome() -> Any:
+        raise error
+
+    return outcome

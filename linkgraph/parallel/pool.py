@@ -1,0 +1,70 @@
+"""Worker processes on this machine, through Pebble's process pool.
+
+Pebble runs each job in a process of its own pool and, unlike the standard library's pool,
+survives a worker that dies (only that job fails, with ``ProcessExpired``) and ends a job
+that runs past its time-out by ending its process; either way a new worker takes its place.
+Workers start from a fork server (a clean process, not a copy of this one with its open
+store and threads) with linkgraph's reading modules already imported.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+
+from .executor import Executor, Run
+
+_PRELOAD = ["linkgraph.parallel.work"]
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _context() -> Any:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class LocalPool(Executor):
+    """``workers`` processes on this machine."""
+
+    def __init__(self, workers: int | None = None, timeout: float | None = None):
+        super().__init__(timeout)
+        self._workers = max(1, workers or cores())
+        self._pool = ProcessPool(max_workers=self._workers, context=_context())
+        self._ended: queue.SimpleQueue[tuple[Run, Future]] = queue.SimpleQueue()
+
+    @property
+    def workers(self) -> int:
+        return self._workers
+
+    def _start(self, run: Run, function: Callable[[list], list], jobs: list) -> None:
+        future = self._pool.schedule(function, args=(jobs,), timeout=self.timeout)
+        future.add_done_callback(lambda done: self._ended.put((run, done)))
+
+    def _wait(self) -> tuple[Run, Callable[[], list]]:
+        run, future = self._ended.get()
+        return run, future.result
+
+    def _death(self, error: Exception) -> str | None:
+        if isinstance(error, ProcessExpired):
+            return f"its worker process died (exit status {error.exitcode})"
+        return None
+
+    def close(self) -> None:
+        self._pool.stop()
+        self._pool.join()
