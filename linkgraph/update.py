@@ -43,6 +43,7 @@ class PollReport:
     updated: int = 0
     unchanged: int = 0
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what was read, but not cleanly
 
 
 @dataclass
@@ -125,6 +126,7 @@ def _poll_report(fetched: Fetch) -> PollReport:
 
 def _ingested(report: PollReport, ingested: SourceReport) -> None:
     report.error = ingested.error
+    report.warnings = ingested.warnings
     report.episodes = ingested.episodes
     report.added, report.updated = ingested.added, ingested.updated
     report.unchanged = ingested.unchanged

@@ -24,7 +24,17 @@ FEED_KEYS = [
     "etag",
     "last_modified",
 ]
-REPORT_KEYS = ["url", "podcast", "status", "episodes", "added", "updated", "unchanged", "error"]
+REPORT_KEYS = [
+    "url",
+    "podcast",
+    "status",
+    "episodes",
+    "added",
+    "updated",
+    "unchanged",
+    "error",
+    "warnings",
+]
 ATTENTION = ("https://arxiv.org/abs/1706.03762", "Attention Is All You Need")
 
 
@@ -156,6 +166,20 @@ def test_update_ingests_new_and_changed_episodes_in_place(db, web):
     assert third["feeds"][0]["status"] == "not-modified"
     assert third["resolve"]["works"] == 1 and third["resolve"]["resolved"] == 1
     assert web.paths("/pages/")[len(resolved_pages) :] == ["/pages/d"]  # only the new work
+
+
+def test_a_polled_feed_that_reads_unclean_says_so(db, web):
+    web.feeds["show.xml"] = rss("Loopback Show", v1(web))
+    run(db, web, "ingest", web.feed_url("show.xml"))
+    twins = [*v1(web), ("ep-2", "Two again", [(web.page_url("d"), "Post D")])]
+    web.feeds["show.xml"] = rss("Loopback Show", twins)
+    result, summary = run_json(db, web, "update", "--no-resolve")
+    report = summary["feeds"][0]
+    assert report["status"] == "changed"
+    assert len(report["warnings"]) == 1 and "ep-2" in report["warnings"][0]
+    shown = run(db, web, "update", "--no-resolve", "--quiet")
+    assert "warning:" not in shown.output  # unchanged now: nothing read, nothing to warn of
+    assert f"{web.feed_url('show.xml')}: warning:" in result.stderr
 
 
 def test_one_failing_feed_does_not_stop_the_others(db, web):

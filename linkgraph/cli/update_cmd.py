@@ -65,6 +65,8 @@ def update(
         def polled(report: PollReport) -> None:
             if report.error:
                 warn(f"{report.url}: {report.error}")
+            for warning in report.warnings:
+                warn(f"{report.url}: warning: {warning}")
             bar.advance(polling)
 
         def resolved(name: str, source_counts: ResolverCounts) -> None:

@@ -4,7 +4,8 @@ Pebble runs each job in a process of its own pool and, unlike the standard libra
 survives a worker that dies (only that job fails, with ``ProcessExpired``) and ends a job
 that runs past its time-out by ending its process; either way a new worker takes its place.
 Workers start from a fork server (a clean process, not a copy of this one with its open
-store and threads) with linkgraph's reading modules already imported.
+store and threads) with linkgraph's reading modules already imported; a process that was
+itself forked (a pre-forking server, a test runner) spawns them anew instead.
 """
 
 from __future__ import annotations
@@ -31,8 +32,21 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+_forked = False  # this process is a fork of another: the fork server, if any, is not its own
+
+
+def _note_fork() -> None:
+    global _forked
+    _forked = True
+
+
+os.register_at_fork(after_in_child=_note_fork)
+
+
 def _context() -> Any:
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    """The fork server where there is one; in a forked process (the server it would find is
+    its parent's) and where there is none, clean processes spawned anew."""
+    if "forkserver" in multiprocessing.get_all_start_methods() and not _forked:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)
         return context

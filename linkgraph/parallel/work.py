@@ -31,6 +31,7 @@ class SourceJob:
     data: bytes | None = None  # the bytes, when the submitting process read them already
     error: str | None = None  # why the submitting process could not read them
     known: Settled = Settled()  # what the store says of a feed's transcripts
+    path: str | None = None  # a file source's absolute path: workers start elsewhere
 
 
 def worker_config(config: Config, workers: int) -> Config:
@@ -49,7 +50,9 @@ def read_job(job: SourceJob) -> SourceResult:
     if job.error:
         return SourceResult(source=job.source, error=job.error)
     http = _client(job.config, job.cache_path) if job.config and is_url(job.source) else None
-    return read(job.source, job.options, job.data, http, job.known)
+    result = read(job.path or job.source, job.options, job.data, http, job.known)
+    result.source = job.source  # reported as the user named it
+    return result
 
 
 @lru_cache(maxsize=4)

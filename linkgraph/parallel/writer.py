@@ -205,5 +205,7 @@ def source_jobs(
             except SourceError as error:
                 yield SourceJob(source, options, error=str(error))
         else:
-            known = settled(store, source) if is_url(source) else Settled()
-            yield SourceJob(source, options, shared, cache_path, known=known)
+            url = is_url(source)
+            known = settled(store, source) if url else Settled()
+            path = None if url else str(Path(source).absolute())
+            yield SourceJob(source, options, shared, cache_path, known=known, path=path)
