@@ -81,25 +81,6 @@ def test_relative_paths_are_read_where_they_were_named(tmp_path, pool, monkeypat
     assert rows_with_ids(got_db) == rows_with_ids(want_db)
 
 
-def test_a_forked_process_runs_a_pool_of_its_own(tmp_path, pool):
-    """A process forked after a pool ran (a pre-forking server, a test runner) cannot use its
-    parent's fork server: its own pool reads its sources all the same."""
-    warm = tmp_path / "warm"
-    in_parallel(warm, notes(warm, 2), pool)
-    child = os.fork()
-    if child == 0:
-        status = 1
-        try:
-            folder = tmp_path / "child"
-            with LocalPool(1, timeout=PATIENT) as own:
-                _, reports = in_parallel(folder, notes(folder, 2), own)
-            status = 0 if [r["episodes"] for r in reports] == [1, 1] else 2
-        finally:
-            os._exit(status)
-    _, waited = os.waitpid(child, 0)
-    assert os.waitstatus_to_exitcode(waited) == 0
-
-
 def test_a_pool_makes_the_store_one_process_makes_row_for_row(tmp_path, pool):
     sources = [str(FIXTURES)]
     want_db, want_reports = one_process(tmp_path, sources)
