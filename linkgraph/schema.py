@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # (table, columns, primary key, foreign keys, not-null, defaults)
 _TABLES: list[tuple[str, dict, dict]] = [
@@ -236,9 +238,12 @@ _FTS = [
     ("segments", ["text", "speaker"]),
 ]
 # Tables whose new rows are indexed in one statement by the code that writes them
-# (``Store.save_transcript``), not by a trigger per row: a transcript's thousands of rows
-# index five times faster that way. Deletes and updates still follow by trigger.
-BULK_INDEXED = ("segments",)
+# (``Store.save_transcript``, ``Store.save_episodes``, spoken citations: see
+# ``index_new_rows``), not by a trigger per row: a transcript's thousands of rows index five
+# times faster that way, and an episode's mentions and topics were half the cost of storing
+# it with one.
+# Deletes and updates still follow by trigger.
+BULK_INDEXED = {"segments": "text, speaker", "mentions": "anchor_text, context", "topics": "title"}
 _VIEWS = {
     # One row per mention with everything a reader of the mention wants beside it.
     "mention_details": """
@@ -296,6 +301,17 @@ def create(db: sqlite_utils.Database) -> None:
     for name, sql in _VIEWS.items():
         db.create_view(name, sql, replace=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def index_new_rows(conn: sqlite3.Connection, table: str, where: str, values: tuple) -> None:
+    """Add the rows of a BULK_INDEXED ``table`` that match ``where`` (rows just inserted,
+    none of them indexed yet) to its full-text index, in one statement."""
+    columns = BULK_INDEXED[table]
+    conn.execute(
+        f"INSERT INTO {table}_fts (rowid, {columns}) SELECT id, {columns} FROM {table} "
+        f"WHERE {where}",
+        values,
+    )
 
 
 def incomplete(db: sqlite_utils.Database) -> bool:

@@ -257,6 +257,8 @@ class Store:
             )
         topic_ids = self._insert_topics(episode_id, episode)
         inserted = self._insert_mentions(episode_id, prepared, topic_ids)
+        for table in ("topics", "mentions"):  # all of the episode's rows are new
+            schema.index_new_rows(conn, table, "episode_id = ?", (episode_id,))
         self._insert_people(episode_id, episode)
         self._list_transcripts(episode_id, episode)
         if row:
@@ -378,16 +380,19 @@ class Store:
         """The link row for a canonical URL, created with its work when new."""
         conn = self.conn
         row = conn.execute(
-            "SELECT id, work_id FROM links WHERE url_canonical = ?", (facts.canonical_url,)
+            "SELECT l.id, l.work_id, w.title, w.url, w.status FROM links l "
+            "LEFT JOIN works w ON w.id = l.work_id WHERE l.url_canonical = ?",
+            (facts.canonical_url,),
         ).fetchone()
         if row:
-            if row[1] is None:
+            link_id, work_id, *work = row
+            if work_id is None:
                 conn.execute(
-                    "UPDATE links SET work_id = ? WHERE id = ?", (self._work_id(facts), row[0])
+                    "UPDATE links SET work_id = ? WHERE id = ?", (self._work_id(facts), link_id)
                 )
             else:
-                self._improve_title(row[1], facts)
-            return row[0]
+                self._improve_title(work_id, facts, *work)
+            return link_id
         return new_row_id(
             conn.execute(
                 "INSERT INTO links (url_canonical, domain, kind, work_id) VALUES (?, ?, ?, ?)",
@@ -399,12 +404,14 @@ class Store:
         """The work a link names: by its standard id, else by its canonical URL."""
         conn = self.conn
         row = conn.execute(
-            "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ?",
+            "SELECT i.work_id, w.title, w.url, w.status FROM identifiers i "
+            "JOIN works w ON w.id = i.work_id WHERE i.scheme = ? AND i.value = ?",
             (facts.scheme, facts.value),
         ).fetchone()
         if row:
-            self._improve_title(row[0], facts)
-            return row[0]
+            work_id, *work = row
+            self._improve_title(work_id, facts, *work)
+            return work_id
         work_id = new_row_id(
             conn.execute(
                 "INSERT INTO works (kind, title, url, status, attempts, sources, primary_id) "
@@ -423,17 +430,14 @@ class Store:
         )
         return work_id
 
-    def _improve_title(self, work_id: int, facts: LinkFacts) -> None:
-        """Give a never-resolved work the most complete anchor title seen so far."""
+    def _improve_title(
+        self, work_id: int, facts: LinkFacts, title: str | None, work_url: str | None, status: str
+    ) -> None:
+        """Give a never-resolved work (its ``title``, ``work_url`` and ``status`` as stored)
+        the most complete anchor title seen so far."""
         candidate = facts.title
-        if not candidate:
+        if not candidate or status != "pending" or candidate == title:
             return
-        current = self.conn.execute(
-            "SELECT title, url FROM works WHERE id = ? AND status = 'pending'", (work_id,)
-        ).fetchone()
-        if not current:
-            return
-        title, work_url = current
         is_label = title is None or (work_url is not None and is_url_label(title, work_url))
         if better_title(candidate, title, is_label):
             self.conn.execute("UPDATE works SET title = ? WHERE id = ?", (candidate, work_id))
@@ -496,11 +500,7 @@ class Store:
                 for position, s in enumerate(segments)
             ),
         )
-        conn.execute(  # indexed in one statement (see schema.BULK_INDEXED)
-            "INSERT INTO segments_fts (rowid, text, speaker) "
-            "SELECT id, text, speaker FROM segments WHERE episode_id = ?",
-            (episode_id,),
-        )
+        schema.index_new_rows(conn, "segments", "episode_id = ?", (episode_id,))
         return True
 
     def transcript_failed(self, transcript_id: int, error: str, retry_at: str) -> None:

@@ -105,6 +105,7 @@ def is_url_label(title: str, url: str) -> bool:
     return title == site or title.startswith(f"{site}: ")
 
 
+@lru_cache(maxsize=1 << 14)
 def _site(url: str) -> str:
     return (urlsplit(url).hostname or url).removeprefix("www.")
 
@@ -173,6 +174,7 @@ def better_title(candidate: str, current: str | None, current_is_label: bool = F
     return title_score(candidate) > title_score(current)
 
 
-def _naming(title: str) -> set[str]:
+@lru_cache(maxsize=1 << 14)
+def _naming(title: str) -> frozenset[str]:
     """The words of a title that name something: "the Alignment Forum" -> alignment, forum."""
-    return {word.casefold() for word in _WORD.findall(title)} - _LINK_WORDS
+    return frozenset(word.casefold() for word in _WORD.findall(title)) - _LINK_WORDS

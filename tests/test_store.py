@@ -274,13 +274,73 @@ def test_a_transcript_is_searchable_once_however_often_stored_in_new_and_older_s
             )
         assert _spoken_in(store, "chinchilla") == ["Gopher, not Chinchilla."]
         assert _spoken_in(store, "read") == []
-        # a store written before indexed each new row by a trigger
-        store.conn.execute(
-            "CREATE TRIGGER segments_ai AFTER INSERT ON segments BEGIN INSERT INTO segments_fts "
-            "(rowid, text, speaker) VALUES (new.rowid, new.text, new.speaker); END"
-        )
+        _written_by_version_3(store)
     with Store(path) as store:
+        assert _row_triggers(store) == []
         with store.transaction():
             store.save_transcript(episode_id, first, "t.vtt", "vtt", b"three")
         assert _spoken_in(store, "chinchilla") == [s.text for s in first]
         store.conn.execute("INSERT INTO segments_fts (segments_fts) VALUES ('integrity-check')")
+
+
+def test_mentions_and_topics_are_searchable_once_however_often_their_episode_is_stored(tmp_path):
+    path = tmp_path / "m.db"
+    with Store(path) as store:
+        store.save_episodes([_episode()])
+        assert _mentioned(store, "democratizing") == ["We read it."]
+        edited = _episode(
+            mentions=[
+                Mention("https://arxiv.org/abs/2303.12642", "Democratizing AI", "Read twice.", 1)
+            ]
+        )
+        assert store.save_episodes([edited]) == ["updated"]
+        assert _mentioned(store, "democratizing") == ["Read twice."]
+        assert _mentioned(store, "pdf") == []  # the mentions the edit dropped left the index
+        assert store.scalar("SELECT count(*) FROM topics_fts WHERE topics_fts MATCH 'papers'") == 1
+        _written_by_version_3(store)
+    with Store(path) as store:
+        assert _row_triggers(store) == []
+        store.save_episodes([_episode(source="/notes/two.md", url="https://pod.example.org/2")])
+        assert sorted(_mentioned(store, "democratizing")) == ["Read twice.", "We read it."]
+        for table in ("mentions", "topics"):  # one entry per row: none indexed twice
+            store.conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('integrity-check')")
+            indexed = store.scalar(f"SELECT count(*) FROM {table}_fts_docsize")
+            assert indexed == store.scalar(f"SELECT count(*) FROM {table}")
+
+
+def _mentioned(store: Store, words: str) -> list[str]:
+    return [
+        row["context"]
+        for row in store.query(
+            "SELECT m.context FROM mentions_fts f JOIN mentions m ON m.id = f.rowid "
+            "WHERE mentions_fts MATCH ? ORDER BY m.id",
+            (words,),
+        )
+    ]
+
+
+def _written_by_version_3(store: Store) -> None:
+    """Make ``store`` one an older linkgraph wrote: new rows indexed by a trigger each."""
+    store.conn.execute(
+        "CREATE TRIGGER segments_ai AFTER INSERT ON segments BEGIN INSERT INTO segments_fts "
+        "(rowid, text, speaker) VALUES (new.rowid, new.text, new.speaker); END"
+    )
+    store.conn.execute(
+        "CREATE TRIGGER mentions_ai AFTER INSERT ON mentions BEGIN INSERT INTO mentions_fts "
+        "(rowid, anchor_text, context) VALUES (new.rowid, new.anchor_text, new.context); END"
+    )
+    store.conn.execute(
+        "CREATE TRIGGER topics_ai AFTER INSERT ON topics BEGIN INSERT INTO topics_fts "
+        "(rowid, title) VALUES (new.rowid, new.title); END"
+    )
+    store.conn.execute("PRAGMA user_version = 3")
+
+
+def _row_triggers(store: Store) -> list[str]:
+    return [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_ai'"
+        )
+        if row[0] in ("segments_ai", "mentions_ai", "topics_ai")
+    ]

@@ -144,6 +144,8 @@ def test_finding_spoken_citations_again_changes_nothing(cli):
     assert as_json(cli("cited-by", EPISODE, "--json")) == before
     with Store("linkgraph.db") as store:
         assert store.scalar("SELECT count(*) FROM mentions WHERE via = 'spoken'") == 3
+        indexed = store.scalar("SELECT count(*) FROM mentions_fts_docsize")
+        assert indexed == store.scalar("SELECT count(*) FROM mentions")  # each once, for search
 
 
 def test_attaching_the_same_transcript_again_changes_nothing(cli):

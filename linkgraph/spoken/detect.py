@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..identify import identify
 from ..model import Segment
+from ..schema import index_new_rows
 from ..store import Store
 from ..transcripts.speakers import parse_lead
 from .catalog import SpokenCounts, entity_names, known_works, speakers
@@ -144,6 +145,7 @@ def _find_in(
                 ),
             )
             stored += 1
+        index_new_rows(store.conn, "mentions", "episode_id = ? AND via = 'spoken'", (episode_id,))
         report.mentions = stored
     return report
 
