@@ -302,3 +302,14 @@ def test_a_truncated_teaser_adds_no_cut_link():
     )
     [episode] = read(_feed(item), "t.xml")
     assert [m.url for m in episode.mentions] == ["https://t.example/a-long-path"]
+
+
+def test_a_description_is_its_text_without_scripts_or_styles():
+    feed = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Show</title>
+    <item><guid>1</guid><title>One</title><description><![CDATA[<style>p{color:red}</style>
+    <p>We read <a href="https://arxiv.org/abs/1906.01820">Risks</a>.</p>
+    <script>document.write("tracking")</script><noscript>Enable scripts</noscript>]]></description>
+    </item></channel></rss>"""
+    [episode] = read(feed, "show.xml")
+    assert episode.description == "We read Risks."
+    assert [m.url for m in episode.mentions] == ["https://arxiv.org/abs/1906.01820"]

@@ -26,13 +26,16 @@ _SPACE = re.compile(rb"\s*")
 _TAG = re.compile(r"<[a-zA-Z/!]")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[.,;:!?)\]])")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_NOT_TEXT = ["script", "style", "noscript", "template"]  # elements whose content is no text
 
 
 def read(data: bytes, source: str) -> list[Episode]:
     """Read a podcast feed into one Episode per item, with links and topics from its notes."""
     refuse_entity_declarations(data)
     data = utf8_document(data)
-    parsed = feedparser.parse(io.BytesIO(data))
+    # feedparser's own HTML sanitising and link rewriting are for displaying its content;
+    # the notes are read from the raw XML, its summary only as text (a third of the time)
+    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
     raw = read_items(data, len(parsed.entries))
     channel_raw = raw[0] if raw else RawItem()
     items_raw: list[RawItem | None] = list(raw[1]) if raw else [None] * len(parsed.entries)
@@ -179,6 +182,7 @@ def _plain_text(markup: str) -> str:
     if not _TAG.search(markup):
         return " ".join(markup.split())
     tree = parse_html(markup)
+    tree.strip_tags(_NOT_TEXT)
     root = tree.body or tree.root
     text = " ".join((root.text(deep=True, separator=" ") if root else "").split())
     return _SPACE_BEFORE_PUNCTUATION.sub("", text)
