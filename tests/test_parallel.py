@@ -261,11 +261,41 @@ def test_a_source_that_hangs_on_dask_fails_alone_and_its_worker_is_restarted(tmp
     assert workers_back(dask_client, 2)  # the nannies started new worker processes
 
 
+def test_a_cancelled_run_still_executing_at_the_end_has_its_worker_ended(tmp_path, dask_client):
+    """The scheduler forgets a cancelled task, not the thread running it: a run that timed
+    out and still runs somewhere (cancelled late, or run again by the cluster) must not
+    leave its worker busy for whatever comes next."""
+    pipe = tmp_path / "nobody-writes"
+    os.mkfifo(pipe)
+    executor = dask_executor(dask_client, HANG)
+    key = f"linkgraph-{executor._run}-0-stuck"
+    stuck = dask_client.submit(Path.read_bytes, pipe, key=key, pure=False)
+    while not any(key in tasks for tasks in dask_client.call_stack().values()):
+        time.sleep(0.05)
+    dask_client.cancel([stuck])
+    executor._abandoned.add(key)  # as the watchdog leaves a run it timed out
+    executor.close()
+    assert workers_back(dask_client, 2)
+
+
 def workers_back(client, count: int) -> bool:
-    """Whether ``count`` worker processes answer, waiting for restarts (a minute at most)."""
-    for _ in range(600):
-        if len(set(client.run(os.getpid, on_error="ignore").values())) == count:
-            return True
+    """Whether ``count`` workers each run a new task (one still busy with a cancelled run
+    would not), waiting for restarts (a minute at most)."""
+    from distributed import KilledWorker
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        workers = list(client.scheduler_info()["workers"])
+        if len(workers) == count:
+            runs = [
+                client.submit(os.getpid, workers=[w], allow_other_workers=False, pure=False)
+                for w in workers
+            ]
+            try:
+                if len({run.result(timeout=5) for run in runs}) == count:
+                    return True
+            except (TimeoutError, KilledWorker):  # a worker busy or being restarted
+                pass
         time.sleep(0.1)
     return False
 

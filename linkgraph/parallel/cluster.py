@@ -7,11 +7,15 @@ every worker needs the same linkgraph installed. The result is the source's prep
 episodes. Dask re-runs a task whose worker died on its own (its ``allowed-failures``
 setting); linkgraph runs it once more after that. A run past the time-out is cancelled and
 its worker process ended through its nanny (the only way to stop a thread that hangs),
-which starts a new one.
+which starts a new one. Workers are watched by what they execute, not by what the
+scheduler remembers (it forgets a cancelled task, not the thread running it): a worker
+still running a cancelled run is ended again, and closing waits until none is, so the
+workers are free for whatever comes next.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -61,7 +65,8 @@ class DaskCluster(Executor):
         self._run = uuid.uuid4().hex[:12]  # keys of this run, apart from any other client's
         self._futures: dict[str, tuple[Run, Any]] = {}  # task key -> run, future
         self._completed = distributed.as_completed()
-        self._timed_out: set[str] = set()
+        self._timed_out: set[str] = set()  # cancelled for taking too long, not yet reported
+        self._abandoned: set[str] = set()  # every run ever cancelled so
         self._lock = threading.Lock()  # the watchdog reads what the writer's thread changes
         self._stop = threading.Event()
         self._watchdog: threading.Thread | None = None
@@ -95,14 +100,13 @@ class DaskCluster(Executor):
 
     def _watch(self, timeout: float) -> None:
         """Cancel the runs a worker thread has been executing past the time-out (not the ones
-        waiting on a worker for a thread), and end that worker's process."""
+        waiting on a worker for a thread), and end that worker's process; end it again while
+        a run already cancelled still executes there."""
         started: dict[str, float] = {}
         interval = min(1.0, timeout / 4)
         while not self._stop.wait(interval):
             now = time.monotonic()
-            with self._lock:
-                ours = [task for task in self._futures if task not in self._timed_out]
-            executing = self.client.call_stack(keys=ours) if ours else {}
+            executing = self._executing()
             with self._lock:
                 running = {
                     task: (worker, self._futures[task][1])
@@ -113,10 +117,34 @@ class DaskCluster(Executor):
                 started = {task: started.get(task, now) for task in running}
                 hung = [task for task, since in started.items() if now - since > timeout]
                 self._timed_out.update(hung)
+                self._abandoned.update(hung)
             for task in hung:
-                worker, future = running[task]
-                self.client.cancel([future])
-                self.client.run(_end_worker, workers=[worker], nanny=True, on_error="return")
+                self.client.cancel([running[task][1]])
+            self._end_workers({running[task][0] for task in hung} | self._still_running(executing))
+
+    def _executing(self) -> dict[str, list[str]]:
+        """This run's tasks each worker is executing, cancelled ones included: every worker
+        is asked (the scheduler forgets a cancelled task, not the thread running it)."""
+        try:
+            stacks = self.client.call_stack()
+        except Exception:  # the scheduler or a worker is restarting: ask again next time
+            return {}
+        mine = f"linkgraph-{self._run}-"
+        return {
+            worker: [task for task in tasks if str(task).startswith(mine)]
+            for worker, tasks in stacks.items()
+        }
+
+    def _still_running(self, executing: dict[str, list[str]]) -> set[str]:
+        """The workers still executing a run that was cancelled for taking too long."""
+        with self._lock:
+            return {w for w, tasks in executing.items() if self._abandoned.intersection(tasks)}
+
+    def _end_workers(self, workers: set[str]) -> None:
+        if not workers:
+            return
+        with contextlib.suppress(Exception):  # one already gone: the next look finds the rest
+            self.client.run(_end_worker, workers=list(workers), nanny=True, on_error="return")
 
     def close(self) -> None:
         self._stop.set()
@@ -124,8 +152,21 @@ class DaskCluster(Executor):
             self._watchdog.join()
         for _, future in list(self._futures.values()):
             future.cancel()
+        self._settle()
         if self._own_client:
             self.client.close()
+
+    def _settle(self, patience: float = 60) -> None:
+        """Wait (``patience`` seconds at most) until no worker executes a run this cluster
+        cancelled for taking too long, ending such workers again: the workers are left
+        free for whatever runs next."""
+        deadline = time.monotonic() + patience
+        while self._abandoned and time.monotonic() < deadline:
+            stuck = self._still_running(self._executing())
+            if not stuck:
+                return
+            self._end_workers(stuck)
+            time.sleep(0.5)
 
 
 def _end_worker(dask_worker: Any) -> None:
