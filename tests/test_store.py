@@ -248,15 +248,20 @@ def test_an_older_store_gains_new_columns_and_keeps_its_rows(tmp_path):
         assert store.scalar("PRAGMA user_version") == schema.SCHEMA_VERSION
 
 
-def _spoken_in(store: Store, words: str) -> list[str]:
+def _found(store: Store, table: str, column: str, words: str) -> list[str]:
+    """The ``column`` of the rows of ``table`` its full-text index finds for ``words``."""
     return [
-        row["text"]
-        for row in store.query(
-            "SELECT s.text FROM segments_fts f JOIN segments s ON s.id = f.rowid "
-            "WHERE segments_fts MATCH ? ORDER BY s.position",
+        row[0]
+        for row in store.conn.execute(
+            f"SELECT t.{column} FROM {table}_fts f JOIN {table} t ON t.id = f.rowid "
+            f"WHERE {table}_fts MATCH ? ORDER BY t.id",
             (words,),
         )
     ]
+
+
+def _spoken_in(store: Store, words: str) -> list[str]:
+    return _found(store, "segments", "text", words)
 
 
 def test_a_transcript_is_searchable_once_however_often_stored_in_new_and_older_stores(tmp_path):
@@ -309,14 +314,7 @@ def test_mentions_and_topics_are_searchable_once_however_often_their_episode_is_
 
 
 def _mentioned(store: Store, words: str) -> list[str]:
-    return [
-        row["context"]
-        for row in store.query(
-            "SELECT m.context FROM mentions_fts f JOIN mentions m ON m.id = f.rowid "
-            "WHERE mentions_fts MATCH ? ORDER BY m.id",
-            (words,),
-        )
-    ]
+    return _found(store, "mentions", "context", words)
 
 
 def _written_by_version_3(store: Store) -> None:
