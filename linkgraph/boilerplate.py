@@ -544,16 +544,11 @@ class Podcast:
         alike = {}
         words = self.sentences.values
         for link, sentences in found.items():
-            for sentence in sentences:
-                episodes = set().union(
-                    *(
-                        where
-                        for other, where in sentences.items()
-                        if _similarity(words[sentence], words[other])
-                        >= self.rules.template_similarity
-                    )
-                )
-                alike[link, sentence] = len(episodes)
+            codes = list(sentences)
+            similar = similar_sets([words[code] for code in codes], self.rules.template_similarity)
+            for index, code in enumerate(codes):
+                episodes = set().union(*(sentences[codes[other]] for other in similar[index]))
+                alike[link, code] = len(episodes)
         return alike
 
     def _amid_furniture(self) -> dict[int, int]:
@@ -606,6 +601,33 @@ def _sentence_words(mention: Mention) -> frozenset[str]:
 
 def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
+
+
+def similar_sets(sets: list[frozenset[str]], threshold: float) -> list[list[int]]:
+    """For each set, the sets (itself included) of Jaccard similarity ``threshold`` or more.
+
+    A prefix-filtered similarity join: with words ordered rarest first, two sets that similar
+    share a word among the first ``n - ceil(threshold * n) + 1`` words of each, so only sets
+    sharing such a word are compared: near-linear where comparing every pair (a link in
+    thousands of episodes, each sentence different) is quadratic.
+    """
+    frequency = Counter(word for words in sets for word in words)
+    similar: list[list[int]] = [[index] for index in range(len(sets))]
+    holding: dict[str, list[int]] = defaultdict(list)  # word -> sets with it in their prefix
+    for index in sorted(range(len(sets)), key=lambda i: len(sets[i])):
+        words = sets[index]
+        size = len(words)
+        least = threshold * size - 1e-9  # a set this much smaller cannot be similar enough
+        prefix = sorted(words, key=lambda word: (frequency[word], word))
+        prefix = prefix[: size - math.ceil(threshold * size - 1e-9) + 1]
+        candidates = {other for word in prefix for other in holding[word]}
+        for other in candidates:
+            if len(sets[other]) >= least and _similarity(words, sets[other]) >= threshold:
+                similar[index].append(other)
+                similar[other].append(index)
+        for word in prefix:
+            holding[word].append(index)
+    return similar
 
 
 # ---- the store ------------------------------------------------------------------------

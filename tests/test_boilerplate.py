@@ -4,13 +4,14 @@ keeping the flags current as episodes come and change."""
 from __future__ import annotations
 
 import itertools
+import random
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from linkgraph import boilerplate, query
-from linkgraph.boilerplate import Mention, Show, classify, own_reason, show_for
+from linkgraph.boilerplate import Mention, Show, classify, own_reason, show_for, similar_sets
 from linkgraph.ingest import IngestOptions, ingest
 from linkgraph.model import Episode
 from linkgraph.model import Mention as Link
@@ -468,3 +469,18 @@ def test_plain_text_notes_lose_their_support_and_channel_lines(tmp_path):
             "https://example-news.org/warehouse-report",
             "https://youtube.com/watch?v=ngTCf2cnGkY",
         ]
+
+
+def test_similar_sentences_are_found_as_comparing_every_pair_finds_them():
+    rng = random.Random(5)
+    vocabulary = [f"w{n}" for n in range(30)]
+    sets = [frozenset(rng.sample(vocabulary, rng.randint(3, 12))) for _ in range(400)]
+    sets += [frozenset(s | {"extra"}) for s in sets[:50]]  # near copies, as templates make
+    for threshold in (0.5, 0.6, 0.75):
+        every_pair = [
+            sorted(
+                j for j, other in enumerate(sets) if len(s & other) / len(s | other) >= threshold
+            )
+            for s in sets
+        ]
+        assert [sorted(found) for found in similar_sets(sets, threshold)] == every_pair
