@@ -66,7 +66,7 @@ class DaskCluster(Executor):
         self._futures: dict[str, tuple[Run, Any]] = {}  # task key -> run, future
         self._completed = distributed.as_completed()
         self._timed_out: set[str] = set()  # cancelled for taking too long, not yet reported
-        self._abandoned: set[str] = set()  # every run ever cancelled so
+        self._abandoned: set[str] = set()  # every run cancelled so, while a thread may run it
         self._lock = threading.Lock()  # the watchdog reads what the writer's thread changes
         self._stop = threading.Event()
         self._watchdog: threading.Thread | None = None
