@@ -13,7 +13,7 @@ from ..model import Episode, Person
 from .base import SourceError, utf8_document
 from .dates import iso_datetime
 from .feedxml import NotesField, RawItem, read_items
-from .html import http_url, parse_html
+from .html import NON_TEXT_TAGS, http_url, parse_html
 from .itemkeys import ItemIdentity, assign_keys
 from .notes import read_fields
 
@@ -26,7 +26,6 @@ _SPACE = re.compile(rb"\s*")
 _TAG = re.compile(r"<[a-zA-Z/!]")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[.,;:!?)\]])")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-_NOT_TEXT = ["script", "style", "noscript", "template"]  # elements whose content is no text
 
 
 def read(data: bytes, source: str) -> list[Episode]:
@@ -182,7 +181,7 @@ def _plain_text(markup: str) -> str:
     if not _TAG.search(markup):
         return " ".join(markup.split())
     tree = parse_html(markup)
-    tree.strip_tags(_NOT_TEXT)
+    tree.strip_tags(list(NON_TEXT_TAGS))
     root = tree.body or tree.root
     text = " ".join((root.text(deep=True, separator=" ") if root else "").split())
     return _SPACE_BEFORE_PUNCTUATION.sub("", text)

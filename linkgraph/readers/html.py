@@ -65,20 +65,8 @@ BLOCK_TAGS = frozenset(
     }
 )
 CELL_TAGS = frozenset({"td", "th"})
-SKIP_TAGS = frozenset(
-    {
-        "script",
-        "style",
-        "nav",
-        "header",
-        "footer",
-        "aside",
-        "form",
-        "noscript",
-        "template",
-        "iframe",
-    }
-)
+NON_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})  # content is no text
+SKIP_TAGS = NON_TEXT_TAGS | {"nav", "header", "footer", "aside", "form", "iframe"}
 HEADING_RANKS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
 LIST_TAGS = frozenset({"ul", "ol", "menu"})
 _TIMESTAMP_RANK = 10  # timestamped topics nest below any heading, deeper lists deeper still
