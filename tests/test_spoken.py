@@ -316,6 +316,118 @@ def test_every_reference_has_its_sentence_speaker_time_and_confidence(matcher):
     assert 0.8 <= ref.confidence <= 1.0
 
 
+# ---- podcast episodes said by their guest or subject --------------------------------------
+
+EPISODE_4 = KnownWork(
+    30,
+    kind="podcast",
+    titles=("episode 4 risks from learned optimization evan hubinger",),
+    aliases=("episode 4 with Evan Hubinger",),
+)
+EPISODE_5 = KnownWork(31, kind="podcast", titles=("episode 5 infra bayesianism vanessa kosoy",))
+EPISODE_20 = KnownWork(
+    32, kind="podcast", titles=("episode 20 reform ai alignment scott aaronson",)
+)
+GUESTS = ["Evan Hubinger", "Vanessa Kosoy", "Scott Aaronson"]
+
+
+@pytest.fixture(scope="module")
+def episodes() -> SpokenMatcher:
+    return SpokenMatcher([EPISODE_4, EPISODE_5, EPISODE_20], entities=GUESTS)
+
+
+@pytest.mark.parametrize(
+    ("said", "work"),
+    [
+        ("If you liked this, listen to the episode with Evan Hubinger.", 30),
+        ("Evan Hubinger, who appeared on episode four of this podcast, said so.", 30),
+        ("A recent guest I had on the podcast was Scott Aaronson.", 32),
+        ("I don't know if you've listened to this podcast episode on infra-Bayesianism.", 31),
+        ("This gets into territory that I talked about with Scott Aaronson earlier.", 32),
+    ],
+)
+def test_an_episode_said_by_its_guest_or_subject(episodes, said, work):
+    assert [w for w, _ in found(episodes, said)] == [work]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Evan Hubinger wrote about this at length.",  # no episode: the person
+        "We talked about it. Then Scott Aaronson wrote a blog post.",  # another sentence
+        "There's a video of an excerpt from episode 14, where Vanessa Kosoy explains it.",
+        "Today's episode is about infra-Bayesianism.",  # the episode being heard
+        "In this episode, we discuss infra-Bayesianism.",
+    ],
+)
+def test_words_that_name_no_other_episode(episodes, said):
+    assert found(episodes, said) == []
+
+
+def test_a_speaker_of_the_transcript_is_no_guest_of_another_episode_in_it(episodes):
+    said = [Segment("Welcome to the podcast, Vanessa Kosoy.", speaker="Vanessa Kosoy")]
+    assert episodes.find(said) == []
+    assert [r.work_id for r in episodes.find([Segment(said[0].text, speaker="Ann")])] == [31]
+
+
+# ---- what the context says about a name --------------------------------------------------
+
+
+def test_a_work_set_off_by_a_comma_after_a_citing_noun_is_named_as_a_work_again():
+    aup = KnownWork(40, aliases=("Attainable Utility Preservation",))
+    matcher = SpokenMatcher([aup])
+    opening = "We'll talk about attainable utility preservation."
+    again = [
+        "I want to talk about this first paper, Conservative Agency via Attainable Utility "
+        "Preservation.",
+        "Two papers of his, Conservative Agency via Attainable Utility Preservation, and more.",
+    ]
+    for said in again:
+        refs = matcher.find([Segment(opening), Segment(said)])
+        assert [(r.work_id, r.segment) for r in refs] == [(40, 0), (40, 1)], said
+    plain = "Conservative Agency via Attainable Utility Preservation came up."
+    assert [r.segment for r in matcher.find([Segment(opening), Segment(plain)])] == [0]
+
+
+def test_a_stretch_of_a_name_after_a_verb_that_names():
+    update = KnownWork(41, kind="post", titles=("Debate update: Obfuscated arguments problem",))
+    matcher = SpokenMatcher([update])
+    assert found(matcher, "There's a post on what you call the obfuscated arguments problem.")
+    for said in [
+        "The obfuscated arguments problem is hard.",  # no verb that names
+        "A so-called obfuscated arguments problem.",  # a term
+        "Something called an obfuscated arguments problem.",  # one of a kind
+        "You call the obfuscated arguments problem in the post hard.",  # a longer clause
+    ]:
+        assert found(matcher, said) == [], said
+
+
+def test_a_person_a_link_text_credits_tells_which_work_a_part_names():
+    turn = KnownWork(42, kind="post", aliases=("the 'sharp left turn' from Nate Soares",))
+    evolution = KnownWork(
+        43, kind="post", titles=("Evolution provides no evidence for the sharp left turn",)
+    )
+    matcher = SpokenMatcher([turn, evolution])
+    said = "Nate Soares has recently published something about the 'left turn' lately."
+    assert found(matcher, said) == [(42, "left turn")]
+    assert found(matcher, "Someone published something about the 'left turn'.") == []
+    # credited is not the work's author list: no author-year phrase is guessed from it
+    assert found(matcher, "I'm thinking of the Soares et al. paper there.") == []
+
+
+def test_a_known_title_opening_a_title_quoted_in_full():
+    toy = KnownWork(44, titles=("toy model",))  # a title from a link's slug: toy_model
+    matcher = SpokenMatcher([toy])
+    matcher.set_spoken(Counter({("toy", "model"): 40}).__getitem__)  # an ordinary phrase
+    assert found(matcher, "And Anthropic's 'Toy Models of Superposition' is a good example.")
+    for said in [
+        "Anthropic's Toy Models work is a good example.",
+        "A comment on Anthropic's new 'Toy models and memorization' paper.",
+        "That would be evidence for my 'toy models good' hypothesis.",
+    ]:
+        assert found(matcher, said) == [], said
+
+
 def test_a_store_that_knows_nothing_finds_only_identifiers():
     matcher = SpokenMatcher([])
     assert [r.identifier for r in matcher.find([Segment("arXiv 2203.15556 is it.")])] == [

@@ -9,6 +9,7 @@ Each is kept by its core words, pointer words and document nouns trimmed off its
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..titles import is_vague
@@ -20,7 +21,7 @@ MIN_FUZZY_WORDS = 4  # a shorter title changed a little is another phrase
 _POINTERS = frozenset(fold_phrase("the a an this that these those"))
 _INTRODUCERS = frozenset(fold_phrase("called titled entitled named"))
 _SUBJECT = frozenset(fold_phrase("on about"))  # "the episode on X": X is its subject
-_CREDIT = re.compile(r"\s(?:from|by)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*$")
+_CREDIT = re.compile(r"\s(?:from|by)\s+(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*$")
 _COINED = re.compile(r"\b[A-Za-z]+[-]?\d+\b|\b[A-Z]?[a-z]+[A-Z][A-Za-z]*\b")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,7}s?")  # ROME, CCS, AIXI, GPT3; not "A"
 
@@ -95,15 +96,25 @@ def names_of(work: KnownWork, entities: frozenset[tuple[str, ...]] = frozenset()
 
 
 def _without_credit(alias: str) -> str:
-    """Link text without the author it credits: "the 'sharp left turn' from Nate Soares".
+    """Link text without the author it credits: "the 'sharp left turn' from Nate Soares"."""
+    credit = _credit(alias)
+    return alias[: credit.start()] if credit else alias
 
-    Only after words in lower case: in a title ("... by Considering Future Tasks") the
-    capitalised words are the title's own.
-    """
+
+def credited_authors(aliases: Iterable[str]) -> tuple[str, ...]:
+    """The people link texts credit with their work ("the 'sharp left turn' from Nate
+    Soares" -> Nate Soares), each once: what a work not yet resolved is known to be by."""
+    found = (credit.group("who") for alias in aliases if (credit := _credit(alias)))
+    return tuple(dict.fromkeys(found))
+
+
+def _credit(alias: str) -> re.Match[str] | None:
+    """Where a link text credits someone, after words in lower case: in a title ("... by
+    Considering Future Tasks") the capitalised words are the title's own."""
     credit = _CREDIT.search(alias)
     if credit and any(word.islower() for word in alias[: credit.start()].split()):
-        return alias[: credit.start()]
-    return alias
+        return credit
+    return None
 
 
 def _title_forms(title: str) -> list[str]:

@@ -21,10 +21,24 @@ from rapidfuzz.distance import Levenshtein
 from ..model import Segment
 from ..readers.textutil import find_urls, sentence_around
 from .authors import find_author_phrases, surname_key
+from .episodes import (
+    EPISODE_CONFIDENCE,
+    EpisodeKey,
+    conversed_with,
+    episode_keys,
+    near_episode_noun,
+)
 from .identifiers import find_identifiers
-from .known import KnownWork, Name, core_words, names_of
-from .scoring import Candidate, Context, citing_phrases, confidence, quoted_phrases
-from .words import STOPWORDS, Tokens, content_words, tokenize
+from .known import KnownWork, Name, core_words, credited_authors, names_of
+from .scoring import (
+    Candidate,
+    Context,
+    citing_phrases,
+    confidence,
+    named_phrases,
+    quoted_phrases,
+)
+from .words import STOPWORDS, Tokens, content_words, fold_phrase, tokenize
 
 CITABLE_KINDS = frozenset({"paper", "post", "video", "code", "dataset", "podcast"})
 LINKED_THRESHOLD = 0.5
@@ -47,7 +61,7 @@ class SpokenReference:
     speaker: str | None
     start: float | None
     topic: str | None
-    rule: str  # "identifier", "title", "alias" or "author-year"
+    rule: str  # "identifier", "title", "alias", "author-year" or "episode"
 
 
 @dataclass(slots=True)
@@ -56,6 +70,7 @@ class _Entry:
     length: int  # characters of the pattern, spaces included
     names: list[Name]
     seeds: list[tuple[Name, int]]  # a title and where in it the seed starts
+    episodes: list[EpisodeKey]  # podcast episodes these words name beside "episode"
 
 
 class SpokenMatcher:
@@ -76,15 +91,18 @@ class SpokenMatcher:
         for work in self.works.values():
             for position, author in enumerate(work.authors):
                 self._by_author[surname_key(author)].append((work.work_id, position))
-        self._surnames = {
-            work.work_id: {surname_key(author) for author in work.authors}
+        self._surnames = {  # said nearby, they support a match (see ``scoring.support``)
+            work.work_id: {
+                surname_key(person) for person in (*work.authors, *credited_authors(work.aliases))
+            }
             for work in self.works.values()
         }
         self.names: dict[tuple[str, ...], Name] = {}
-        entity_words = frozenset(core_words(entity) for entity in entities)
+        self._entities = frozenset(core_words(entity) for entity in entities)
         for work in self.works.values():
-            for name in names_of(work, entity_words):
+            for name in names_of(work, self._entities):
                 self._remember(name)
+        self._episode_keys = episode_keys(self.works.values(), self._entities)
         self._spoken: Callable[[tuple[str, ...]], int] = lambda words: 0
         self._automaton = self._build()
         self._containing: dict[str, list[Name]] = defaultdict(list)
@@ -112,7 +130,7 @@ class SpokenMatcher:
         def entry(words: tuple[str, ...]) -> _Entry:
             key = " " + " ".join(words) + " "
             if key not in entries:
-                entries[key] = _Entry(len(words), len(key), [], [])
+                entries[key] = _Entry(len(words), len(key), [], [], [])
             return entries[key]
 
         frequency = Counter(word for words in self.names for word in set(words))
@@ -121,6 +139,8 @@ class SpokenMatcher:
             if name.fuzzy:
                 for offset in _seed_offsets(words, frequency):
                     entry(words[offset : offset + SEED_WORDS]).seeds.append((name, offset))
+        for episode in self._episode_keys:
+            entry(episode.words).episodes.append(episode)
         automaton = ahocorasick.Automaton()
         for key, value in entries.items():
             automaton.add_word(key, value)
@@ -166,8 +186,11 @@ class SpokenMatcher:
         words = _without_urls(text)  # a URL written out is no name said
         tokens = tokenize(words)
         context = Context(words, tokens)
+        hits = list(self._hits(tokens))
+        speakers = {fold_phrase(segment.speaker) for segment in transcript if segment.speaker}
         candidates = [
-            *self._name_candidates(tokens, context, linked),
+            *self._name_candidates(hits, tokens, context, linked),
+            *self._episode_candidates(hits, tokens, linked, speakers),
             *self._cited_part_candidates(tokens, context, linked),
             *self._identifier_candidates(text),
             *self._author_candidates(words, linked),
@@ -207,7 +230,7 @@ class SpokenMatcher:
                 yield name, first, end
 
     def _hits(self, tokens: Tokens) -> Iterable[tuple[int, int, _Entry]]:
-        if not self.names or not tokens.words:
+        if not len(self._automaton) or not tokens.words:
             return
         # Each hit ends on the space after its last word, and hits come in the order they
         # end: the spaces counted so far say which word that is.
@@ -220,11 +243,15 @@ class SpokenMatcher:
             yield end - entry.words, end, entry
 
     def _name_candidates(
-        self, tokens: Tokens, context: Context, linked: set[int]
+        self,
+        hits: list[tuple[int, int, _Entry]],
+        tokens: Tokens,
+        context: Context,
+        linked: set[int],
     ) -> Iterable[Candidate]:
         exact: set[tuple[int, int]] = set()
         seeded: list[tuple[Name, int]] = []
-        for first, end, entry in self._hits(tokens):
+        for first, end, entry in hits:
             for name in entry.names:
                 exact.add((id(name), first))
                 yield from self._scored(name, first, end, 1.0, len(name.words), context, linked)
@@ -283,6 +310,28 @@ class SpokenMatcher:
                 repeatable=explicit or name.content > 3,
             )
 
+    def _episode_candidates(
+        self,
+        hits: list[tuple[int, int, _Entry]],
+        tokens: Tokens,
+        linked: set[int],
+        speakers: set[tuple[str, ...]],
+    ) -> Iterable[Candidate]:
+        """Podcast episodes said by their guest or subject beside a word for an episode
+        (see ``episodes``); a guest who speaks in this transcript names none."""
+        for first, end, entry in hits:
+            keys = [k for k in entry.episodes if not (k.person and k.words in speakers)]
+            if len({key.work_id for key in keys}) > 1:
+                keys = [key for key in keys if key.work_id in linked]
+            if len({key.work_id for key in keys}) != 1:
+                continue
+            key = keys[0]
+            if near_episode_noun(tokens, first, end, key.number) or (
+                key.person and conversed_with(tokens, first)
+            ):
+                start, stop = tokens.starts[first], tokens.ends[end - 1]
+                yield Candidate(key.work_id, None, EPISODE_CONFIDENCE, start, stop, "episode", True)
+
     def _cited_part_candidates(
         self, tokens: Tokens, context: Context, linked: set[int]
     ) -> Iterable[Candidate]:
@@ -294,21 +343,37 @@ class SpokenMatcher:
         name of another work; two words that name something at least.
         """
         for part, first, end in [*citing_phrases(context), *quoted_phrases(context)]:
-            if len(content_words(part)) < 2:
-                continue
-            rarest = min(part, key=lambda word: len(self._containing.get(word, ())) or 10**9)
-            works = {
-                work_id
-                for name in self._containing.get(rarest, ())
-                if _holds(name.words, part)
-                for work_id in name.works
-            }
-            if len(works) > 1 and works & linked:
-                works &= linked
-            if len(works) == 1:
-                (work_id,) = works
+            work_id = self._work_named_by_part(part, first, end, context, linked)
+            if work_id is not None:
                 start, stop = tokens.starts[first], tokens.ends[end - 1]
                 yield Candidate(work_id, None, CITED_PART, start, stop, "alias", True)
+        for part, first, end in named_phrases(context):
+            work_id = self._work_named_by_part(part, first, end, context, linked)
+            if work_id is not None and self.works[work_id].kind != "podcast":
+                start, stop = tokens.starts[first], tokens.ends[end - 1]
+                yield Candidate(work_id, None, CITED_PART, start, stop, "alias", True)
+
+    def _work_named_by_part(
+        self, part: tuple[str, ...], first: int, end: int, context: Context, linked: set[int]
+    ) -> int | None:
+        """The one work whose name ``part`` is a stretch of (two naming words at least, and no
+        person's name), the episode's own links or an author said nearby telling between
+        several; else None."""
+        if len(content_words(part)) < 2 or part in self._entities:
+            return None
+        rarest = min(part, key=lambda word: len(self._containing.get(word, ())) or 10**9)
+        works = {
+            work_id
+            for name in self._containing.get(rarest, ())
+            if _holds(name.words, part)
+            for work_id in name.works
+        }
+        if len(works) > 1 and works & linked:
+            works &= linked
+        if len(works) > 1:
+            near = context.near_words(first, end)
+            works = {work_id for work_id in works if self._surnames[work_id] & near}
+        return next(iter(works)) if len(works) == 1 else None
 
     def _identifier_candidates(self, text: str) -> Iterable[Candidate]:
         for found in find_identifiers(text):

@@ -52,6 +52,10 @@ _POINTERS = folded_words("the a an this that")
 _INDEFINITE = folded_words("a an another some one")
 _READING = folded_words("read reading reread wrote written writing publish published cite cited")
 _SENTENCE_ENDS = ".?!\n:;"
+_QUOTATION_TAIL = 6  # words a quoted title may say past the known one, at most
+_APPOSED_WORDS = 8  # Title Case words of a longer title before the name, at most
+_POSSESSIVES = folded_words("his her their its our my your")
+_TITLE_SMALL = STOPWORDS | folded_words("via vs versus per")  # lower case in a title
 _LOOK = 40  # characters looked at around a match for quotes and sentence ends
 
 
@@ -91,6 +95,20 @@ class Context:
         after = self.text[stop : stop + _LOOK].lstrip(" ")[:1]
         return bool(before) and before in _QUOTES and bool(after) and after in _QUOTES
 
+    def opens_quotation(self, first: int, end: int) -> bool:
+        """Whether the words open a short quotation in Title Case that goes on past them:
+        "Anthropic's 'Toy Models of Superposition'" for a title known as "Toy Models"."""
+        start = self.tokens.starts[first]
+        quotation = _QUOTED.match(self.text, start - 1) if start else None
+        if quotation is None:
+            return False
+        stop = bisect.bisect_left(self.tokens.starts, quotation.end())
+        said = [
+            self.written(i) for i in range(first, stop) if self.tokens.words[i] not in STOPWORDS
+        ]
+        capitalised = all(word[:1].isupper() or word[:1].isdigit() for word in said)
+        return capitalised and 0 < stop - end <= _QUOTATION_TAIL
+
     def starts_sentence(self, first: int) -> bool:
         """Whether the words open a sentence (so their capital says nothing)."""
         start = self.tokens.starts[first]
@@ -110,7 +128,33 @@ class Context:
             index -= 1
         if index >= 0 and words[index] in DOCUMENT_NOUNS:
             return self._noun_weight(index)
-        return 0.0
+        noun = self._appositive_noun(first, end)
+        return self._noun_weight(noun) if noun is not None else 0.0
+
+    def _appositive_noun(self, first: int, end: int) -> int | None:
+        """The document noun a title is set off from by a comma or colon: "this first
+        paper, Conservative Agency via Attainable Utility Preservation", "two papers of his,
+        X". The words may end a longer title in Title Case ("Conservative Agency via" before
+        "Attainable Utility Preservation"); three words in all at least, so that "in this
+        paper, Adam ..." is a clause, not an apposition."""
+        words = self.tokens.words
+        start = first
+        while (
+            start > 0
+            and first - start < _APPOSED_WORDS
+            and self._touching(start - 1, start)
+            and (words[start - 1] in _TITLE_SMALL or self.written(start - 1)[:1].isupper())
+        ):
+            start -= 1
+        while start < first and not self.written(start)[:1].isupper():
+            start += 1  # a title opens on a capital
+        gap = self.text[self.tokens.ends[start - 1] : self.tokens.starts[start]] if start else ""
+        if end - start < 3 or gap.strip() not in (",", ":"):
+            return None
+        index = start - 1
+        if index >= 2 and words[index] in _POSSESSIVES and words[index - 1] == "of":
+            index -= 2  # "papers of his"
+        return index if words[index] in DOCUMENT_NOUNS else None
 
     def read_or_written(self, first: int) -> bool:
         """Whether a verb of reading or writing comes right before the words ("I had not
@@ -203,6 +247,34 @@ def citing_phrases(context: Context) -> Iterator[tuple[tuple[str, ...], int, int
             yield tuple(words[first:index]), first, index
 
 
+_NAMING_VERBS = folded_words("call called titled entitled named dubbed")
+_CLAUSE_MARKS = frozenset(',.;:?!()[]"“”')
+
+
+def named_phrases(context: Context) -> Iterator[tuple[tuple[str, ...], int, int]]:
+    """The words after a verb that names, to the end of their clause: "something you call
+    the obfuscated arguments problem." -> (obfuscated, argument, problem), with where they
+    stand; a clause of ``MAX_CITED_WORDS`` at most. "So-called" and "called a" introduce a
+    term, not a work's name."""
+    words, tokens = context.tokens.words, context.tokens
+    for index in compress(range(len(words)), map(_NAMING_VERBS.__contains__, words)):
+        if index > 0 and words[index - 1] == "so":
+            continue
+        first = index + 1
+        if first < len(words) and words[first] in _INDEFINITE:
+            continue  # "something called a heuristic argument": one of a kind, no name
+        while first < len(words) and words[first] in _POINTERS:
+            first += 1
+        end = first
+        while end < len(words) and end - first <= MAX_CITED_WORDS:
+            gap = context.text[tokens.ends[end - 1] : tokens.starts[end]] if end > first else ""
+            if _CLAUSE_MARKS & set(gap):
+                break
+            end += 1
+        if first < end <= first + MAX_CITED_WORDS:
+            yield tuple(words[first:end]), first, end
+
+
 # Words in quotation marks: a quote at a word's edge, the same kind closing it.
 _QUOTED = re.compile(
     r"(?<![\w'’])(?:'(?P<a>[^'\n]{2,160}?)'|\"(?P<b>[^\"\n]{2,160}?)\"|‘(?P<c>[^’\n]{2,160}?)’"
@@ -265,6 +337,8 @@ def support(
     near = context.near_words(first, end)
     if context.quoted(first, end) or surnames & near or (year is not None and str(year) in near):
         return 1.0, True
+    if name.source == "title" and name.content >= 2 and context.opens_quotation(first, end):
+        return 1.0, True  # the title said in full, its known form only its opening
     noun = context.document_noun_around(first, end)
     if noun:
         return noun, True
