@@ -117,7 +117,7 @@ def evaluate(store: Store) -> tuple[dict, list[dict]]:
         counts["knowable works"] += len({w for _, w in knowable})
         counts["knowable"] += len(knowable)
         counts["said by a known name"] += len(_said_by_name(matcher, segments, knowable))
-        references = matcher.find(segments)
+        references = matcher.find(segments, heard=episode["title"])
         found = {(r.segment, r.work_id) for r in references}
         counts["found works"] += len({w for _, w in found & knowable})
         for segment, work_id in sorted(knowable - found):

@@ -97,7 +97,7 @@ def _find_in(
         "AND t.status = 'read' AND t.source = e.source",
         (episode_id,),
     )
-    found = matcher.find(segments, linked, linked_threshold, discovery_threshold)
+    found = matcher.find(segments, linked, linked_threshold, discovery_threshold, title)
     report = SpokenReport(episode_id, title, len(segments))
     with store.transaction():
         store.forget_spoken(episode_id)

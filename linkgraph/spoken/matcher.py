@@ -172,11 +172,14 @@ class SpokenMatcher:
         linked: Iterable[int] = (),
         linked_threshold: float = LINKED_THRESHOLD,
         discovery_threshold: float = DISCOVERY_THRESHOLD,
+        heard: str = "",
     ) -> list[SpokenReference]:
         """The references a transcript makes, at most one per work and segment.
 
         ``linked`` are the works the episode's own notes link: found at the lower
-        threshold; any other known work must reach the stricter one. A work is referred to
+        threshold; any other known work must reach the stricter one. ``heard`` is the
+        episode's title: the people it names, like its speakers, take part in it and are
+        no guest of another episode here. A work is referred to
         where it is first named; later, only where it is named as a work again (the
         context supports it, or a long title is said), not each time the idea it is
         named after comes up ("induction heads" in an episode about them).
@@ -187,10 +190,10 @@ class SpokenMatcher:
         tokens = tokenize(words)
         context = Context(words, tokens)
         hits = list(self._hits(tokens))
-        speakers = {fold_phrase(segment.speaker) for segment in transcript if segment.speaker}
+        present = _present(transcript, heard)
         candidates = [
             *self._name_candidates(hits, tokens, context, linked),
-            *self._episode_candidates(hits, tokens, linked, speakers),
+            *self._episode_candidates(hits, tokens, linked, present),
             *self._cited_part_candidates(tokens, context, linked),
             *self._identifier_candidates(text),
             *self._author_candidates(words, linked),
@@ -315,12 +318,12 @@ class SpokenMatcher:
         hits: list[tuple[int, int, _Entry]],
         tokens: Tokens,
         linked: set[int],
-        speakers: set[tuple[str, ...]],
+        present: Callable[[tuple[str, ...]], bool],
     ) -> Iterable[Candidate]:
         """Podcast episodes said by their guest or subject beside a word for an episode
-        (see ``episodes``); a guest who speaks in this transcript names none."""
+        (see ``episodes``); a guest ``present`` in this episode names none."""
         for first, end, entry in hits:
-            keys = [k for k in entry.episodes if not (k.person and k.words in speakers)]
+            keys = [k for k in entry.episodes if not (k.person and present(k.words))]
             if len({key.work_id for key in keys}) > 1:
                 keys = [key for key in keys if key.work_id in linked]
             if len({key.work_id for key in keys}) != 1:
@@ -397,6 +400,14 @@ class SpokenMatcher:
                 continue
             score = 0.8 + 0.1 * bool(phrase.year) + 0.05 * bool(phrase.second)
             yield Candidate(works.pop(), None, score, phrase.start, phrase.end, "author-year", True)
+
+
+def _present(transcript: list[Segment], title: str) -> Callable[[tuple[str, ...]], bool]:
+    """Whether a person takes part in the episode heard: one of its speakers, or named by
+    its title ("... with Vanessa Kosoy", when the transcript names no speakers)."""
+    speakers = {fold_phrase(segment.speaker) for segment in transcript if segment.speaker}
+    titled = fold_phrase(title)
+    return lambda person: person in speakers or _holds(titled, person)
 
 
 def _holds(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
