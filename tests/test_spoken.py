@@ -342,6 +342,7 @@ def episodes() -> SpokenMatcher:
         ("If you liked this, listen to the episode with Evan Hubinger.", 30),
         ("Evan Hubinger, who appeared on episode four of this podcast, said so.", 30),
         ("A recent guest I had on the podcast was Scott Aaronson.", 32),
+        ("Scott Aaronson, when he came on the show, said so.", 32),
         ("I don't know if you've listened to this podcast episode on infra-Bayesianism.", 31),
         ("This gets into territory that I talked about with Scott Aaronson earlier.", 32),
     ],
@@ -354,6 +355,7 @@ def test_an_episode_said_by_its_guest_or_subject(episodes, said, work):
     "said",
     [
         "Evan Hubinger wrote about this at length.",  # no episode: the person
+        "As the results of Evan Hubinger show, it holds.",  # a verb, not the show
         "We talked about it. Then Scott Aaronson wrote a blog post.",  # another sentence
         "There's a video of an excerpt from episode 14, where Vanessa Kosoy explains it.",
         "Today's episode is about infra-Bayesianism.",  # the episode being heard

@@ -22,6 +22,8 @@ EPISODE_NOUNS = folded_words("episode podcast show interview guest")
 _CONVERSING = folded_words("talked spoke chatted interviewed conversation")
 _WITH = folded_words("with to")
 _THIS = folded_words("this today")  # "this episode", "today's episode": the one heard
+_VERB_TOO = folded_words("show")  # "results show": a noun only after a determiner
+_DETERMINERS = folded_words("the a this that our my your his her their")
 EPISODE_CONFIDENCE = 0.85
 NEAR = 12  # words between the guest or subject and the word for an episode, at most
 _MAX_PERSON_WORDS = 4
@@ -113,6 +115,8 @@ def near_episode_noun(tokens: Tokens, first: int, end: int, number: str | None) 
     words, starts, ends = tokens.words, tokens.starts, tokens.ends
     for index in range(max(0, first - NEAR), min(len(words), end + NEAR)):
         if words[index] not in EPISODE_NOUNS or first <= index < end or _this(words, index):
+            continue
+        if words[index] in _VERB_TOO and (index == 0 or words[index - 1] not in _DETERMINERS):
             continue
         said = _numeral(words[index + 1]) if index + 1 < len(words) else None
         if said is not None and number is not None and said != number:
