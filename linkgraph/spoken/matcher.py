@@ -1,8 +1,10 @@
-"""Finding the works a transcript speaks of: identifiers, titles, aliases, author-year phrases.
+"""Finding the works a transcript speaks of: identifiers, titles, aliases, author-year
+phrases, and the show's episodes by their guest or subject.
 
-One Aho-Corasick automaton holds every name of every known work (its core words) and, for
-titles of four naming words or more, a few three-word seeds; one pass over a transcript's folded
-words finds every exact name and every place a title may be said approximately, which
+One Aho-Corasick automaton holds every name of every known work (its core words), the
+guests and subjects of podcast episodes, and, for titles of four naming words or more, a few
+three-word seeds; one pass over a transcript's folded words finds every exact name, every
+guest or subject, and every place a title may be said approximately, which
 rapidfuzz then aligns word by word. Each match is scored (see ``confidence``) and kept
 when it reaches the threshold for its work: lower for works the episode's own notes link,
 stricter for works known from elsewhere.
@@ -178,11 +180,11 @@ class SpokenMatcher:
 
         ``linked`` are the works the episode's own notes link: found at the lower
         threshold; any other known work must reach the stricter one. ``heard`` is the
-        episode's title: the people it names, like its speakers, take part in it and are
-        no guest of another episode here. A work is referred to
-        where it is first named; later, only where it is named as a work again (the
-        context supports it, or a long title is said), not each time the idea it is
-        named after comes up ("induction heads" in an episode about them).
+        episode's title: the people it names, like its speakers, take part in it and are no
+        guest of another episode here. A work is referred to where it is first named;
+        later, only where it is named as a work again (the context supports it, or a long
+        title is said), not each time the idea it is named after comes up ("induction
+        heads" in an episode about them).
         """
         linked = set(linked)
         text, offsets = _document(transcript)
@@ -341,9 +343,11 @@ class SpokenMatcher:
         """Part of a name, said as a work's name: "the Future Task paper" for "Avoiding Side
         Effects by Considering Future Tasks", "the interpretability illusions paper".
 
-        The words between a pointer ("the", "this", "their" ...) and a citing noun, or in
-        quotation marks ("the 'sharp left turn'"), that are a stretch of one name, and of no
-        name of another work; two words that name something at least.
+        The words between a pointer ("the", "this", "their" ...) and a citing noun, in
+        quotation marks ("the 'sharp left turn'"), or making the clause after a verb that
+        names ("what you call the obfuscated arguments problem"), that are a stretch of one
+        name (see ``_work_named_by_part``). An episode's title is its subject and guest: a
+        term "called" so is no episode.
         """
         for part, first, end in [*citing_phrases(context), *quoted_phrases(context)]:
             work_id = self._work_named_by_part(part, first, end, context, linked)
