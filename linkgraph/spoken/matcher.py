@@ -174,7 +174,7 @@ class SpokenMatcher:
         linked: Iterable[int] = (),
         linked_threshold: float = LINKED_THRESHOLD,
         discovery_threshold: float = DISCOVERY_THRESHOLD,
-        heard: str = "",
+        heard: str | None = None,
     ) -> list[SpokenReference]:
         """The references a transcript makes, at most one per work and segment.
 
@@ -406,11 +406,11 @@ class SpokenMatcher:
             yield Candidate(works.pop(), None, score, phrase.start, phrase.end, "author-year", True)
 
 
-def _present(transcript: list[Segment], title: str) -> Callable[[tuple[str, ...]], bool]:
+def _present(transcript: list[Segment], title: str | None) -> Callable[[tuple[str, ...]], bool]:
     """Whether a person takes part in the episode heard: one of its speakers, or named by
     its title ("... with Vanessa Kosoy", when the transcript names no speakers)."""
     speakers = {fold_phrase(segment.speaker) for segment in transcript if segment.speaker}
-    titled = fold_phrase(title)
+    titled = fold_phrase(title or "")
     return lambda person: person in speakers or _holds(titled, person)
 
 
