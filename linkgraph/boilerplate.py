@@ -28,7 +28,7 @@ import re
 import sqlite3
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlsplit
@@ -478,7 +478,7 @@ class Podcast:
             **self._elsewhere(furniture, "furniture", self.rules.furniture_min_episodes),
             **self._widespread(),
         }
-        alike = self._alike_sentences()
+        alike = self._alike_sentences(decided=by_link.keys())
         for i, link in enumerate(self.link):
             if self.reason[i] == 0:
                 if link in by_link:
@@ -534,12 +534,14 @@ class Podcast:
             if count >= least and link not in self.protected
         }
 
-    def _alike_sentences(self) -> dict[tuple[int, int], int]:
+    def _alike_sentences(self, decided: Collection[int]) -> dict[tuple[int, int], int]:
         """For each link and sentence, the number of episodes where the link stands in that
-        sentence or one nearly like it."""
+        sentence or one nearly like it; not for the links ``decided`` already (boilerplate
+        throughout, whatever their sentences: a link in every episode of a long show, in a
+        sentence a little different each time, would make thousands of pairs alike)."""
         found: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
         for i, sentence in enumerate(self.sentence):
-            if sentence >= 0:
+            if sentence >= 0 and self.link[i] not in decided:
                 found[self.link[i]][sentence].add(self.episode[i])
         alike = {}
         words = self.sentences.values

@@ -227,6 +227,30 @@ def test_the_same_sentence_in_many_episodes_is_furniture():
     assert reasons(mentions, "https://spec.example/") == {"same sentence in 4 episodes"}
 
 
+def test_sentences_are_compared_only_for_links_not_judged_already(monkeypatch):
+    """A link in most episodes of a long show is furniture whatever its sentences: comparing
+    them (a little different each time, all alike) would cost the square of the episodes."""
+    compared: list[int] = []
+
+    def counting(sets, threshold):
+        compared.append(len(sets))
+        return similar_sets(sets, threshold)
+
+    monkeypatch.setattr(boilerplate, "similar_sets", counting)
+    said = "Our friends built a lovely thing you should look at, in its"
+    weeks = [f"week{'abcdefghijklmnopqrstuvwxyz'[n % 26]}{'xyz'[n // 26]}" for n in range(30)]
+    everywhere = [[("https://support.example/", f"{said} {week}.")] for week in weeks]
+    template = "If you missed it, we recently announced Spec, a new network for designers."
+    sometimes = [[("https://spec.example/", template)] for _ in range(4)]
+    mentions = podcast(
+        everywhere + sometimes + [[(f"https://t.example/{n}", "A tool.")] for n in range(40)]
+    )
+    classify(mentions, Show())
+    assert reasons(mentions, "https://support.example/") == {"in 30 of 74 episodes"}
+    assert reasons(mentions, "https://spec.example/") == {"same sentence in 4 episodes"}
+    assert compared == [1]  # the Spec sentence alone, not the 30 alike: judged already
+
+
 def test_a_link_list_repeated_is_no_template():
     # the same short list entry (the link's own name) in several episodes is content
     mentions = podcast(
