@@ -20,9 +20,11 @@ the one-process store, at the end.
 For each: wall time, episodes per second, the speedup over ``pool 1`` against the ideal
 (N x the one-worker rate, capped by the writer's rate alone), peak resident memory of the
 writer and of each worker, and whether the store is the one-process store row for row,
-ids included. ``--flat`` repeats ``pool`` at a smaller corpus: the writer's peak memory must
-not grow with the corpus. The load average is printed: on a shared machine other work
-takes its share of the cores.
+ids included. For each pool run, the most the machine's cores allow (cores x episodes /
+the CPU seconds its writer and workers took, their start included) and the share of it
+reached: the ideal assumes a core for the writer beside the workers'. ``--flat`` repeats
+``pool`` at a smaller corpus: the writer's peak memory must not grow with the corpus. The
+load average is printed: on a shared machine other work takes its share of the cores.
 """
 
 from __future__ import annotations
@@ -310,6 +312,14 @@ def report(rows: list[tuple[str, dict]], work: Path, episodes: int) -> None:
             f"| {name} | {m['seconds']:.1f} | {rate:.0f} | {speed} | {m['writer_mib']:.0f} "
             f"| {peaks} | {m['writer_cpu']:.0f} | {m['worker_cpu']:.0f} | {same} |"
         )
+    for name, m in rows:
+        if name.startswith("pool"):  # a Dask cluster's scheduler and nannies go uncounted
+            allowed = cores() * m["episodes"] / (m["writer_cpu"] + m["worker_cpu"])
+            print(
+                f"{name}: writer and workers took {m['writer_cpu'] + m['worker_cpu']:.0f} CPU s,"
+                f" so {cores()} cores allow at most {allowed:.0f} episodes/s; it reached "
+                f"{m['episodes'] / m['seconds'] / allowed:.2f} of that"
+            )
     pool = [m for name, m in rows if name.startswith("pool")][-1]
     dask = [m for name, m in rows if name.startswith("dask")]
     if dask:
