@@ -62,7 +62,9 @@ def episode_keys(
             words = fold_phrase(text)
             people = _people_in(words, entities)
             number = _number(words)
-            keys += [EpisodeKey(person, work.work_id, True, number) for person in people]
+            keys += [
+                EpisodeKey(words[start:stop], work.work_id, True, number) for start, stop in people
+            ]
             if is_title:
                 keys += [
                     EpisodeKey(subject, work.work_id, False, number)
@@ -73,25 +75,24 @@ def episode_keys(
 
 def _people_in(
     words: tuple[str, ...], entities: frozenset[tuple[str, ...]]
-) -> list[tuple[str, ...]]:
-    """The stretches of two words or more that are someone's name."""
+) -> list[tuple[int, int]]:
+    """Where the stretches of two words or more that are someone's name start and stop."""
     return [
-        words[start : start + size]
+        (start, start + size)
         for size in range(2, _MAX_PERSON_WORDS + 1)
         for start in range(len(words) - size + 1)
         if words[start : start + size] in entities
     ]
 
 
-def _subjects(words: tuple[str, ...], people: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """What a title says the episode is about: its runs of words between the guests' names,
-    without the words for an episode, numbers and function words at their ends; two
-    naming words at least ("risks from learned optimization", "infra bayesianism")."""
+def _subjects(words: tuple[str, ...], people: list[tuple[int, int]]) -> list[tuple[str, ...]]:
+    """What a title says the episode is about: its runs of words between the guests' names
+    (``people``: where they stand), without the words for an episode, numbers and function
+    words at their ends; two naming words at least ("risks from learned optimization",
+    "infra bayesianism")."""
     marked = list(words)
-    for person in people:
-        for start in range(len(words) - len(person) + 1):
-            if words[start : start + len(person)] == person:
-                marked[start : start + len(person)] = [""] * len(person)
+    for start, stop in people:
+        marked[start:stop] = [""] * (stop - start)
     runs, run = [], []
     for word in [*marked, ""]:
         if word and word not in EPISODE_NOUNS and _numeral(word) is None:
