@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, is_dataclass
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -51,7 +52,16 @@ def prepare(episode: Episode) -> PreparedEpisode:
 
 def link_facts(url: str, anchor_text: str) -> LinkFacts | None:
     """The facts of one mention; None when its URL is no http(s) link."""
-    return facts_of(identify(url), anchor_text)
+    facts = _identified_facts(identify(url))
+    return facts and facts._replace(title=anchor_title(anchor_text, facts.canonical_url))
+
+
+@lru_cache(maxsize=1 << 16)
+def _identified_facts(found: Identified) -> LinkFacts | None:
+    """The facts of what a link identifies whatever its text (a show's links recur episode
+    after episode, and a paper's from show to show); kept by what ``identify`` found, so
+    they follow its rules."""
+    return facts_of(found)
 
 
 def facts_of(found: Identified, anchor_text: str = "") -> LinkFacts | None:

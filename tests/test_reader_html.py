@@ -365,6 +365,8 @@ def test_a_link_left_open_across_blocks_is_one_link():
         " https://x.example/a%20",
         "\u202ahttps://x.example/a",
         "http://https://x.example/a",
+        "https://x.example/\ta",
+        "https://x.example/a\u200b",
     ],
 )
 def test_pasting_slips_in_hrefs_are_undone(href):

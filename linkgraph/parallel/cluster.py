@@ -37,6 +37,9 @@ MISSING = (
 )
 
 
+_LONGEST_LOOK = 10.0  # seconds between looks at what the workers execute, at most
+
+
 class DaskUnavailable(RuntimeError):
     """Dask's distributed package is not installed, or the scheduler cannot be reached."""
 
@@ -101,9 +104,10 @@ class DaskCluster(Executor):
     def _watch(self, timeout: float) -> None:
         """Cancel the runs a worker thread has been executing past the time-out (not the ones
         waiting on a worker for a thread), and end that worker's process; end it again while
-        a run already cancelled still executes there."""
+        a run already cancelled still executes there. A run is seen past the time-out within
+        a tenth of it (10 s at most): each look asks every worker."""
         started: dict[str, float] = {}
-        interval = min(1.0, timeout / 4)
+        interval = min(_LONGEST_LOOK, timeout / 10)  # every worker is asked: not too often
         while not self._stop.wait(interval):
             now = time.monotonic()
             executing = self._executing()

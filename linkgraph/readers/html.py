@@ -79,6 +79,7 @@ _INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"  # zero-width and d
 _SLIPS = re.compile(
     f"^[{_INVISIBLE}]+|[{_INVISIBLE}]+$|^https?://[{_INVISIBLE}]*(?=https?://)", re.IGNORECASE
 )
+_SLIP_SIGNS = re.compile(f"[\\s{_INVISIBLE}]|%20|://.*://")  # an href with none has no slip
 _LOOSE_URL = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 _HTTP = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
 _HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -246,8 +247,9 @@ class _Walker:
         and text pasted where a URL belongs (``href="Joar Wandborg"``) is no link. Pasting
         slips are undone: invisible marks, spaces around it, a scheme written twice.
         """
-        href = href.replace("\t", "").replace("\n", "").replace("\r", "")
-        href = _PADDING.sub("", _SLIPS.sub("", _PADDING.sub("", href)))
+        if _SLIP_SIGNS.search(href):
+            href = href.replace("\t", "").replace("\n", "").replace("\r", "")
+            href = _PADDING.sub("", _SLIPS.sub("", _PADDING.sub("", href)))
         if _HAS_SCHEME.match(href):
             return http_url(href)
         if starts_with_host(href):
