@@ -143,7 +143,7 @@ def load(source: str, http: Http | None = None) -> tuple[bytes, str]:
                     f"is {size // 2**20} MB, over the {MAX_SOURCE_BYTES // 2**20} MB "
                     "limit for one source"
                 )
-            return _read_capped(file), str(path.resolve())
+            return _read_capped(file, size), str(path.resolve())
     except FileNotFoundError:
         raise SourceError("no such file or folder") from None
     except IsADirectoryError:
@@ -152,9 +152,15 @@ def load(source: str, http: Http | None = None) -> tuple[bytes, str]:
         raise SourceError("permission denied") from None
 
 
-def _read_capped(stream: BinaryIO) -> bytes:
-    """At most the size limit from a stream of any kind; past it, the source is refused."""
-    data = stream.read(MAX_SOURCE_BYTES + 1)
+def _read_capped(stream: BinaryIO, expected: int = MAX_SOURCE_BYTES) -> bytes:
+    """At most the size limit from a stream of any kind; past it, the source is refused.
+
+    A buffer of the ``expected`` size is asked for first (a file's size: not the limit's
+    64 MB for every small file); the rest, should the file have grown, after it.
+    """
+    data = stream.read(expected + 1)
+    if len(data) > expected:
+        data += stream.read(MAX_SOURCE_BYTES - expected)
     if len(data) > MAX_SOURCE_BYTES:
         raise SourceError(f"is over the {MAX_SOURCE_BYTES // 2**20} MB limit for one source")
     return data

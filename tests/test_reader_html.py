@@ -9,7 +9,7 @@ import pytest
 from linkgraph.model import Topic
 from linkgraph.readers import detect_format, read_source
 from linkgraph.readers.base import SourceError
-from linkgraph.readers.html import extract_links, iso_datetime, read
+from linkgraph.readers.html import MAX_DEPTH, extract_links, iso_datetime, read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 PAGE_URL = "https://papertrails.example/episode/2024/01/15/reward-hacking.html"
@@ -371,3 +371,11 @@ def test_a_link_left_open_across_blocks_is_one_link():
 )
 def test_pasting_slips_in_hrefs_are_undone(href):
     assert [m.url for m in extract_links(f'<a href="{href}">a</a>')[1]] == ["https://x.example/a"]
+
+
+def test_markup_one_level_deeper_than_the_limit_is_refused_and_many_shallow_tags_are_not():
+    link = '<a href="https://x.example/a">a</a>'
+    with pytest.raises(SourceError, match=f"more than {MAX_DEPTH} levels deep"):
+        extract_links("<div>" * MAX_DEPTH + link)  # the link is one level more
+    assert len(extract_links("<div>" * (MAX_DEPTH - 1) + link)[1]) == 1
+    assert len(extract_links("<p><b>x</b></p>" * (2 * MAX_DEPTH) + link)[1]) == 1

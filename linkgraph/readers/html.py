@@ -531,6 +531,12 @@ def parse_html(html: str) -> LexborHTMLParser:
     parsed is kept (a transcript page is read for its links, then for its speakers' turns);
     nothing changes a parsed tree.
     """
+    if html.count("<") > MAX_DEPTH:  # fewer tags cannot nest deeper
+        _refuse_deep_nesting(html)
+    return LexborHTMLParser(html)
+
+
+def _refuse_deep_nesting(html: str) -> None:
     depth = 0
     for closing, name, self_closing in _TAG_TOKEN.findall(html):
         if self_closing or name.lower() in _FLAT:
@@ -538,7 +544,6 @@ def parse_html(html: str) -> LexborHTMLParser:
         depth = max(0, depth - 1) if closing else depth + 1
         if depth > MAX_DEPTH:
             raise SourceError(f"nests HTML elements more than {MAX_DEPTH} levels deep")
-    return LexborHTMLParser(html)
 
 
 def extract_links(
