@@ -8,7 +8,7 @@ import pytest
 
 from linkgraph.model import Topic
 from linkgraph.readers import detect_format, read_source
-from linkgraph.readers.markdown import read
+from linkgraph.readers.markdown import _split_front_matter, read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 POST = "2024-01-15-episode-12-reward-hacking-ada-park.markdown"
@@ -132,6 +132,15 @@ def test_front_matter_that_is_not_yaml_is_read_line_by_line_with_a_warning():
     assert len(episode.warnings) == 1
     assert episode.warnings[0].startswith("the front matter is not valid YAML (")
     assert episode.warnings[0].endswith("read line by line: title, date, categories")
+
+
+def test_front_matter_holding_a_character_no_parser_takes_is_read_line_by_line():
+    meta, body, warnings = _split_front_matter("---\ntitle: a\udc80b\ndate: 2021-05-03\n---\nx")
+    assert meta == {"title": "a\udc80b", "date": "2021-05-03"}
+    assert body == "x"
+    assert warnings == [
+        "the front matter is not valid YAML (cannot be parsed); read line by line: title, date"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -84,9 +84,9 @@ def _split_front_matter(text: str) -> tuple[dict[str, object], str, list[str]]:
 def _load_yaml(front: str) -> object:
     """YAML with every value a string: parsed by libyaml when PyYAML was built with it (eight
     times faster), else, or when libyaml refuses it, by PyYAML's own parser, which also reads
-    escapes libyaml refuses (a lone surrogate, ``"\\udc80"``)."""
+    escapes libyaml refuses (``"\\udc80"``)."""
     if _LIBYAML is not None:
-        with contextlib.suppress(yaml.YAMLError):
+        with contextlib.suppress(yaml.YAMLError, UnicodeEncodeError):  # a lone surrogate
             return yaml.load(front, Loader=_LIBYAML)
     return yaml.load(front, Loader=yaml.BaseLoader)
 
