@@ -17,6 +17,7 @@ from .base import decode_text
 from .dates import date_in_name, date_line, iso_datetime
 from .html import extract_links, http_url
 
+_LIBYAML = getattr(yaml, "CBaseLoader", None)  # None when PyYAML was built without libyaml
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _HEADING_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")  # kramdown's "## Title {#id}"
 _FIELD = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)")  # "title: 73 • Moving Beyond: Syntax"
@@ -89,9 +90,6 @@ def _load_yaml(front: str) -> object:
         with contextlib.suppress(yaml.YAMLError, UnicodeEncodeError):  # a lone surrogate
             return yaml.load(front, Loader=_LIBYAML)
     return yaml.load(front, Loader=yaml.BaseLoader)
-
-
-_LIBYAML = getattr(yaml, "CBaseLoader", None)
 
 
 def page_body(text: str) -> str:
