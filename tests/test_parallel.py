@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 from support.db import rows_with_ids
-from support.parallel import read_or_die
+from support.parallel import niceness, read_or_die
 from support.web import Web, list_transcripts, rss
 from werkzeug.wrappers import Request, Response
 
 from linkgraph.ingest import IngestOptions, ingest
 from linkgraph.parallel import Executor, LocalPool, in_order, ingest_parallel
+from linkgraph.parallel.work import WORKER_NICENESS
 from linkgraph.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -64,6 +65,16 @@ PATIENT = 600  # ... in the others, where a large real feed on a busy machine is
 def pool():
     with LocalPool(2, timeout=PATIENT) as executor:
         yield executor
+
+
+def below_the_writer() -> int:
+    """The niceness a worker of this process runs at."""
+    return min(19, os.nice(0) + WORKER_NICENESS)
+
+
+def test_local_workers_run_below_the_writers_priority(pool):
+    ((_, results),) = [item for item in in_order(pool, niceness, [[1, 2]]) if item]
+    assert results == [below_the_writer()] * 2
 
 
 def test_relative_paths_are_read_where_they_were_named(tmp_path, pool, monkeypatch):
@@ -210,10 +221,15 @@ def test_a_batch_that_fails_is_retried_job_by_job():
 @pytest.fixture(scope="module")
 def dask_client():
     """A real Dask cluster on this machine: a scheduler and two single-threaded worker
-    processes under nannies (which start a new worker when one dies)."""
+    processes under nannies (which start a new worker when one dies), started with
+    linkgraph preloaded as the docs say."""
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        preload=["linkgraph.parallel.work"],
     )
     with cluster, distributed.Client(cluster) as client:
         yield client
@@ -223,6 +239,10 @@ def dask_executor(client, timeout: float = PATIENT):
     from linkgraph.parallel.cluster import DaskCluster
 
     return DaskCluster(client=client, timeout=timeout)
+
+
+def test_preloaded_dask_workers_run_below_the_writers_priority(dask_client):
+    assert list(dask_client.run(os.nice, 0).values()) == [below_the_writer()] * 2
 
 
 def test_a_dask_cluster_makes_the_store_one_process_makes_row_for_row(tmp_path, dask_client):

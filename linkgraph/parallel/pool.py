@@ -5,7 +5,8 @@ survives a worker that dies (only that job fails, with ``ProcessExpired``) and e
 that runs past its time-out by ending its process; either way a new worker takes its place.
 Workers start from a fork server (a clean process, not a copy of this one with its open
 store and threads) with linkgraph's reading modules already imported; a process that was
-itself forked (a pre-forking server, a test runner) spawns them anew instead.
+itself forked (a pre-forking server, a test runner) spawns them anew instead. They run
+below the writer's CPU priority (``work.lower_priority``): the writer shares their cores.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from .executor import Executor, Run
+from .work import lower_priority
 
 _PRELOAD = ["linkgraph.parallel.work"]
 
@@ -59,7 +61,9 @@ class LocalPool(Executor):
     def __init__(self, workers: int | None = None, timeout: float | None = None):
         super().__init__(timeout)
         self._workers = max(1, workers or cores())
-        self._pool = ProcessPool(max_workers=self._workers, context=_context())
+        self._pool = ProcessPool(
+            max_workers=self._workers, context=_context(), initializer=lower_priority
+        )
         self._ended: queue.SimpleQueue[tuple[Run, Future]] = queue.SimpleQueue()
 
     @property

@@ -11,13 +11,18 @@ so it travels to a worker process or to another machine).
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from ..attach import Settled
 from ..config import Config
 from ..ingest import IngestOptions, SourceResult, is_url, read
 from ..net import Http
+
+WORKER_NICENESS = 10  # how far below the writer's a worker's CPU priority is
 
 
 @dataclass(frozen=True)
@@ -60,3 +65,21 @@ def _client(config: Config, cache_path: str | None) -> Http:
     """The worker process's client for these settings, made on its first URL and kept for
     the sources after it (one session, one cache connection, one set of host limits)."""
     return Http(config, cache_path, refresh=True)
+
+
+def lower_priority() -> None:
+    """Run this worker process below the writer's priority. Where workers and the writer
+    share cores, the writer (the one step that cannot run in parallel) then gets a core
+    whenever it has results to store, and the workers take what is left; with a core to
+    spare, or on a machine of its own, it changes nothing."""
+    with contextlib.suppress(AttributeError, OSError):  # no os.nice (Windows)
+        os.nice(WORKER_NICENESS)
+
+
+def dask_setup(service: Any) -> None:
+    """Dask's start-up hook for a preloaded module (``--preload linkgraph.parallel.work``):
+    a worker reads below the priority of a writer on its machine."""
+    from distributed import Worker
+
+    if isinstance(service, Worker):
+        lower_priority()

@@ -24,3 +24,8 @@ def read_or_die(jobs: list[SourceJob]) -> list[SourceResult]:
                 marker.touch()
                 os.kill(os.getpid(), signal.SIGKILL)
     return read_jobs(jobs)
+
+
+def niceness(jobs: list) -> list[int]:
+    """The worker process's CPU niceness, once per job."""
+    return [os.nice(0) for _ in jobs]
