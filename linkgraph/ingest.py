@@ -38,7 +38,7 @@ from .readers.base import MAX_SOURCE_BYTES
 from .readers.chapters import read_chapters
 from .readers.markdown import jekyll_url
 from .spoken.detect import SpokenReport, find_spoken
-from .store import Store, now_iso
+from .store import Store, now_exact
 from .transcripts import detect_transcript_format
 
 # Transcripts read as sources of their own (an episode each, or attached with --episode).
@@ -382,7 +382,8 @@ def source_format(data: bytes, name: str) -> str:
 
 
 def find_spoken_since(store: Store, started: str) -> list[SpokenReport]:
-    """Find the works the transcripts read or episodes saved since ``started`` speak of."""
+    """Find the works the transcripts read or episodes saved since ``started`` (a
+    ``now_exact`` stamp: a run just before, in the same second, is not since) speak of."""
     ids = [
         row[0]
         for row in store.conn.execute(
@@ -410,7 +411,7 @@ def ingest(
     """
     options = options or IngestOptions()
     reports = []
-    started = now_iso()
+    started = now_exact()
     expanded = expand_sources(sources)
     with client_for(store, expanded, http) as client:
         for source in expanded:

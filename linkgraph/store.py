@@ -63,6 +63,13 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def now_exact() -> str:
+    """The current UTC time to the microsecond, for the stamps that tell what a run stored
+    from what a run before it stored in the same second (``ingested_at``, ``read_at``, and
+    the run's start). A stamp to the second sorts before every exact one of its second."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
 class StoreError(Exception):
     """A store this linkgraph cannot use as asked; the message says why."""
 
@@ -480,14 +487,14 @@ class Store:
             conn.execute(
                 "UPDATE transcripts SET format = ?, status = 'read', error = NULL, read_at = ?,"
                 " next_attempt_at = NULL, content_hash = ?, attempts = attempts + 1 WHERE id = ?",
-                (fmt, now_iso(), digest, transcript_id),
+                (fmt, now_exact(), digest, transcript_id),
             )
         else:
             transcript_id = new_row_id(
                 conn.execute(
                     "INSERT INTO transcripts (episode_id, source, format, status, attempts,"
                     " read_at, content_hash) VALUES (?, ?, ?, 'read', 1, ?, ?)",
-                    (episode_id, source, fmt, now_iso(), digest),
+                    (episode_id, source, fmt, now_exact(), digest),
                 )
             )
         self.forget_spoken(episode_id)
@@ -722,7 +729,7 @@ def _episode_values(episode: Episode, podcast_id: int | None, digest: str) -> di
         "audio_url": episode.audio_url,
         "source": episode.source,
         "source_hash": digest,
-        "ingested_at": now_iso(),
+        "ingested_at": now_exact(),
     }
 
 

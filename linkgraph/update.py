@@ -28,7 +28,7 @@ from .parallel import BatchWriter, Executor, SourceJob, in_order, read_jobs
 from .parallel.work import worker_config
 from .readers.base import MAX_SOURCE_BYTES
 from .resolve import Summary, resolve
-from .store import Store, now_iso
+from .store import Store, now_exact
 
 
 @dataclass
@@ -231,7 +231,7 @@ def update(
     db_path = None if store.path == ":memory:" else Path(store.path)
     summary = UpdateSummary()
     feeds = to_poll(store)
-    started = now_iso()
+    started = now_exact()
     cache = cache_path_for(config, db_path)
     with Http(config, cache, refresh=True) as http:
         fetches = fetch_all(http, feeds, config.workers)

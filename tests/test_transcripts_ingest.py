@@ -4,7 +4,9 @@ that feeds list, fetched from a loopback server (a failed fetch tried again on u
 
 from __future__ import annotations
 
+import itertools
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,8 +14,10 @@ from support.web import Web, list_transcripts, rss
 from typer.testing import CliRunner
 from werkzeug.wrappers import Request, Response
 
+import linkgraph.store
 from linkgraph.cli import app
-from linkgraph.store import Store
+from linkgraph.ingest import find_spoken_since, ingest
+from linkgraph.store import Store, now_exact
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
 EPISODE = "Transformers from Scratch"
@@ -295,3 +299,25 @@ def test_the_map_shows_spoken_citations_dashed_with_their_times_and_speakers(cli
     assert '"dashes": true' in page
     assert cli("export", "html", "-o", str(out), "-q", "--links-only").exit_code == 0
     assert '"dashes": true' not in out.read_text(encoding="utf-8")
+
+
+def test_a_run_searches_what_it_stored_not_what_a_run_stored_the_same_second(tmp_path, monkeypatch):
+    """Spoken citations are looked for in the transcripts a run stored, and not again in
+    those a run just before it stored within the same second, however the two are timed."""
+    ticks = itertools.count()
+
+    class OneSecond(datetime):  # each reading of the clock a microsecond on, in one second
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=next(ticks))
+
+    monkeypatch.setattr(linkgraph.store, "datetime", OneSecond)
+    with Store(tmp_path / "s.db") as store:
+        ingest(store, [str(FIXTURES / "episode.vtt")])
+        started = now_exact()
+        assert find_spoken_since(store, started) == []  # the run before stored it
+        ingest(store, [str(FIXTURES / "episode.srt")])
+        found = find_spoken_since(store, started)
+        assert [report.episode_id for report in found] == [
+            store.scalar("SELECT max(id) FROM episodes")
+        ]

@@ -21,7 +21,7 @@ from ..ingest import (
 from ..lookup import check_date
 from ..parallel import default_workers, ingest_parallel
 from ..readers import FORMATS as READER_FORMATS
-from ..store import now_iso
+from ..store import now_exact
 from .app import app
 from .options import DASK, WORKERS, json_flag, quiet_flag
 from .output import (
@@ -138,7 +138,7 @@ def ingest(
         episode=episode,
     )
     reports: list[SourceReport] = []
-    started = now_iso()
+    started = now_exact()
     with (
         open_store(ctx, write=True) as store,
         workers_for("ingest", workers or default_workers(len(expanded)), dask, config) as executor,

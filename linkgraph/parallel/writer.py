@@ -31,7 +31,7 @@ from ..ingest import (
 )
 from ..net import Http
 from ..readers import SourceError
-from ..store import Store, now_iso
+from ..store import Store, now_exact
 from .executor import Executor, Failed, in_order
 from .work import SourceJob, read_jobs, worker_config
 
@@ -126,7 +126,7 @@ def ingest_parallel(
     transcript no worker fetched, through ``http`` (by default a client of its own).
     ``work`` is what workers run on each batch of jobs.
     """
-    started = now_iso()
+    started = now_exact()
     expanded = expand_sources(sources)
     config = config or load_config(None if store.path == ":memory:" else Path(store.path))
     jobs = source_jobs(store, expanded, options, executor.workers, config, share_cache)
