@@ -59,6 +59,7 @@ from linkgraph.parallel import (  # noqa: E402
 )
 from linkgraph.parallel.pool import cores  # noqa: E402
 from linkgraph.parallel.writer import batched, source_jobs  # noqa: E402
+from linkgraph.runtime import collect_less_often  # noqa: E402
 from linkgraph.store import Store  # noqa: E402
 
 PEAKS = "LINKGRAPH_BENCH_PEAKS"  # folder where each worker leaves its peak memory and CPU
@@ -87,7 +88,9 @@ def measured_read(jobs: list) -> list:
 
 
 def run(kind: str, corpus: str, db: str, arg: str) -> dict:
-    """Carry out one run and return its measures."""
+    """Carry out one run and return its measures, in a process set up as the command
+    line's is."""
+    collect_less_often()
     options = IngestOptions()
     classify = Store.classify_boilerplate
     Store.classify_boilerplate = lambda self: 0  # type: ignore[method-assign]  # timed apart

@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pytest
 from support.db import rows_with_ids
-from support.parallel import niceness, read_or_die
+from support.parallel import read_or_die, set_up
 from support.web import Web, list_transcripts, rss
 from werkzeug.wrappers import Request, Response
 
 from linkgraph.ingest import IngestOptions, ingest
 from linkgraph.parallel import Executor, LocalPool, in_order, ingest_parallel
 from linkgraph.parallel.work import WORKER_NICENESS
+from linkgraph.runtime import GC_THRESHOLDS
 from linkgraph.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -67,14 +68,15 @@ def pool():
         yield executor
 
 
-def below_the_writer() -> int:
-    """The niceness a worker of this process runs at."""
-    return min(19, os.nice(0) + WORKER_NICENESS)
+def set_up_worker() -> tuple[int, tuple[int, int, int]]:
+    """What a worker of this process runs with: a niceness below the writer's, and the
+    garbage collector's thresholds linkgraph sets."""
+    return min(19, os.nice(0) + WORKER_NICENESS), GC_THRESHOLDS
 
 
-def test_local_workers_run_below_the_writers_priority(pool):
-    ((_, results),) = [item for item in in_order(pool, niceness, [[1, 2]]) if item]
-    assert results == [below_the_writer()] * 2
+def test_local_workers_run_below_the_writers_priority_collecting_less_often(pool):
+    ((_, results),) = [item for item in in_order(pool, set_up, [[1, 2]]) if item]
+    assert results == [set_up_worker()] * 2
 
 
 def test_relative_paths_are_read_where_they_were_named(tmp_path, pool, monkeypatch):
@@ -241,8 +243,8 @@ def dask_executor(client, timeout: float = PATIENT):
     return DaskCluster(client=client, timeout=timeout)
 
 
-def test_preloaded_dask_workers_run_below_the_writers_priority(dask_client):
-    assert list(dask_client.run(os.nice, 0).values()) == [below_the_writer()] * 2
+def test_preloaded_dask_workers_are_set_up_as_local_ones(dask_client):
+    assert list(dask_client.run(set_up, [1]).values()) == [[set_up_worker()]] * 2
 
 
 def test_a_dask_cluster_makes_the_store_one_process_makes_row_for_row(tmp_path, dask_client):

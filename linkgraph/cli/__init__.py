@@ -6,6 +6,8 @@ registers its commands on it when imported here.
 
 from __future__ import annotations
 
+from ..runtime import collect_less_often
+
 # Importing a command module registers its commands.
 from . import (  # noqa: F401
     export_cmd,
@@ -22,6 +24,7 @@ from .output import EXIT_USAGE, fail
 
 def main() -> None:
     """Entry point of the ``linkgraph`` console script."""
+    collect_less_often()
     try:
         app()
     except KeyboardInterrupt:

@@ -5,8 +5,9 @@ survives a worker that dies (only that job fails, with ``ProcessExpired``) and e
 that runs past its time-out by ending its process; either way a new worker takes its place.
 Workers start from a fork server (a clean process, not a copy of this one with its open
 store and threads) with linkgraph's reading modules already imported; a process that was
-itself forked (a pre-forking server, a test runner) spawns them anew instead. They run
-below the writer's CPU priority (``work.lower_priority``): the writer shares their cores.
+itself forked (a pre-forking server, a test runner) spawns them anew instead. Each is set
+up by ``work.start_worker``: below the writer's CPU priority, since the writer shares
+their cores.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from .executor import Executor, Run
-from .work import lower_priority
+from .work import start_worker
 
 _PRELOAD = ["linkgraph.parallel.work"]
 
@@ -62,7 +63,7 @@ class LocalPool(Executor):
         super().__init__(timeout)
         self._workers = max(1, workers or cores())
         self._pool = ProcessPool(
-            max_workers=self._workers, context=_context(), initializer=lower_priority
+            max_workers=self._workers, context=_context(), initializer=start_worker
         )
         self._ended: queue.SimpleQueue[tuple[Run, Future]] = queue.SimpleQueue()
 

@@ -21,6 +21,7 @@ from ..attach import Settled
 from ..config import Config
 from ..ingest import IngestOptions, SourceResult, is_url, read
 from ..net import Http
+from ..runtime import collect_less_often
 
 WORKER_NICENESS = 10  # how far below the writer's a worker's CPU priority is
 
@@ -67,19 +68,23 @@ def _client(config: Config, cache_path: str | None) -> Http:
     return Http(config, cache_path, refresh=True)
 
 
-def lower_priority() -> None:
-    """Run this worker process below the writer's priority. Where workers and the writer
-    share cores, the writer (the one step that cannot run in parallel) then gets a core
-    whenever it has results to store, and the workers take what is left; with a core to
-    spare, or on a machine of its own, it changes nothing."""
+def start_worker() -> None:
+    """Set up a worker process: below the writer's CPU priority, collecting garbage less
+    often (``runtime.collect_less_often``).
+
+    Where workers and the writer share cores, the writer (the one step that cannot run in
+    parallel) gets a core whenever it has results to store, and the workers take what is
+    left; with a core to spare, or on a machine of its own, the priority changes nothing.
+    """
+    collect_less_often()
     with contextlib.suppress(AttributeError, OSError):  # no os.nice (Windows)
         os.nice(WORKER_NICENESS)
 
 
 def dask_setup(service: Any) -> None:
     """Dask's start-up hook for a preloaded module (``--preload linkgraph.parallel.work``):
-    a worker reads below the priority of a writer on its machine."""
+    a Dask worker is set up as a local one is."""
     from distributed import Worker
 
     if isinstance(service, Worker):
-        lower_priority()
+        start_worker()

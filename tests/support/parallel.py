@@ -3,6 +3,7 @@ module the workers can import."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from pathlib import Path
@@ -26,6 +27,6 @@ def read_or_die(jobs: list[SourceJob]) -> list[SourceResult]:
     return read_jobs(jobs)
 
 
-def niceness(jobs: list) -> list[int]:
-    """The worker process's CPU niceness, once per job."""
-    return [os.nice(0) for _ in jobs]
+def set_up(jobs: list) -> list[tuple[int, tuple[int, int, int]]]:
+    """The worker process's CPU niceness and garbage collector thresholds, once per job."""
+    return [(os.nice(0), gc.get_threshold()) for _ in jobs]
