@@ -23,8 +23,9 @@ from support.web import Web, list_transcripts, rss
 from werkzeug.wrappers import Request, Response
 
 from linkgraph.ingest import IngestOptions, ingest
-from linkgraph.parallel import Executor, LocalPool, in_order, ingest_parallel
+from linkgraph.parallel import Executor, LocalPool, SourceJob, in_order, ingest_parallel, read_jobs
 from linkgraph.parallel.work import WORKER_NICENESS
+from linkgraph.parallel.writer import BATCH_SOURCES, batched
 from linkgraph.runtime import GC_THRESHOLDS
 from linkgraph.store import Store
 
@@ -191,6 +192,32 @@ class Scrambled(Executor):
 
     def close(self):
         pass
+
+
+def test_an_engine_whose_runs_cost_more_gets_larger_batches(tmp_path):
+    sources = notes(tmp_path / "n", BATCH_SOURCES + 6)
+    sizes = {}
+    for scale in (1, 4):
+        executor = Scrambled()
+        executor.batch_scale = scale
+        sent: list[int] = []
+        want_db, want_reports = one_process(tmp_path, sources, f"one{scale}.db")
+
+        def work(jobs, sent=sent):
+            sent.append(len(jobs))
+            return read_jobs(jobs)
+
+        (tmp_path / f"s{scale}").mkdir()
+        got_db, got_reports = in_parallel(tmp_path / f"s{scale}", sources, executor, work=work)
+        assert got_reports == want_reports
+        assert rows_with_ids(got_db) == rows_with_ids(want_db)
+        sizes[scale] = sent
+    assert sizes == {1: [BATCH_SOURCES, 6], 4: [BATCH_SOURCES + 6]}
+
+
+def test_a_url_is_a_batch_of_its_own_at_any_scale():
+    jobs = [SourceJob(s, IngestOptions()) for s in ("https://a.example/f", "https://b.example/g")]
+    assert [len(batch) for batch in batched(jobs, 4)] == [1, 1]
 
 
 def test_outcomes_come_back_in_order_with_a_bounded_number_out():

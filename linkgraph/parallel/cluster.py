@@ -47,6 +47,10 @@ class DaskUnavailable(RuntimeError):
 class DaskCluster(Executor):
     """The workers of the Dask scheduler at ``address`` (or of a ``Client`` already made)."""
 
+    # A task costs messages through the scheduler and a fetch of its result: four times
+    # the local pool's batch took a 2-worker cluster from 0.78 to 0.99 of the pool's rate.
+    batch_scale = 4
+
     def __init__(
         self,
         address: str | None = None,

@@ -42,6 +42,10 @@ class Executor(ABC):
     a job whose own run fails too ends as ``Failed``.
     """
 
+    # How many times the writer's usual batch one run takes: an engine whose runs each cost
+    # more to send and track takes fewer, larger ones.
+    batch_scale = 1
+
     def __init__(self, timeout: float | None = None):
         self.timeout = timeout  # seconds one run may take, from when a worker starts it
         self._batches: dict[int, _Batch] = {}

@@ -11,6 +11,7 @@ reported (``on_done``) once its batch is committed.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -141,7 +142,7 @@ def ingest_parallel(
         client_for(store, expanded, http, config) as client,
         BatchWriter(store, done, http=client, config=config) as writer,
     ):
-        for finished in in_order(executor, work, batched(jobs)):
+        for finished in in_order(executor, work, batched(jobs, executor.batch_scale)):
             if finished is None:  # the next sources are not back yet: commit what is written
                 writer.commit()
                 continue
@@ -155,15 +156,16 @@ def ingest_parallel(
     return reports
 
 
-def batched(jobs: Iterable[SourceJob]) -> Iterator[list[SourceJob]]:
-    """Consecutive jobs in batches of about ``BATCH_BYTES`` (URLs alone), so a worker's
-    share of the work outweighs the cost of sending it."""
+def batched(jobs: Iterable[SourceJob], scale: int = 1) -> Iterator[list[SourceJob]]:
+    """Consecutive jobs in batches of about ``scale`` x ``BATCH_BYTES`` and at most ``scale``
+    x ``BATCH_SOURCES`` sources (URLs alone), so a worker's share of the work outweighs the
+    cost of sending it."""
     batch: list[SourceJob] = []
     size = 0
     for job in jobs:
         batch.append(job)
         size += _size(job)
-        if size >= BATCH_BYTES or len(batch) >= BATCH_SOURCES:
+        if size >= BATCH_BYTES * scale or len(batch) >= BATCH_SOURCES * scale:
             yield batch
             batch, size = [], 0
     if batch:
@@ -171,11 +173,11 @@ def batched(jobs: Iterable[SourceJob]) -> Iterator[list[SourceJob]]:
 
 
 def _size(job: SourceJob) -> int:
-    """About how many bytes a job reads; a URL counts as a whole batch."""
+    """About how many bytes a job reads; a URL counts as a whole batch of any scale."""
     if job.data is not None or job.error:
         return len(job.data or b"")
     if is_url(job.source):
-        return BATCH_BYTES
+        return sys.maxsize
     try:
         return os.stat(job.source).st_size
     except OSError:
