@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gc
 
-GC_THRESHOLDS = (10_000, 10, 10)  # objects allocated between collections of the youngest
+# New objects between collections of the youngest generation (Python's default is 700);
+# then, as Python's, collections of one generation per collection of the next.
+GC_THRESHOLDS = (10_000, 10, 10)
 
 
 def collect_less_often() -> None:

@@ -6,8 +6,8 @@ that runs past its time-out by ending its process; either way a new worker takes
 Workers start from a fork server (a clean process, not a copy of this one with its open
 store and threads) with linkgraph's reading modules already imported; a process that was
 itself forked (a pre-forking server, a test runner) spawns them anew instead. Each is set
-up by ``work.start_worker``: below the writer's CPU priority, since the writer shares
-their cores.
+up by ``work.start_worker``: below the writer's CPU priority (the writer shares their
+cores), collecting garbage less often.
 """
 
 from __future__ import annotations
