@@ -196,12 +196,12 @@ class Scrambled(Executor):
 
 def test_an_engine_whose_runs_cost_more_gets_larger_batches(tmp_path):
     sources = notes(tmp_path / "n", BATCH_SOURCES + 6)
+    want_db, want_reports = one_process(tmp_path, sources)
     sizes = {}
     for scale in (1, 4):
         executor = Scrambled()
         executor.batch_scale = scale
         sent: list[int] = []
-        want_db, want_reports = one_process(tmp_path, sources, f"one{scale}.db")
 
         def work(jobs, sent=sent):
             sent.append(len(jobs))
