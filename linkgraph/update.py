@@ -24,7 +24,7 @@ from .config import Config, cache_path_for, load_config
 from .feeds import content_hash, record_poll, to_poll
 from .ingest import IngestOptions, SourceReport, find_spoken_since, ingest_source
 from .net import Http, HTTPStatusError
-from .parallel import BatchWriter, Executor, SourceJob, in_order, read_jobs
+from .parallel import COMMIT_WITHIN, BatchWriter, Executor, SourceJob, in_order, read_jobs
 from .parallel.work import worker_config
 from .readers.base import MAX_SOURCE_BYTES
 from .resolve import Summary, resolve
@@ -195,7 +195,7 @@ def _in_parallel(
                 yield [SourceJob(url, options, shared, cache, data=data, known=known)]
 
     with BatchWriter(store, http=http, config=config) as writer:
-        for finished in in_order(executor, read_jobs, batches()):
+        for finished in in_order(executor, read_jobs, batches(), patience=COMMIT_WITHIN):
             if finished is None:
                 writer.commit()
                 continue

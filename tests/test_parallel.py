@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -23,7 +25,17 @@ from support.web import Web, list_transcripts, rss
 from werkzeug.wrappers import Request, Response
 
 from linkgraph.ingest import IngestOptions, ingest
-from linkgraph.parallel import Executor, LocalPool, SourceJob, in_order, ingest_parallel, read_jobs
+from linkgraph.parallel import (
+    COMMIT_WITHIN,
+    BatchWriter,
+    Executor,
+    LocalPool,
+    SourceJob,
+    in_order,
+    ingest_parallel,
+    read_jobs,
+)
+from linkgraph.parallel import writer as writer_module
 from linkgraph.parallel.work import WORKER_NICENESS
 from linkgraph.parallel.writer import BATCH_SOURCES, batched
 from linkgraph.runtime import GC_THRESHOLDS
@@ -183,7 +195,7 @@ class Scrambled(Executor):
         self.started.append((run, function, jobs))
         self.most_out = max(self.most_out, len(self.started))
 
-    def _wait(self):
+    def _wait(self, timeout):
         run, function, jobs = self.started.pop(-1 if len(self.started) % 2 else 0)
         return run, lambda: function(jobs)
 
@@ -218,6 +230,76 @@ def test_an_engine_whose_runs_cost_more_gets_larger_batches(tmp_path):
 def test_a_url_is_a_batch_of_its_own_at_any_scale():
     jobs = [SourceJob(s, IngestOptions()) for s in ("https://a.example/f", "https://b.example/g")]
     assert [len(batch) for batch in batched(jobs, 4)] == [1, 1]
+
+
+class Threads(Executor):
+    """Runs batches on two threads of this process; ended runs come back through the queue
+    the real engines' done callbacks fill."""
+
+    def __init__(self):
+        super().__init__()
+        self.threads = ThreadPoolExecutor(2)
+
+    @property
+    def workers(self) -> int:
+        return 2
+
+    def _start(self, run, function, jobs):
+        self.threads.submit(function, jobs).add_done_callback(self._ended_run(run))
+
+    def _death(self, error):
+        return None
+
+    def close(self):
+        self.threads.shutdown()
+
+
+def test_the_writer_is_told_of_a_wait_only_when_the_next_batch_is_late():
+    with Threads() as executor:
+        on_time = list(in_order(executor, list, ([n] for n in range(20)), patience=60))
+    assert on_time == [([n], [n]) for n in range(20)]  # no None: nothing to commit early
+
+    held = threading.Event()
+
+    def late(jobs):
+        held.wait(60)  # until the writer has been told the batch is late
+        return jobs
+
+    seen = []
+    with Threads() as executor:
+        for item in in_order(executor, late, [[1]], patience=0.01):
+            seen.append(item)
+            if item is None:
+                held.set()
+    assert seen == [None, ([1], [1])]  # told once, then the wait goes on
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_a_batch_open_for_commit_within_seconds_is_committed_at_the_next_write(
+    tmp_path, monkeypatch
+):
+    clock = Clock()
+    monkeypatch.setattr(writer_module, "time", clock)
+    sources = notes(tmp_path / "n", 3)
+    results = read_jobs([SourceJob(source, IngestOptions()) for source in sources])
+    reported = []
+    with Store(tmp_path / "w.db") as store, BatchWriter(store, reported.append) as writer:
+        writer.write(results[0], IngestOptions())
+        clock.now += COMMIT_WITHIN / 2
+        writer.write(results[1], IngestOptions())
+        assert reported == []  # the batch is open, and young
+        clock.now += COMMIT_WITHIN / 2
+        writer.write(results[2], IngestOptions())
+        assert [r.source for r in reported] == sources  # committed: open a second
+        with sqlite3.connect(tmp_path / "w.db") as other:  # seen from another connection
+            assert other.execute("SELECT count(*) FROM episodes").fetchone() == (3,)
 
 
 def test_outcomes_come_back_in_order_with_a_bounded_number_out():

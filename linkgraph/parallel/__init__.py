@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from .executor import Executor, Failed, in_order
 from .pool import LocalPool, cores
 from .work import SourceJob, read_job, read_jobs
-from .writer import BatchWriter, ingest_parallel
+from .writer import COMMIT_WITHIN, BatchWriter, ingest_parallel
 
 FEW_SOURCES = 8  # up to this many sources are read in the writer's own process by default
 
@@ -47,6 +47,7 @@ def executor_for(
 
 
 __all__ = [
+    "COMMIT_WITHIN",
     "BatchWriter",
     "Executor",
     "Failed",

@@ -1,16 +1,16 @@
 """Workers of a Dask cluster, through ``dask.distributed``.
 
-Jobs go to the scheduler with ``Client.submit`` and come back through ``as_completed`` as
-they finish. What travels: the job (the source's name or URL, the ingest options, the HTTP
-settings, and for standard input its bytes), pickled, and the function by reference, so
-every worker needs the same linkgraph installed. The result is the source's prepared
-episodes. Dask re-runs a task whose worker died on its own (its ``allowed-failures``
-setting); linkgraph runs it once more after that. A run past the time-out is cancelled and
-its worker process ended through its nanny (the only way to stop a thread that hangs),
-which starts a new one. Workers are watched by what they execute, not by what the
-scheduler remembers (it forgets a cancelled task, not the thread running it): a worker
-still running a cancelled run is ended again, and closing waits until none is, so the
-workers are free for whatever comes next.
+Jobs go to the scheduler with ``Client.submit`` and come back through each future's done
+callback as they finish. What travels: the job (the source's name or URL, the ingest
+options, the HTTP settings, and for standard input its bytes), pickled, and the function
+by reference, so every worker needs the same linkgraph installed. The result is the
+source's prepared episodes. Dask re-runs a task whose worker died on its own (its
+``allowed-failures`` setting); linkgraph runs it once more after that. A run past the
+time-out is cancelled and its worker process ended through its nanny (the only way to stop
+a thread that hangs), which starts a new one. Workers are watched by what they execute,
+not by what the scheduler remembers (it forgets a cancelled task, not the thread running
+it): a worker still running a cancelled run is ended again, and closing waits until none
+is, so the workers are free for whatever comes next.
 """
 
 from __future__ import annotations
@@ -70,8 +70,7 @@ class DaskCluster(Executor):
                 f"cannot reach the Dask scheduler at {address}: {error}"
             ) from None
         self._run = uuid.uuid4().hex[:12]  # keys of this run, apart from any other client's
-        self._futures: dict[str, tuple[Run, Any]] = {}  # task key -> run, future
-        self._completed = distributed.as_completed()
+        self._futures: dict[str, Any] = {}  # task key -> its future, until it is reported
         self._timed_out: set[str] = set()  # cancelled for taking too long, not yet reported
         self._abandoned: set[str] = set()  # every run cancelled so, while a thread may run it
         self._lock = threading.Lock()  # the watchdog reads what the writer's thread changes
@@ -89,18 +88,17 @@ class DaskCluster(Executor):
         task = f"linkgraph-{self._run}-{run[0]}-{uuid.uuid4().hex[:8]}"
         future = self.client.submit(function, jobs, key=task, pure=False)
         with self._lock:
-            self._futures[task] = (run, future)
-        self._completed.add(future)
+            self._futures[task] = future
+        future.add_done_callback(self._ended_run(run))
 
-    def _wait(self) -> tuple[Run, Callable[[], list]]:
-        future = next(self._completed)
+    def _outcome(self, future: Any) -> Callable[[], list]:
         with self._lock:
-            run, _ = self._futures.pop(future.key)
+            del self._futures[future.key]
             timed_out = future.key in self._timed_out
             self._timed_out.discard(future.key)
         if timed_out:
-            return run, _raises(TimeoutError(f"took longer than {self.timeout:g} s"))
-        return run, lambda: _taken(future)
+            return _raises(TimeoutError(f"took longer than {self.timeout:g} s"))
+        return lambda: _taken(future)
 
     def _death(self, error: Exception) -> str | None:
         return "its worker died" if type(error).__name__ == "KilledWorker" else None
@@ -117,7 +115,7 @@ class DaskCluster(Executor):
             executing = self._executing()
             with self._lock:
                 running = {
-                    task: (worker, self._futures[task][1])
+                    task: (worker, self._futures[task])
                     for worker, tasks in executing.items()
                     for task in tasks
                     if task in self._futures and task not in self._timed_out
@@ -158,7 +156,7 @@ class DaskCluster(Executor):
         self._stop.set()
         if self._watchdog is not None:
             self._watchdog.join()
-        for _, future in list(self._futures.values()):
+        for future in list(self._futures.values()):
             future.cancel()
         self._settle()
         if self._own_client:

@@ -8,10 +8,13 @@ which is what lets one writer give every row the id a one-worker run gives it.
 
 from __future__ import annotations
 
+import queue
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent import futures
 from dataclasses import dataclass, field
+from typing import Any
 
 WINDOW_PER_WORKER = 4  # batches in flight (or finished, waiting for an earlier one) per worker
 
@@ -39,7 +42,9 @@ class Executor(ABC):
     A batch is one call of ``function(jobs)``, which returns one result per job. When that
     run fails (its worker died, it ran past the time-out, the engine failed it), every job
     of the batch runs once more on its own, so one bad source costs the others nothing;
-    a job whose own run fails too ends as ``Failed``.
+    a job whose own run fails too ends as ``Failed``. An engine starts runs (``_start``)
+    and gives each run's future a done callback (``_ended_run``) that queues it for the
+    waiting writer, which can so wait with a time-out whatever the engine.
     """
 
     # How many times the writer's usual batch one run takes: an engine whose runs each cost
@@ -49,6 +54,7 @@ class Executor(ABC):
     def __init__(self, timeout: float | None = None):
         self.timeout = timeout  # seconds one run may take, from when a worker starts it
         self._batches: dict[int, _Batch] = {}
+        self._ended: queue.SimpleQueue[tuple[Run, Any]] = queue.SimpleQueue()
 
     @property
     @abstractmethod
@@ -60,10 +66,16 @@ class Executor(ABC):
         self._batches[key] = _Batch(function, jobs, [None] * len(jobs), 1)
         self._start((key, None), function, jobs)
 
-    def next_done(self) -> tuple[int, list]:
-        """The next batch to finish for good: its key and one result (or ``Failed``) per job."""
+    def next_done(self, patience: float | None = None) -> tuple[int, list] | None:
+        """The next batch to finish for good: its key and one result (or ``Failed``) per job;
+        None when none does within ``patience`` seconds (None: however long it takes)."""
+        deadline = None if patience is None else time.monotonic() + patience
         while True:
-            run, outcome = self._wait()
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            ended = self._wait(left)
+            if ended is None:
+                return None
+            run, outcome = ended
             key, alone = run
             batch = self._batches[key]
             try:
@@ -88,9 +100,22 @@ class Executor(ABC):
     def _start(self, run: Run, function: Callable[[list], list], jobs: list) -> None:
         """Begin one run."""
 
-    @abstractmethod
-    def _wait(self) -> tuple[Run, Callable[[], list]]:
-        """Block until a run ends; which it was and a call that returns its results or raises."""
+    def _ended_run(self, run: Run) -> Callable[[Any], None]:
+        """The callback that queues ``run``'s future once it is done, in whatever thread."""
+        return lambda future: self._ended.put((run, future))
+
+    def _wait(self, timeout: float | None) -> tuple[Run, Callable[[], list]] | None:
+        """Block until a run ends, for ``timeout`` seconds at most (None: for good): which it
+        was and a call that returns its results or raises; None when none ended in time."""
+        try:
+            run, future = self._ended.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        return run, self._outcome(future)
+
+    def _outcome(self, future: Any) -> Callable[[], list]:
+        """A call that returns the results of the run whose ``future`` is done, or raises."""
+        return future.result
 
     def _describe(self, error: Exception) -> str:
         """How a failed run ended, in words."""
@@ -118,12 +143,14 @@ def in_order(
     function: Callable[[list], list],
     batches: Iterable[list],
     window: int | None = None,
+    patience: float = 0,
 ) -> Iterator[tuple[list, list] | None]:
     """Every batch with its results, in the order of ``batches``, at most ``window`` unreported.
 
     Batches are submitted as earlier ones are reported, so memory holds ``window`` batches
-    and their results however many there are. ``None`` is yielded whenever the next batch
-    is not back yet and the caller would wait for it (a writer commits what it has then).
+    and their results however many there are. ``None`` is yielded when the next batch is
+    not back within ``patience`` seconds of waiting for it (a writer commits what it has
+    then), and the wait goes on.
     """
     window = window or WINDOW_PER_WORKER * executor.workers
     pending = iter(batches)
@@ -143,10 +170,13 @@ def in_order(
             submitted += 1
         if reported == submitted:
             return
-        if reported not in finished:
-            yield None
+        waited_long = False
         while reported not in finished:
-            key, results = executor.next_done()
-            finished[key] = results
+            done = executor.next_done(None if waited_long else patience)
+            if done is None:
+                waited_long = True
+                yield None
+            else:
+                finished[done[0]] = done[1]
         yield out.pop(reported), finished.pop(reported)
         reported += 1

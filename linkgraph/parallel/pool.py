@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
@@ -65,7 +63,6 @@ class LocalPool(Executor):
         self._pool = ProcessPool(
             max_workers=self._workers, context=_context(), initializer=start_worker
         )
-        self._ended: queue.SimpleQueue[tuple[Run, Future]] = queue.SimpleQueue()
 
     @property
     def workers(self) -> int:
@@ -73,11 +70,7 @@ class LocalPool(Executor):
 
     def _start(self, run: Run, function: Callable[[list], list], jobs: list) -> None:
         future = self._pool.schedule(function, args=(jobs,), timeout=self.timeout)
-        future.add_done_callback(lambda done: self._ended.put((run, done)))
-
-    def _wait(self) -> tuple[Run, Callable[[], list]]:
-        run, future = self._ended.get()
-        return run, future.result
+        future.add_done_callback(self._ended_run(run))
 
     def _death(self, error: Exception) -> str | None:
         if isinstance(error, ProcessExpired):
