@@ -15,6 +15,7 @@ import sqlite3
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import asdict
 from pathlib import Path
 
@@ -298,7 +299,7 @@ def test_a_batch_open_for_commit_within_seconds_is_committed_at_the_next_write(
         clock.now += COMMIT_WITHIN / 2
         writer.write(results[2], IngestOptions())
         assert [r.source for r in reported] == sources  # committed: open a second
-        with sqlite3.connect(tmp_path / "w.db") as other:  # seen from another connection
+        with closing(sqlite3.connect(tmp_path / "w.db")) as other:  # committed for others
             assert other.execute("SELECT count(*) FROM episodes").fetchone() == (3,)
 
 
